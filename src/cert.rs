@@ -1,0 +1,189 @@
+//! Reading existing certificates: the facts aitls decides on (names, validity, key type,
+//! usages, issuer) and the two checks that need key material (does a key match a
+//! certificate, was a certificate signed by a given key).
+//!
+//! Takes bytes, returns plain values; errors are short phrases that the caller prefixes
+//! with the file they came from.
+
+use std::net::IpAddr;
+
+use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use rcgen::{KeyPair, PublicKeyData};
+use ::time::OffsetDateTime;
+use x509_parser::prelude::*;
+
+use crate::issue::KeyType;
+use crate::names::SanName;
+
+/// What aitls needs to know about a certificate, copied out of the parse.
+#[derive(Debug, Clone)]
+pub struct CertInfo {
+    /// The whole certificate, DER.
+    pub der: Vec<u8>,
+    /// Subject name, DER, as it appears in the certificate.
+    pub subject_raw: Vec<u8>,
+    /// Issuer name, DER, as it appears in the certificate.
+    pub issuer_raw: Vec<u8>,
+    /// Whether every RDN of the subject holds exactly one attribute (what rcgen can copy
+    /// into the issuer field of certificates it signs).
+    pub subject_is_simple: bool,
+    /// The subject's common name, if any.
+    pub common_name: Option<String>,
+    /// The DNS and IP subjectAltNames, in order.
+    pub names: Vec<SanName>,
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+    /// The subject public key's type, when aitls knows it.
+    pub key_type: Option<KeyType>,
+    /// SubjectPublicKeyInfo, DER.
+    pub spki_der: Vec<u8>,
+    /// basicConstraints cA.
+    pub is_ca: bool,
+    /// extendedKeyUsage holds serverAuth.
+    pub server_auth: bool,
+    /// extendedKeyUsage holds clientAuth.
+    pub client_auth: bool,
+    tbs_raw: Vec<u8>,
+    signature_oid: String,
+    signature: Vec<u8>,
+}
+
+const OID_RSA: &str = "1.2.840.113549.1.1.1";
+const OID_EC: &str = "1.2.840.10045.2.1";
+const OID_ED25519: &str = "1.3.101.112";
+const OID_P256: &str = "1.2.840.10045.3.1.7";
+const OID_P384: &str = "1.3.132.0.34";
+
+/// Parses the first `CERTIFICATE` block of a PEM file.
+pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
+    let block = ::pem::parse_many(bytes)
+        .map_err(|_| "not a PEM file".to_owned())?
+        .into_iter()
+        .find(|p| p.tag() == "CERTIFICATE")
+        .ok_or_else(|| "holds no PEM certificate".to_owned())?;
+    parse_der(block.contents())
+}
+
+/// Parses one DER certificate.
+pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
+    let (rest, x509) =
+        X509Certificate::from_der(der).map_err(|e| format!("not a valid certificate ({e})"))?;
+    if !rest.is_empty() {
+        return Err("not a valid certificate (trailing data)".into());
+    }
+    let tbs = &x509.tbs_certificate;
+    let common_name = tbs
+        .subject
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned);
+    let mut names = Vec::new();
+    if let Ok(Some(san)) = tbs.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                GeneralName::DNSName(dns) => names.push(SanName::Dns(dns.to_ascii_lowercase())),
+                GeneralName::IPAddress(bytes) => {
+                    if let Some(ip) = ip_from_bytes(bytes) {
+                        names.push(SanName::Ip(ip));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let (server_auth, client_auth) = match tbs.extended_key_usage() {
+        Ok(Some(eku)) => (eku.value.server_auth, eku.value.client_auth),
+        _ => (false, false),
+    };
+    let is_ca = matches!(tbs.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    Ok(CertInfo {
+        der: der.to_vec(),
+        subject_raw: tbs.subject.as_raw().to_vec(),
+        issuer_raw: tbs.issuer.as_raw().to_vec(),
+        subject_is_simple: tbs.subject.iter().all(|rdn| rdn.iter().count() == 1),
+        common_name,
+        names,
+        not_before: tbs.validity.not_before.to_datetime(),
+        not_after: tbs.validity.not_after.to_datetime(),
+        key_type: key_type_of_spki(tbs.subject_pki.raw),
+        spki_der: tbs.subject_pki.raw.to_vec(),
+        is_ca,
+        server_auth,
+        client_auth,
+        tbs_raw: tbs.as_ref().to_vec(),
+        signature_oid: x509.signature_algorithm.algorithm.to_id_string(),
+        signature: x509.signature_value.data.to_vec(),
+    })
+}
+
+fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
+    match bytes.len() {
+        4 => <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from),
+        16 => <[u8; 16]>::try_from(bytes).ok().map(IpAddr::from),
+        _ => None,
+    }
+}
+
+/// The key type of a SubjectPublicKeyInfo (DER), when it is one aitls generates.
+pub fn key_type_of_spki(spki_der: &[u8]) -> Option<KeyType> {
+    let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der).ok()?;
+    match spki.algorithm.algorithm.to_id_string().as_str() {
+        OID_RSA => match spki.parsed().ok()?.key_size() {
+            2048 => Some(KeyType::Rsa2048),
+            3072 => Some(KeyType::Rsa3072),
+            4096 => Some(KeyType::Rsa4096),
+            _ => None,
+        },
+        OID_EC => {
+            let curve = spki.algorithm.parameters.as_ref()?.as_oid().ok()?;
+            match curve.to_id_string().as_str() {
+                OID_P256 => Some(KeyType::EcdsaP256),
+                OID_P384 => Some(KeyType::EcdsaP384),
+                _ => None,
+            }
+        }
+        OID_ED25519 => Some(KeyType::Ed25519),
+        _ => None,
+    }
+}
+
+/// Whether `key` is the private half of the certificate's public key.
+pub fn key_matches(key: &KeyPair, cert: &CertInfo) -> bool {
+    key.subject_public_key_info() == cert.spki_der
+}
+
+/// Whether `cert` carries a valid signature made by the holder of `issuer_spki_der`.
+///
+/// Covers the algorithms of the key types aitls issues with (RSA PKCS#1 v1.5 with
+/// SHA-256/384/512, ECDSA P-256/P-384 with SHA-256/384, Ed25519); any other algorithm
+/// counts as not signed.
+pub fn is_signed_by(cert: &CertInfo, issuer_spki_der: &[u8]) -> bool {
+    let Ok((_, spki)) = SubjectPublicKeyInfo::from_der(issuer_spki_der) else {
+        return false;
+    };
+    let key_oid = spki.algorithm.algorithm.to_id_string();
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string());
+    let alg: &'static dyn VerificationAlgorithm =
+        match (cert.signature_oid.as_str(), key_oid.as_str(), curve.as_deref()) {
+            ("1.2.840.113549.1.1.11", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA256,
+            ("1.2.840.113549.1.1.12", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA384,
+            ("1.2.840.113549.1.1.13", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA512,
+            ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA256_ASN1,
+            ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA384_ASN1,
+            ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA256_ASN1,
+            ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA384_ASN1,
+            (OID_ED25519, OID_ED25519, _) => &signature::ED25519,
+            _ => return false,
+        };
+    UnparsedPublicKey::new(alg, &spki.subject_public_key.data)
+        .verify(&cert.tbs_raw, &cert.signature)
+        .is_ok()
+}

@@ -1,0 +1,77 @@
+//! `aitls server`: arguments → [`aitls::provision::ensure_server`] → output.
+
+use std::process::ExitCode;
+
+use aitls::issue::{KeyType, MAX_SERVER_DAYS};
+use aitls::provision::{self, DEFAULT_STEM, ServerRequest};
+use aitls::store::Store;
+use clap::Args;
+
+use super::{Globals, Output};
+
+/// Issue a server certificate signed by the CA in DIR, or keep a current one.
+///
+/// Writes DIR/STEM.crt (0644) and DIR/STEM.key (0600). An existing pair is kept while it
+/// matches the request and has more than --renew-within days left; otherwise it is
+/// reissued with a fresh key and the output says why. Run it from cron to rotate.
+///
+/// Examples:
+///   aitls server                              # localhost 127.0.0.1 ::1, RSA-2048, 365 days
+///   aitls server yolo.internal 10.0.0.5 --key-type ecdsa-p256
+///   aitls server --out nemotron --client llm.local
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ServerArgs {
+    /// DNS names and IP addresses (default: localhost 127.0.0.1 ::1)
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// Subject common name (default: the first DNS name, else the first IP address)
+    #[arg(long, value_name = "NAME")]
+    pub cn: Option<String>,
+
+    /// Validity in days (1..=825; Apple platforms reject longer)
+    #[arg(long, value_name = "DAYS", default_value_t = 365,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SERVER_DAYS)))]
+    pub days: u32,
+
+    /// Key algorithm
+    #[arg(long, value_name = "KT", default_value = "rsa2048", value_parser = super::key_type_parser())]
+    pub key_type: KeyType,
+
+    /// File stem: writes DIR/STEM.crt and DIR/STEM.key
+    #[arg(long, value_name = "STEM", default_value = DEFAULT_STEM)]
+    pub out: String,
+
+    /// Also allow the certificate for TLS client authentication (mTLS)
+    #[arg(long)]
+    pub client: bool,
+
+    /// Reissue even when the existing certificate is current
+    #[arg(long)]
+    pub force: bool,
+
+    /// Reissue when the certificate expires within DAYS
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub renew_within: u32,
+}
+
+/// Runs `aitls server`.
+pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
+    let request = ServerRequest {
+        names: aitls::names::parse_all(&args.names)?,
+        common_name: args.cn.as_deref().map(aitls::names::check_common_name).transpose()?,
+        days: args.days,
+        key_type: args.key_type,
+        client_auth: args.client,
+        stem: args.out.clone(),
+        force: args.force,
+        renew_within_days: args.renew_within,
+    };
+    let store = Store::new(&globals.dir);
+    let spinner = out.spinner();
+    let outcome =
+        provision::ensure_server(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
+    out.outcome("server certificate", &outcome)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! The library's one error type, and the kind that decides the exit code.
+//!
+//! Messages are lowercase phrases that name the file or value at fault; they never show a
+//! Rust type. [`Error::hint`] carries the command that fixes the problem, when there is one.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A name given for a certificate is not a valid DNS name or IP address.
+    #[error("invalid name {name:?}: {reason}")]
+    InvalidName {
+        /// The name as given.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A value given on the command line is not acceptable (a stem, a common name ...).
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidValue {
+        /// What the value is for ("--out", "--cn").
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// An input file exists but is not what it should be (not PEM, not a certificate ...).
+    #[error("{}: {reason}", path.display())]
+    Malformed {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+        /// The command that fixes it, if any.
+        hint: Option<String>,
+    },
+    /// An input file could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
+    /// A file or directory could not be written, or the directory could not be locked.
+    #[error("cannot {action} {}", path.display())]
+    Write {
+        /// What was being done ("write", "create directory", "lock").
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
+    /// The operation is refused, to protect existing keys or certificates.
+    #[error("{message}")]
+    Refused {
+        /// What is refused and why.
+        message: String,
+        /// The command that gets the user past the refusal.
+        hint: String,
+    },
+    /// Key generation or signing failed inside the crypto library.
+    #[error("{0}")]
+    Crypto(String),
+}
+
+/// How an error should be reported: this decides the exit code (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad usage, or unreadable or malformed input: exit 2.
+    Input,
+    /// The operation could not be done (refused, write or lock failed): exit 1.
+    Failed,
+}
+
+impl Error {
+    /// Which exit-code class this error falls in.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidName { .. }
+            | Error::InvalidValue { .. }
+            | Error::Malformed { .. }
+            | Error::Read { .. } => ErrorKind::Input,
+            Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) => ErrorKind::Failed,
+        }
+    }
+
+    /// A next step for the user, when one helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::InvalidName { .. } => Some(
+                "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
+                    .into(),
+            ),
+            Error::Malformed { hint, .. } => hint.clone(),
+            Error::Refused { hint, .. } => Some(hint.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn crypto(what: &str, err: impl std::fmt::Display) -> Self {
+        Error::Crypto(format!("{what}: {err}"))
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,323 @@
+//! Key generation per key type, and the two certificate profiles (CA and server).
+//!
+//! Takes parsed values and returns PEM text; never touches the disk. The profiles follow
+//! SPEC §2: X.509 v3, random serials, notBefore backdated for clock skew, and the
+//! extensions a strict verifier (OpenSSL `-x509_strict`, Python 3.13's default context,
+//! rustls-webpki) expects.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::mpsc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+};
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::cert::CertInfo;
+use crate::error::{Error, Result};
+use crate::names::SanName;
+
+/// How far notBefore is set in the past, so that a client whose clock is a few minutes
+/// behind the issuer's still accepts a certificate issued just now (the same margin
+/// step-ca uses by default; Let's Encrypt backdates by one hour).
+pub const BACKDATE: Duration = Duration::minutes(5);
+
+/// Longest validity of a server certificate. Apple platforms reject TLS server
+/// certificates valid for more than 825 days (https://support.apple.com/en-us/103769).
+pub const MAX_SERVER_DAYS: u32 = 825;
+/// Longest validity of the CA: ten years.
+pub const MAX_CA_DAYS: u32 = 3650;
+
+/// Serial numbers are 16 random bytes with the top bit cleared: positive, at most 20
+/// octets (RFC 5280 §4.1.2.2), and 127 bits of entropy, well over the 64 bits the
+/// CA/Browser Forum Baseline Requirements (§7.1) ask for, so a serial is never reused.
+const SERIAL_LEN: usize = 16;
+
+/// The key algorithms aitls can generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyType {
+    /// RSA, 2048-bit modulus.
+    Rsa2048,
+    /// RSA, 3072-bit modulus.
+    Rsa3072,
+    /// RSA, 4096-bit modulus.
+    Rsa4096,
+    /// ECDSA on NIST P-256, signing with SHA-256.
+    EcdsaP256,
+    /// ECDSA on NIST P-384, signing with SHA-384.
+    EcdsaP384,
+    /// Ed25519.
+    Ed25519,
+}
+
+impl KeyType {
+    /// Every key type, in the order help lists them.
+    pub const ALL: [KeyType; 6] = [
+        KeyType::Rsa2048,
+        KeyType::Rsa3072,
+        KeyType::Rsa4096,
+        KeyType::EcdsaP256,
+        KeyType::EcdsaP384,
+        KeyType::Ed25519,
+    ];
+
+    /// The name used on the command line and in JSON (`rsa2048`, `ecdsa-p256` ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyType::Rsa2048 => "rsa2048",
+            KeyType::Rsa3072 => "rsa3072",
+            KeyType::Rsa4096 => "rsa4096",
+            KeyType::EcdsaP256 => "ecdsa-p256",
+            KeyType::EcdsaP384 => "ecdsa-p384",
+            KeyType::Ed25519 => "ed25519",
+        }
+    }
+
+    /// One line for `--help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            KeyType::Rsa2048 => "RSA 2048-bit (server default, as in the OpenSSL recipe)",
+            KeyType::Rsa3072 => "RSA 3072-bit",
+            KeyType::Rsa4096 => "RSA 4096-bit (CA default, as in the OpenSSL recipe)",
+            KeyType::EcdsaP256 => "ECDSA P-256: small and fast, accepted everywhere",
+            KeyType::EcdsaP384 => "ECDSA P-384, signing with SHA-384",
+            KeyType::Ed25519 => "Ed25519: small and fast, but browsers do not accept it for TLS servers",
+        }
+    }
+
+    /// Whether this is an RSA key type (its key generation is slow; see [`generate_key`]).
+    pub fn is_rsa(self) -> bool {
+        matches!(self, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
+    }
+
+    /// The signature algorithm a key of this type signs with.
+    fn signature_algorithm(self) -> &'static SignatureAlgorithm {
+        match self {
+            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
+            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for KeyType {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        KeyType::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("unknown key type {s:?}"))
+    }
+}
+
+/// Generates a fresh private key of type `kt`.
+///
+/// RSA key generation is a random search for primes, and its time varies several-fold
+/// from one run to the next. So it runs on every core at once and keeps the first key
+/// finished; see [`race_rsa`] for why that key is as good as any other.
+pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
+    let key = match kt {
+        KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,
+        KeyType::Rsa3072 => race_rsa(rcgen::RsaKeySize::_3072)?,
+        KeyType::Rsa4096 => race_rsa(rcgen::RsaKeySize::_4096)?,
+        _ => KeyPair::generate_for(kt.signature_algorithm())
+            .map_err(|e| Error::crypto("key generation failed", e))?,
+    };
+    Ok(key)
+}
+
+/// Generates RSA keys on all cores and returns the first one finished.
+///
+/// Sound because aws-lc (like BoringSSL, `crypto/fipsmodule/rsa/rsa_impl.c`,
+/// `generate_prime`) draws every prime candidate afresh from the RNG instead of stepping
+/// from one random start: each candidate is independent of the time already spent, so the
+/// prime found does not depend on how many candidates came before it, and the first key to
+/// finish is distributed exactly like any one generation. The losing threads are left to
+/// finish on their own; they hold no shared state and their keys are dropped.
+fn race_rsa(size: rcgen::RsaKeySize) -> Result<KeyPair> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..workers {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            // The receiver is gone once a key has won; a send error is expected then.
+            let _ = tx.send(KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, size));
+        });
+    }
+    drop(tx);
+    let mut last_err = None;
+    for result in rx {
+        match result {
+            Ok(key) => return Ok(key),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    Err(Error::crypto(
+        "RSA key generation failed",
+        last_err.map_or_else(|| "no worker finished".to_owned(), |e| e.to_string()),
+    ))
+}
+
+/// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
+pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
+    let text = std::str::from_utf8(pem_text).map_err(|_| "not a PEM private key".to_owned())?;
+    KeyPair::from_pem(text).map_err(|_| "not a PEM private key aitls can use".to_owned())
+}
+
+/// The key type of an existing signing key, when it is one aitls generates.
+pub fn key_type_of(key: &KeyPair) -> Option<KeyType> {
+    crate::cert::key_type_of_spki(&rcgen::PublicKeyData::subject_public_key_info(key))
+}
+
+/// A freshly issued certificate and its key, as PEM.
+#[derive(Debug)]
+pub struct Issued {
+    /// The certificate, PEM.
+    pub cert_pem: String,
+    /// The private key, PKCS#8 PEM.
+    pub key_pem: String,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+}
+
+/// What a CA certificate should say.
+#[derive(Debug, Clone)]
+pub struct CaProfile {
+    /// Subject common name.
+    pub common_name: String,
+    /// Validity in days from now.
+    pub days: u32,
+}
+
+/// What a server certificate should say.
+#[derive(Debug, Clone)]
+pub struct ServerProfile {
+    /// Subject common name.
+    pub common_name: String,
+    /// subjectAltNames, in order.
+    pub names: Vec<SanName>,
+    /// Validity in days from now.
+    pub days: u32,
+    /// Add clientAuth to extendedKeyUsage (for mTLS).
+    pub client_auth: bool,
+    /// End validity no later than this (the CA's own notAfter: a certificate is useless
+    /// once its CA has expired, and RFC 5280 path validation rejects it).
+    pub not_after_cap: Option<OffsetDateTime>,
+}
+
+fn random_serial() -> Result<SerialNumber> {
+    let mut bytes = [0u8; SERIAL_LEN];
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|e| Error::crypto("random serial", e))?;
+    bytes[0] &= 0x7f; // positive
+    bytes[0] |= 0x01; // no leading zero octet, so the DER length is always 16
+    Ok(SerialNumber::from_slice(&bytes))
+}
+
+fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<CertificateParams> {
+    let mut params = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, common_name);
+    params.distinguished_name = dn;
+    params.not_before = now - BACKDATE;
+    params.not_after = now + Duration::days(i64::from(days));
+    params.serial_number = Some(random_serial()?);
+    Ok(params)
+}
+
+/// The key usages of a server certificate: digitalSignature for the TLS handshake
+/// signature, plus keyEncipherment for RSA (RSA key transport in TLS 1.2, RFC 5246 §7.4.7.1).
+fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
+    let mut usages = vec![KeyUsagePurpose::DigitalSignature];
+    if kt.is_some_and(KeyType::is_rsa) {
+        usages.push(KeyUsagePurpose::KeyEncipherment);
+    }
+    usages
+}
+
+/// Issues a self-signed CA certificate for `key`.
+pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
+    let mut params = base_params(&profile.common_name, profile.days, now)?;
+    // pathlen:0: this CA signs server certificates only, never another CA.
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let cert = params
+        .self_signed(key)
+        .map_err(|e| Error::crypto("signing the CA certificate failed", e))?;
+    Ok(Issued {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        not_after: params.not_after,
+    })
+}
+
+/// An existing CA, loaded once: its certificate (parsed) and its signing key.
+#[derive(Debug)]
+pub struct Ca {
+    /// The CA certificate, parsed.
+    pub cert: CertInfo,
+    /// The CA's private key.
+    pub key: KeyPair,
+}
+
+/// Issues a server certificate for `key`, signed by `ca`.
+pub fn issue_server(
+    ca: &Ca,
+    profile: &ServerProfile,
+    key: &KeyPair,
+    now: OffsetDateTime,
+) -> Result<Issued> {
+    let mut params = base_params(&profile.common_name, profile.days, now)?;
+    if let Some(cap) = profile.not_after_cap {
+        params.not_after = params.not_after.min(cap);
+    }
+    params.is_ca = IsCa::ExplicitNoCa;
+    params.key_usages = server_key_usages(key_type_of(key));
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    if profile.client_auth {
+        params
+            .extended_key_usages
+            .push(ExtendedKeyUsagePurpose::ClientAuth);
+    }
+    params.use_authority_key_identifier_extension = true;
+    for name in &profile.names {
+        params.subject_alt_names.push(match name {
+            SanName::Ip(ip) => SanType::IpAddress(*ip),
+            SanName::Dns(dns) => SanType::DnsName(
+                dns.as_str()
+                    .try_into()
+                    .map_err(|e| Error::crypto("encoding a DNS name", e))?,
+            ),
+        });
+    }
+    let issuer = Issuer::from_ca_cert_der(&ca.cert.der.as_slice().into(), &ca.key)
+        .map_err(|e| Error::crypto("reading the CA certificate for signing", e))?;
+    let cert = params
+        .signed_by(key, &issuer)
+        .map_err(|e| Error::crypto("signing the server certificate failed", e))?;
+    // Clients chain by comparing names byte for byte; rcgen re-encodes the CA's subject,
+    // so check that the re-encoding is exact rather than trust it.
+    let issued = crate::cert::parse_der(cert.der())
+        .map_err(|e| Error::crypto("re-reading the issued certificate", e))?;
+    if issued.issuer_raw != ca.cert.subject_raw {
+        return Err(Error::Crypto(
+            "the CA's subject name could not be copied exactly into the issuer field".into(),
+        ));
+    }
+    Ok(Issued {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        not_after: params.not_after,
+    })
+}

@@ -1,0 +1,416 @@
+//! The keep / renew / replace / refuse decision, as a pure function of what exists and
+//! what is asked for. No I/O, no crypto: [`crate::provision`] gathers the facts.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::issue::KeyType;
+use crate::names::SanName;
+
+/// What happened to a certificate and its key (the `action` of `--json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Nothing existed; new files were written.
+    Created,
+    /// The existing files are current and were left alone.
+    Kept,
+    /// The certificate was reissued because it expired or expires soon.
+    Renewed,
+    /// The files were replaced for another reason (forced, names changed, mismatch ...).
+    Replaced,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Created => "created",
+            Action::Kept => "kept",
+            Action::Renewed => "renewed",
+            Action::Replaced => "replaced",
+        })
+    }
+}
+
+/// Why an action was chosen; its `Display` is the `reason` of `--json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Nothing existed.
+    New,
+    /// `--force` was given.
+    Forced,
+    /// The existing files are current.
+    Current {
+        /// Days until the certificate expires.
+        days_left: i64,
+    },
+    /// One of the two files is missing.
+    Missing {
+        /// The file name that is missing.
+        file: String,
+    },
+    /// One of the files could not be parsed.
+    Unreadable {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The key does not belong to the certificate.
+    Mismatch,
+    /// The key file is readable by group or others.
+    KeyExposed {
+        /// Its mode.
+        mode: u32,
+    },
+    /// The certificate was not signed by the CA now in the directory.
+    CaChanged,
+    /// The requested names differ from the certificate's.
+    NamesChanged {
+        /// Names requested but not in the certificate.
+        added: Vec<String>,
+        /// Names in the certificate but not requested.
+        removed: Vec<String>,
+    },
+    /// The requested common name differs from the certificate's.
+    CommonNameChanged {
+        /// The certificate's common name.
+        from: String,
+        /// The requested one.
+        to: String,
+    },
+    /// The requested key type differs from the certificate's.
+    KeyTypeChanged {
+        /// The certificate's key type, if aitls knows it.
+        from: Option<KeyType>,
+        /// The requested one.
+        to: KeyType,
+    },
+    /// The extended key usages differ (`--client` added or dropped, or no serverAuth).
+    UsageChanged,
+    /// The certificate is not valid yet (the clock moved back?).
+    NotYetValid,
+    /// The certificate has expired.
+    Expired,
+    /// The certificate expires within the renewal window.
+    Expiring {
+        /// Days until it expires.
+        days_left: i64,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::New => f.write_str("no certificate existed"),
+            Reason::Forced => f.write_str("--force was given"),
+            Reason::Current { days_left } => {
+                write!(f, "current, valid for {days_left} more days")
+            }
+            Reason::Missing { file } => write!(f, "{file} was missing"),
+            Reason::Unreadable { detail } => write!(f, "the existing files were unusable: {detail}"),
+            Reason::Mismatch => f.write_str("the key did not match the certificate"),
+            Reason::KeyExposed { mode } => {
+                write!(f, "the key file was readable by others (mode {mode:04o})")
+            }
+            Reason::CaChanged => f.write_str("the CA changed"),
+            Reason::NamesChanged { added, removed } => {
+                f.write_str("names changed")?;
+                if !added.is_empty() {
+                    write!(f, ", added {}", added.join(", "))?;
+                }
+                if !removed.is_empty() {
+                    write!(f, ", removed {}", removed.join(", "))?;
+                }
+                Ok(())
+            }
+            Reason::CommonNameChanged { from, to } => {
+                write!(f, "common name changed from {from:?} to {to:?}")
+            }
+            Reason::KeyTypeChanged { from, to } => match from {
+                Some(from) => write!(f, "key type changed from {from} to {to}"),
+                None => write!(f, "key type changed to {to}"),
+            },
+            Reason::UsageChanged => f.write_str("key usages changed"),
+            Reason::NotYetValid => f.write_str("the certificate was not valid yet"),
+            Reason::Expired => f.write_str("the certificate had expired"),
+            Reason::Expiring { days_left } => {
+                write!(f, "expiring in {days_left} days")
+            }
+        }
+    }
+}
+
+/// A decision: what to do, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// What to do.
+    pub action: Action,
+    /// Why.
+    pub reason: Reason,
+}
+
+impl Plan {
+    fn new(action: Action, reason: Reason) -> Self {
+        Plan { action, reason }
+    }
+
+    /// Whether new files must be written.
+    pub fn writes(&self) -> bool {
+        self.action != Action::Kept
+    }
+}
+
+/// What exists of the CA in the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaFound {
+    /// Neither `ca.key` nor `ca.crt`.
+    Nothing,
+    /// `ca.key` without `ca.crt`.
+    KeyOnly,
+    /// `ca.crt` without `ca.key`.
+    CertOnly,
+    /// Both; whether the key matches the certificate.
+    Pair {
+        /// The key is the certificate's.
+        matches: bool,
+        /// Days until the CA certificate expires.
+        days_left: i64,
+    },
+}
+
+/// Why the CA cannot be created or kept without `--force`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaRefusal {
+    /// `ca.key` exists alone: it may be the only copy of a CA key; never overwrite it.
+    LoneKey,
+    /// `ca.crt` exists alone.
+    LoneCert,
+    /// The two do not belong together.
+    Mismatch,
+}
+
+/// Decides what `aitls ca` does.
+pub fn plan_ca(found: CaFound, force: bool) -> Result<Plan, CaRefusal> {
+    Ok(match (found, force) {
+        (CaFound::Nothing, _) => Plan::new(Action::Created, Reason::New),
+        (_, true) => Plan::new(Action::Replaced, Reason::Forced),
+        (CaFound::KeyOnly, false) => return Err(CaRefusal::LoneKey),
+        (CaFound::CertOnly, false) => return Err(CaRefusal::LoneCert),
+        (CaFound::Pair { matches: false, .. }, false) => return Err(CaRefusal::Mismatch),
+        (CaFound::Pair { days_left, .. }, false) => {
+            Plan::new(Action::Kept, Reason::Current { days_left })
+        }
+    })
+}
+
+/// What exists of a server certificate and key under one stem.
+#[derive(Debug, Clone)]
+pub enum ServerFound {
+    /// Neither file.
+    Nothing,
+    /// One file; the name of the missing one.
+    Partial(String),
+    /// Both exist but one cannot be parsed.
+    Unusable(String),
+    /// Both exist and parse.
+    Pair(Existing),
+}
+
+/// Facts about an existing server certificate and key.
+#[derive(Debug, Clone)]
+pub struct Existing {
+    /// subjectAltNames.
+    pub names: Vec<SanName>,
+    /// Subject common name.
+    pub common_name: Option<String>,
+    /// Public key type.
+    pub key_type: Option<KeyType>,
+    /// extendedKeyUsage has serverAuth.
+    pub server_auth: bool,
+    /// extendedKeyUsage has clientAuth.
+    pub client_auth: bool,
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+    /// The key is the certificate's.
+    pub key_matches: bool,
+    /// The certificate was signed by the CA now in the directory.
+    pub signed_by_ca: bool,
+    /// Permission bits of the key file.
+    pub key_mode: u32,
+}
+
+/// What `aitls server` is asked for.
+#[derive(Debug, Clone)]
+pub struct Wanted<'a> {
+    /// subjectAltNames.
+    pub names: &'a [SanName],
+    /// Subject common name.
+    pub common_name: &'a str,
+    /// Key type.
+    pub key_type: KeyType,
+    /// clientAuth wanted.
+    pub client_auth: bool,
+    /// Reissue when the certificate expires within this many days.
+    pub renew_within_days: u32,
+}
+
+/// Whole days from `now` until `until`, rounded down (negative when past).
+pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
+    (until - now).whole_days()
+}
+
+/// Decides what `aitls server` does.
+pub fn plan_server(found: &ServerFound, wanted: &Wanted<'_>, force: bool, now: OffsetDateTime) -> Plan {
+    let existing = match found {
+        ServerFound::Nothing => return Plan::new(Action::Created, Reason::New),
+        _ if force => return Plan::new(Action::Replaced, Reason::Forced),
+        ServerFound::Partial(file) => {
+            return Plan::new(Action::Replaced, Reason::Missing { file: file.clone() });
+        }
+        ServerFound::Unusable(detail) => {
+            return Plan::new(Action::Replaced, Reason::Unreadable { detail: detail.clone() });
+        }
+        ServerFound::Pair(existing) => existing,
+    };
+    let replace = |reason| Plan::new(Action::Replaced, reason);
+    if !existing.key_matches {
+        return replace(Reason::Mismatch);
+    }
+    if existing.key_mode & 0o077 != 0 {
+        return replace(Reason::KeyExposed { mode: existing.key_mode });
+    }
+    if !existing.signed_by_ca {
+        return replace(Reason::CaChanged);
+    }
+    let have: BTreeSet<&SanName> = existing.names.iter().collect();
+    let want: BTreeSet<&SanName> = wanted.names.iter().collect();
+    if have != want {
+        return replace(Reason::NamesChanged {
+            added: want.difference(&have).map(ToString::to_string).collect(),
+            removed: have.difference(&want).map(ToString::to_string).collect(),
+        });
+    }
+    if existing.common_name.as_deref() != Some(wanted.common_name) {
+        return replace(Reason::CommonNameChanged {
+            from: existing.common_name.clone().unwrap_or_default(),
+            to: wanted.common_name.to_owned(),
+        });
+    }
+    if existing.key_type != Some(wanted.key_type) {
+        return replace(Reason::KeyTypeChanged {
+            from: existing.key_type,
+            to: wanted.key_type,
+        });
+    }
+    if !existing.server_auth || existing.client_auth != wanted.client_auth {
+        return replace(Reason::UsageChanged);
+    }
+    if existing.not_before > now {
+        return replace(Reason::NotYetValid);
+    }
+    if existing.not_after <= now {
+        return Plan::new(Action::Renewed, Reason::Expired);
+    }
+    let days_left = days_between(now, existing.not_after);
+    if existing.not_after - now < Duration::days(i64::from(wanted.renew_within_days)) {
+        return Plan::new(Action::Renewed, Reason::Expiring { days_left });
+    }
+    Plan::new(Action::Kept, Reason::Current { days_left })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::parse_all;
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2026-11-27 12:00 UTC)
+    }
+
+    fn current(names: &[SanName]) -> Existing {
+        Existing {
+            names: names.to_vec(),
+            common_name: Some("localhost".into()),
+            key_type: Some(KeyType::EcdsaP256),
+            server_auth: true,
+            client_auth: false,
+            not_before: now() - Duration::days(1),
+            not_after: now() + Duration::days(300),
+            key_matches: true,
+            signed_by_ca: true,
+            key_mode: 0o600,
+        }
+    }
+
+    fn decide(change: impl FnOnce(&mut Existing), force: bool) -> Plan {
+        let names = parse_all::<&str>(&[]).unwrap();
+        let mut existing = current(&names);
+        change(&mut existing);
+        let wanted = Wanted {
+            names: &names,
+            common_name: "localhost",
+            key_type: KeyType::EcdsaP256,
+            client_auth: false,
+            renew_within_days: 30,
+        };
+        plan_server(&ServerFound::Pair(existing), &wanted, force, now())
+    }
+
+    #[test]
+    fn ca_is_created_kept_or_refused() {
+        assert_eq!(plan_ca(CaFound::Nothing, false).unwrap().action, Action::Created);
+        let pair = CaFound::Pair { matches: true, days_left: 100 };
+        assert_eq!(plan_ca(pair, false).unwrap().action, Action::Kept);
+        assert_eq!(plan_ca(pair, true).unwrap().action, Action::Replaced);
+        assert_eq!(plan_ca(CaFound::KeyOnly, false), Err(CaRefusal::LoneKey));
+        assert_eq!(plan_ca(CaFound::CertOnly, false), Err(CaRefusal::LoneCert));
+        let bad = CaFound::Pair { matches: false, days_left: 100 };
+        assert_eq!(plan_ca(bad, false), Err(CaRefusal::Mismatch));
+        assert_eq!(plan_ca(bad, true).unwrap().reason, Reason::Forced);
+    }
+
+    #[test]
+    fn current_server_certificate_is_kept() {
+        let plan = decide(|_| {}, false);
+        assert_eq!(plan.action, Action::Kept);
+        assert_eq!(plan.reason, Reason::Current { days_left: 300 });
+    }
+
+    #[test]
+    fn each_difference_has_its_reason() {
+        let cases: Vec<(Box<dyn FnOnce(&mut Existing)>, Action, &str)> = vec![
+            (Box::new(|e| e.key_matches = false), Action::Replaced, "did not match"),
+            (Box::new(|e| e.key_mode = 0o644), Action::Replaced, "mode 0644"),
+            (Box::new(|e| e.signed_by_ca = false), Action::Replaced, "CA changed"),
+            (Box::new(|e| e.names.pop().map(drop).unwrap()), Action::Replaced, "added ::1"),
+            (Box::new(|e| e.common_name = Some("x".into())), Action::Replaced, "common name"),
+            (Box::new(|e| e.key_type = Some(KeyType::Rsa2048)), Action::Replaced, "rsa2048 to ecdsa-p256"),
+            (Box::new(|e| e.client_auth = true), Action::Replaced, "usages"),
+            (Box::new(|e| e.not_before = now() + Duration::hours(1)), Action::Replaced, "not valid yet"),
+            (Box::new(|e| e.not_after = now() - Duration::hours(1)), Action::Renewed, "expired"),
+            (Box::new(|e| e.not_after = now() + Duration::days(10)), Action::Renewed, "expiring in 10 days"),
+        ];
+        for (change, action, phrase) in cases {
+            let plan = decide(change, false);
+            assert_eq!(plan.action, action, "{}", plan.reason);
+            assert!(plan.reason.to_string().contains(phrase), "{} lacks {phrase}", plan.reason);
+        }
+    }
+
+    #[test]
+    fn force_replaces_even_a_current_certificate() {
+        assert_eq!(decide(|_| {}, true).reason, Reason::Forced);
+    }
+
+    #[test]
+    fn renewal_window_is_exclusive_of_its_end() {
+        // Exactly 30 days left with --renew-within 30 is kept; a minute less is renewed.
+        assert_eq!(decide(|e| e.not_after = now() + Duration::days(30), false).action, Action::Kept);
+        let plan = decide(|e| e.not_after = now() + Duration::days(30) - Duration::minutes(1), false);
+        assert_eq!(plan.action, Action::Renewed);
+    }
+}

@@ -1,0 +1,431 @@
+//! The read-decide-write pipelines behind `aitls ca` and `aitls server`.
+//!
+//! Each takes the directory lock, reads what exists, asks [`crate::plan`] what to do, and
+//! when it must write, generates a key, issues a certificate and writes both through
+//! [`crate::store`], key first. The lock is held throughout, so parallel runs see each
+//! other's results whole and never interleave a key with another run's certificate.
+
+use std::path::PathBuf;
+
+use rcgen::KeyPair;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cert::{self, CertInfo};
+use crate::error::{Error, Result};
+use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
+use crate::names::SanName;
+use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
+use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
+
+/// File name of the CA certificate.
+pub const CA_CERT: &str = "ca.crt";
+/// File name of the CA key.
+pub const CA_KEY: &str = "ca.key";
+/// Default stem of the server certificate and key.
+pub const DEFAULT_STEM: &str = "server";
+/// A certificate is reported as expiring when it has fewer days left than this.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Told when slow work (RSA key generation) starts and ends, so a front end can show a
+/// spinner. The library itself never prints.
+pub trait Progress {
+    /// Slow work starts; `what` says what, in a few words.
+    fn start(&self, what: &str);
+    /// The slow work has ended.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _what: &str) {}
+    fn finish(&self) {}
+}
+
+/// What `aitls ca` is asked for.
+#[derive(Debug, Clone)]
+pub struct CaRequest {
+    /// Subject common name.
+    pub common_name: String,
+    /// Validity in days.
+    pub days: u32,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Replace an existing CA.
+    pub force: bool,
+}
+
+/// What `aitls server` is asked for.
+#[derive(Debug, Clone)]
+pub struct ServerRequest {
+    /// subjectAltNames, already validated.
+    pub names: Vec<SanName>,
+    /// Subject common name; default: the first DNS name, else the first IP address.
+    pub common_name: Option<String>,
+    /// Validity in days.
+    pub days: u32,
+    /// Key type.
+    pub key_type: KeyType,
+    /// Add clientAuth.
+    pub client_auth: bool,
+    /// File stem inside the directory (`server` → `server.crt`, `server.key`).
+    pub stem: String,
+    /// Reissue even when current.
+    pub force: bool,
+    /// Reissue when the certificate expires within this many days.
+    pub renew_within_days: u32,
+}
+
+/// What `ca` or `server` did: the wire format of their `--json` output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// `created`, `kept`, `renewed` or `replaced`.
+    pub action: Action,
+    /// Why, in words.
+    pub reason: String,
+    /// Path of the certificate.
+    pub cert: PathBuf,
+    /// Path of the private key.
+    pub key: PathBuf,
+    /// Subject common name of the certificate.
+    pub common_name: String,
+    /// Key type of the certificate's key (`null` for one aitls does not generate).
+    pub key_type: Option<KeyType>,
+    /// End of validity, RFC 3339.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// Whole days from now until `not_after`.
+    pub days_left: i64,
+    /// The certificate's subjectAltNames (`server` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<SanName>>,
+    /// Things the user should know that did not stop the command.
+    pub warnings: Vec<String>,
+}
+
+fn malformed(store: &Store, file: &str, reason: String, hint: Option<String>) -> Error {
+    Error::Malformed {
+        path: store.path(file),
+        reason,
+        hint,
+    }
+}
+
+fn parse_cert(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<CertInfo> {
+    cert::parse_pem(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+}
+
+fn parse_key(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<KeyPair> {
+    issue::load_key(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+}
+
+fn generate(kt: KeyType, progress: &dyn Progress) -> Result<KeyPair> {
+    if kt.is_rsa() {
+        progress.start(&format!("generating {kt} key"));
+    }
+    let key = issue::generate_key(kt);
+    if kt.is_rsa() {
+        progress.finish();
+    }
+    key
+}
+
+/// Certificates carry whole seconds; so do the times aitls reports.
+fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+fn expiry_warning(what: &str, now: OffsetDateTime, not_after: OffsetDateTime, fix: &str) -> Option<String> {
+    let days_left = plan::days_between(now, not_after);
+    if not_after <= now {
+        Some(format!("{what} expired on {}; run `{fix}`", not_after.date()))
+    } else if days_left < EXPIRY_WARNING_DAYS {
+        Some(format!("{what} expires in {days_left} days, on {}; run `{fix}`", not_after.date()))
+    } else {
+        None
+    }
+}
+
+/// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
+pub fn ensure_ca(
+    store: &Store,
+    req: &CaRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let now = whole_seconds(now);
+    let lock = store.lock()?;
+    let key_bytes = store.read(CA_KEY)?;
+    let cert_bytes = store.read(CA_CERT)?;
+    let force_hint = "to replace the CA, run `aitls ca --force` (every server certificate must then be reissued)";
+    let mut existing = None;
+    let found = match (&key_bytes, &cert_bytes) {
+        (None, None) => CaFound::Nothing,
+        (Some(_), None) => CaFound::KeyOnly,
+        (None, Some(_)) => CaFound::CertOnly,
+        (Some(_), Some(_)) if req.force => CaFound::Pair { matches: false, days_left: 0 },
+        (Some(k), Some(c)) => {
+            let info = parse_cert(store, CA_CERT, c, force_hint)?;
+            let key = parse_key(store, CA_KEY, k, force_hint)?;
+            let found = CaFound::Pair {
+                matches: cert::key_matches(&key, &info),
+                days_left: plan::days_between(now, info.not_after),
+            };
+            existing = Some(info);
+            found
+        }
+    };
+    let plan = plan::plan_ca(found, req.force).map_err(|refusal| {
+        let (key, crt) = (store.path(CA_KEY), store.path(CA_CERT));
+        let message = match refusal {
+            CaRefusal::LoneKey => format!(
+                "{} exists without {}; refusing to overwrite what may be the only copy of a CA key",
+                key.display(),
+                crt.display()
+            ),
+            CaRefusal::LoneCert => format!(
+                "{} exists without {}; refusing to replace it",
+                crt.display(),
+                key.display()
+            ),
+            CaRefusal::Mismatch => format!(
+                "{} does not match {}; refusing to touch either",
+                key.display(),
+                crt.display()
+            ),
+        };
+        Error::Refused {
+            message,
+            hint: "restore the missing or matching file, or run `aitls ca --force` to create a new CA".into(),
+        }
+    })?;
+
+    let key_mode = store.mode(CA_KEY)?;
+    if let (false, Some(info)) = (plan.writes(), existing) {
+        let mut warnings = Vec::new();
+        warnings.extend(expiry_warning("the CA", now, info.not_after, "aitls ca --force"));
+        if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
+            warnings.push(format!(
+                "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
+                store.path(CA_KEY).display(),
+                store.path(CA_KEY).display()
+            ));
+        }
+        let cn = info.common_name.clone().unwrap_or_default();
+        if cn != req.common_name || info.key_type != Some(req.key_type) {
+            warnings.push(format!(
+                "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA (`aitls ca --force`)",
+                cn,
+                info.key_type.map_or("unknown key type", KeyType::name)
+            ));
+        }
+        return Ok(Outcome {
+            action: plan.action,
+            reason: plan.reason.to_string(),
+            cert: store.path(CA_CERT),
+            key: store.path(CA_KEY),
+            common_name: cn,
+            key_type: info.key_type,
+            not_after: info.not_after,
+            days_left: plan::days_between(now, info.not_after),
+            names: None,
+            warnings,
+        });
+    }
+
+    let key = generate(req.key_type, progress)?;
+    let profile = CaProfile {
+        common_name: req.common_name.clone(),
+        days: req.days,
+    };
+    let issued = issue::issue_ca(&profile, &key, now)?;
+    write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
+    Ok(Outcome {
+        action: plan.action,
+        reason: plan.reason.to_string(),
+        cert: store.path(CA_CERT),
+        key: store.path(CA_KEY),
+        common_name: req.common_name.clone(),
+        key_type: Some(req.key_type),
+        not_after: issued.not_after,
+        days_left: plan::days_between(now, issued.not_after),
+        names: None,
+        warnings: Vec::new(),
+    })
+}
+
+fn write_pair(store: &Store, lock: &DirLock, key_file: &str, cert_file: &str, issued: &issue::Issued) -> Result<()> {
+    store.write_all(
+        lock,
+        &[
+            NewFile {
+                name: key_file.to_owned(),
+                contents: issued.key_pem.as_bytes(),
+                mode: KEY_MODE,
+            },
+            NewFile {
+                name: cert_file.to_owned(),
+                contents: issued.cert_pem.as_bytes(),
+                mode: CERT_MODE,
+            },
+        ],
+    )
+}
+
+/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
+/// expired.
+fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
+    let key_bytes = store.read(CA_KEY)?;
+    let cert_bytes = store.read(CA_CERT)?;
+    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+        (Some(k), Some(c)) => (k, c),
+        (None, None) => {
+            return Err(Error::Refused {
+                message: format!("no CA in {} ({CA_CERT} and {CA_KEY} are missing)", store.dir().display()),
+                hint: "run `aitls ca` first to create one".into(),
+            });
+        }
+        (k, _) => {
+            let missing = if k.is_none() { CA_KEY } else { CA_CERT };
+            return Err(Error::Refused {
+                message: format!("the CA in {} is incomplete: {missing} is missing", store.dir().display()),
+                hint: format!("restore {missing}, or run `aitls ca --force` to create a new CA"),
+            });
+        }
+    };
+    let hint = "run `aitls ca --force` to create a new CA";
+    let cert = parse_cert(store, CA_CERT, &cert_bytes, hint)?;
+    let key = parse_key(store, CA_KEY, &key_bytes, hint)?;
+    let refuse = |message: String| Error::Refused {
+        message,
+        hint: hint.into(),
+    };
+    if !cert::key_matches(&key, &cert) {
+        return Err(refuse(format!(
+            "{} does not match {}",
+            store.path(CA_KEY).display(),
+            store.path(CA_CERT).display()
+        )));
+    }
+    if !cert.is_ca {
+        return Err(refuse(format!("{} is not a CA certificate (basicConstraints CA:FALSE or missing)", store.path(CA_CERT).display())));
+    }
+    if cert.not_after <= now {
+        return Err(refuse(format!("the CA {} expired on {}", store.path(CA_CERT).display(), cert.not_after.date())));
+    }
+    if !cert.subject_is_simple {
+        return Err(refuse(format!(
+            "{} has a multi-valued subject name, which aitls cannot sign under",
+            store.path(CA_CERT).display()
+        )));
+    }
+    Ok(Ca { cert, key })
+}
+
+/// Inspects what exists under `stem`.
+fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
+    let (key_file, cert_file) = (format!("{stem}.key"), format!("{stem}.crt"));
+    let key_bytes = store.read(&key_file)?;
+    let cert_bytes = store.read(&cert_file)?;
+    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+        (None, None) => return Ok(ServerFound::Nothing),
+        (Some(_), None) => return Ok(ServerFound::Partial(cert_file)),
+        (None, Some(_)) => return Ok(ServerFound::Partial(key_file)),
+        (Some(k), Some(c)) => (k, c),
+    };
+    let cert = match cert::parse_pem(&cert_bytes) {
+        Ok(c) => c,
+        Err(e) => return Ok(ServerFound::Unusable(format!("{cert_file} {e}"))),
+    };
+    let key = match issue::load_key(&key_bytes) {
+        Ok(k) => k,
+        Err(e) => return Ok(ServerFound::Unusable(format!("{key_file} is {e}"))),
+    };
+    Ok(ServerFound::Pair(Existing {
+        key_matches: cert::key_matches(&key, &cert),
+        signed_by_ca: cert.issuer_raw == ca.cert.subject_raw && cert::is_signed_by(&cert, &ca.cert.spki_der),
+        key_mode: store.mode(&key_file)?.unwrap_or(KEY_MODE),
+        names: cert.names,
+        common_name: cert.common_name,
+        key_type: cert.key_type,
+        server_auth: cert.server_auth,
+        client_auth: cert.client_auth,
+        not_before: cert.not_before,
+        not_after: cert.not_after,
+    }))
+}
+
+/// Issues, renews or keeps the server certificate under `req.stem` (SPEC §2
+/// `aitls server`).
+pub fn ensure_server(
+    store: &Store,
+    req: &ServerRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let now = whole_seconds(now);
+    crate::store::check_stem(&req.stem)?;
+    let common_name = match &req.common_name {
+        Some(cn) => cn.clone(),
+        None => crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        })?,
+    };
+    let lock = store.lock()?;
+    let ca = load_ca(store, now)?;
+    let found = find_server(store, &req.stem, &ca)?;
+    let wanted = Wanted {
+        names: &req.names,
+        common_name: &common_name,
+        key_type: req.key_type,
+        client_auth: req.client_auth,
+        renew_within_days: req.renew_within_days,
+    };
+    let plan = plan::plan_server(&found, &wanted, req.force, now);
+    let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
+    let mut warnings = Vec::new();
+    let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
+        existing.not_after
+    } else {
+        let key = generate(req.key_type, progress)?;
+        let profile = ServerProfile {
+            common_name: common_name.clone(),
+            names: req.names.clone(),
+            days: req.days,
+            client_auth: req.client_auth,
+            not_after_cap: Some(ca.cert.not_after),
+        };
+        let issued = issue::issue_server(&ca, &profile, &key, now)?;
+        write_pair(store, &lock, &key_file, &cert_file, &issued)?;
+        issued.not_after
+    };
+    warnings.extend(expiry_warning("the CA", now, ca.cert.not_after, "aitls ca --force"));
+    let asked_until = now + time::Duration::days(i64::from(req.days));
+    if plan.writes() && asked_until - not_after > time::Duration::days(1) {
+        warnings.push(format!(
+            "the certificate ends on {}, when the CA expires, not after {} days as asked",
+            not_after.date(),
+            req.days
+        ));
+    }
+    if req.key_type == KeyType::Ed25519 {
+        warnings.push("browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do".into());
+    }
+    Ok(Outcome {
+        action: plan.action,
+        reason: plan.reason.to_string(),
+        cert: store.path(&cert_file),
+        key: store.path(&key_file),
+        common_name,
+        key_type: Some(req.key_type),
+        not_after,
+        days_left: plan::days_between(now, not_after),
+        names: Some(req.names.clone()),
+        warnings,
+    })
+}

@@ -1,0 +1,234 @@
+//! The certificate directory: its paths, its lock, and the only code that writes files.
+//!
+//! Every write goes temp file → fsync → rename → fsync of the directory (SPEC §1), so a
+//! crash never leaves a half-written file under a final name, and a symlink at a target
+//! path is replaced rather than followed (rename(2) replaces the link itself). Key files
+//! are created with mode 0600 from their first byte: the temporary file is opened with
+//! that mode, then `fchmod`-ed to exactly 0600 so that no umask can loosen or tighten it.
+//! Writers hold an exclusive `flock` on the directory itself, which leaves no lock file
+//! behind.
+
+use std::fs::{self, File, Permissions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Mode of private key files: owner read/write only.
+pub const KEY_MODE: u32 = 0o600;
+/// Mode of certificate files: public, world-readable.
+pub const CERT_MODE: u32 = 0o644;
+
+/// Largest file aitls reads from the directory. Certificates and keys are a few KiB; a
+/// limit keeps a stray large file from being read whole into memory.
+const MAX_READ: u64 = 1 << 20;
+
+/// Prefix and suffix of temporary files, so a later run can recognise and remove those
+/// left by a run that was killed between create and rename.
+const TEMP_PREFIX: &str = ".aitls-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A certificate directory (`--dir`, `AITLS_DIR`, default `ai/certs`).
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// Proof that the directory is locked exclusively; the lock is released on drop.
+#[derive(Debug)]
+pub struct DirLock {
+    _dir: File,
+}
+
+/// One file to write: its name inside the directory, its content and its mode.
+#[derive(Debug)]
+pub struct NewFile<'a> {
+    /// File name inside the directory (`server.key`).
+    pub name: String,
+    /// The bytes to write.
+    pub contents: &'a [u8],
+    /// The exact mode the file gets ([`KEY_MODE`] or [`CERT_MODE`]).
+    pub mode: u32,
+}
+
+impl Store {
+    /// A store for `dir`; nothing is touched until a method is called.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Store { dir: dir.into() }
+    }
+
+    /// The directory as given.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `name` inside the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Creates the directory (with parents) if missing, then takes the exclusive lock,
+    /// waiting for any other aitls run that holds it. Also removes temporary files that a
+    /// killed run left behind: holding the lock, no other writer can own them.
+    pub fn lock(&self) -> Result<DirLock> {
+        fs::create_dir_all(&self.dir).map_err(|source| Error::Write {
+            action: "create directory",
+            path: self.dir.clone(),
+            source,
+        })?;
+        let lock_err = |source| Error::Write {
+            action: "lock",
+            path: self.dir.clone(),
+            source,
+        };
+        let dir = File::open(&self.dir).map_err(lock_err)?;
+        dir.lock().map_err(lock_err)?;
+        let lock = DirLock { _dir: dir };
+        self.remove_stale_temps();
+        Ok(lock)
+    }
+
+    fn remove_stale_temps(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+                // Best effort: a leftover we cannot remove does no harm to correctness.
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Reads `name` from the directory; `None` when it does not exist.
+    pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        read_limited(&self.path(name))
+    }
+
+    /// The permission bits of `name`, or `None` when it does not exist.
+    pub fn mode(&self, name: &str) -> Result<Option<u32>> {
+        let path = self.path(name);
+        match fs::metadata(&path) {
+            Ok(meta) => Ok(Some(meta.mode() & 0o7777)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Read { path, source }),
+        }
+    }
+
+    /// Writes every file atomically, while the caller holds the lock.
+    ///
+    /// All temporary files are written and synced first, then renamed in the given order,
+    /// then the directory is synced once. Put the key before its certificate: a run killed
+    /// between the renames then leaves a new key beside an old certificate, which the next
+    /// run detects as a mismatch (SPEC §4).
+    pub fn write_all(&self, _lock: &DirLock, files: &[NewFile<'_>]) -> Result<()> {
+        let mut temps = Vec::with_capacity(files.len());
+        for file in files {
+            temps.push(self.write_temp(file)?);
+        }
+        for (temp, file) in temps.into_iter().zip(files) {
+            let target = self.path(&file.name);
+            temp.persist(&target).map_err(|e| Error::Write {
+                action: "replace",
+                path: target.clone(),
+                source: e.error,
+            })?;
+        }
+        self.sync_dir()
+    }
+
+    fn write_temp(&self, file: &NewFile<'_>) -> Result<tempfile::NamedTempFile> {
+        let target = self.path(&file.name);
+        let err = |source| Error::Write {
+            action: "write",
+            path: target.clone(),
+            source,
+        };
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            // Opened with O_CREAT|O_EXCL and this mode: a key is never readable by others,
+            // not even between open and chmod.
+            .permissions(Permissions::from_mode(file.mode))
+            .tempfile_in(&self.dir)
+            .map_err(err)?;
+        // The umask may have removed bits; set exactly the mode we promise.
+        temp.as_file()
+            .set_permissions(Permissions::from_mode(file.mode))
+            .map_err(err)?;
+        temp.write_all(file.contents).map_err(err)?;
+        temp.as_file().sync_all().map_err(err)?;
+        Ok(temp)
+    }
+
+    fn sync_dir(&self) -> Result<()> {
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|source| Error::Write {
+                action: "sync directory",
+                path: self.dir.clone(),
+                source,
+            })
+    }
+}
+
+/// Reads a file of at most 1 MiB; `None` when it does not exist.
+pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
+    let read_err = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(read_err(e)),
+    };
+    let meta = file.metadata().map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::Malformed {
+            path: path.to_owned(),
+            reason: "is a directory, not a file".into(),
+            hint: None,
+        });
+    }
+    let mut buf = Vec::new();
+    file.take(MAX_READ + 1)
+        .read_to_end(&mut buf)
+        .map_err(read_err)?;
+    if buf.len() as u64 > MAX_READ {
+        return Err(Error::Malformed {
+            path: path.to_owned(),
+            reason: "is larger than 1 MiB; not a certificate or key".into(),
+            hint: None,
+        });
+    }
+    Ok(Some(buf))
+}
+
+/// Checks that `--out STEM` names a plain file in the directory, and not the CA's.
+pub fn check_stem(stem: &str) -> Result<()> {
+    let bad = |reason: &str| Error::InvalidValue {
+        what: "--out",
+        value: stem.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if stem.is_empty() {
+        return Err(bad("the stem is empty"));
+    }
+    if stem.contains(['/', '\\', '\0']) || stem == ".." {
+        return Err(bad("the stem is a file name in DIR, not a path; use --dir for the directory"));
+    }
+    if stem.starts_with('.') {
+        return Err(bad("the stem cannot start with a dot"));
+    }
+    if stem == "ca" {
+        return Err(bad("`ca` is the CA's own stem"));
+    }
+    if stem.len() > 200 {
+        return Err(bad("the stem is longer than 200 characters"));
+    }
+    Ok(())
+}

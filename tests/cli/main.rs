@@ -1,0 +1,13 @@
+//! The one integration-test binary: each module exercises one subcommand through the real
+//! `aitls` binary, real files and real `openssl`/`curl` where they help.
+
+mod util;
+
+mod ca;
+mod completions;
+mod docs;
+mod env;
+mod inspect;
+mod regression;
+mod server;
+mod verify;

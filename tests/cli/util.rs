@@ -1,0 +1,135 @@
+//! Shared helpers: a clean `aitls` command in a fresh temporary directory, and readers
+//! for what it writes.
+
+#![allow(dead_code)] // not every test module uses every helper
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A fresh working directory; `aitls` runs inside it, so the default `ai/certs` lands here.
+pub struct Sandbox {
+    pub tmp: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            tmp: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// The working directory.
+    pub fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// The default certificate directory, `ai/certs`.
+    pub fn certs(&self) -> PathBuf {
+        self.root().join("ai/certs")
+    }
+
+    /// A file in the default certificate directory.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.certs().join(name)
+    }
+
+    /// `aitls` with a clean environment, run in the sandbox.
+    pub fn aitls(&self) -> Command {
+        aitls(self.root())
+    }
+
+    /// Runs `aitls ARGS` and asserts success.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.aitls().args(args).output().expect("run aitls");
+        assert!(
+            out.status.success(),
+            "aitls {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs `aitls --json ARGS`, asserts success and parses stdout.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
+    }
+
+    /// A quick CA (ECDSA P-256) for tests that are not about the CA's key type.
+    pub fn quick_ca(&self) {
+        self.ok(&["ca", "--key-type", "ecdsa-p256"]);
+    }
+
+    /// A quick CA and server certificate (both ECDSA P-256).
+    pub fn quick_pair(&self) {
+        self.quick_ca();
+        self.ok(&["server", "--key-type", "ecdsa-p256"]);
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.file(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+    }
+}
+
+/// `aitls` run in `dir`, with AITLS_* and NO_COLOR removed from its environment.
+pub fn aitls(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aitls"));
+    cmd.current_dir(dir);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("AITLS_") {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Permission bits of a file.
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// The DER of the first certificate in a PEM file.
+pub fn cert_der(path: &Path) -> Vec<u8> {
+    let text = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let block = pem::parse(text).expect("PEM");
+    assert_eq!(block.tag(), "CERTIFICATE");
+    block.into_contents()
+}
+
+/// Runs `f` on the parsed certificate at `path`.
+pub fn with_cert<T>(path: &Path, f: impl FnOnce(&x509_parser::certificate::X509Certificate<'_>) -> T) -> T {
+    let der = cert_der(path);
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("valid X.509");
+    f(&cert)
+}
+
+/// Runs a real `openssl` with `args` in `dir`, returning its output.
+pub fn openssl(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)")
+}
+
+/// stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
