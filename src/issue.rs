@@ -138,16 +138,35 @@ pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
     Ok(key)
 }
 
-/// Generates RSA keys on all cores and returns the first one finished.
+/// Generates RSA keys on all cores (at most 4) and returns the first one finished.
 ///
-/// Sound because aws-lc (like BoringSSL, `crypto/fipsmodule/rsa/rsa_impl.c`,
-/// `generate_prime`) draws every prime candidate afresh from the RNG instead of stepping
-/// from one random start: each candidate is independent of the time already spent, so the
-/// prime found does not depend on how many candidates came before it, and the first key to
-/// finish is distributed exactly like any one generation. The losing threads are left to
-/// finish on their own; they hold no shared state and their keys are dropped.
+/// Sound because how long a generation takes says nothing about the key it returns, so the
+/// first key to finish is distributed exactly like the key of one lone generation. Checked
+/// in aws-lc 5.12 (aws-lc-sys 0.47), `crypto/fipsmodule/rsa/rsa_impl.c`, on the path
+/// aws-lc-rs takes (`EVP_PKEY_keygen` → `pkey_rsa_keygen` → `RSA_generate_key_ex` →
+/// `RSA_generate_key_ex_maybe_fips` → `rsa_generate_key_impl` → `generate_prime` for p,
+/// then for q):
+/// - `generate_prime` draws every candidate afresh, `BN_rand(out, bits, BN_RAND_TOP_ONE,
+///   BN_RAND_BOTTOM_ODD)` at the top of its `for (;;)` loop, and accepts or rejects it on
+///   its own value. It does not step from one random start to the next prime, as
+///   incremental search does (there a prime after a long gap is both likelier and slower
+///   to reach, so racing would favour primes after short gaps).
+/// - Every retry starts over from fresh randomness: a candidate too close to p or below
+///   ⌊2^(bits-1)·√2⌋ is redrawn (`continue`); `rsa_generate_key_impl` redraws both p and
+///   q in its `do { … } while (d <= 2^(bits/2))` loop; and `RSA_generate_key_ex_maybe_fips`
+///   reruns the whole generation, up to 4 times, after `RSA_R_TOO_MANY_ITERATIONS`. So a
+///   generation is rejection sampling, and the key it returns is independent of how many
+///   candidates were rejected first, i.e. of how long it ran.
+/// - The work on the accepted candidates (trial division, then `BN_primality_test`, whose
+///   Miller-Rabin rounds run to the end and blind their count "to avoid leaking |a|", and
+///   the constant-time computation of d and the CRT values) takes the same time whatever
+///   the prime, so it adds no link between time and key either.
+///
+/// How many workers: see [`rsa_workers`]. The losing workers cannot be cancelled
+/// (aws-lc-rs exposes no `BN_GENCB` callback); they run on, holding no shared state, until
+/// the process exits right after the files are written, and their keys are dropped.
 fn race_rsa(size: rcgen::RsaKeySize) -> Result<KeyPair> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let workers = rsa_workers();
     let (tx, rx) = mpsc::channel();
     for _ in 0..workers {
         let tx = tx.clone();
@@ -168,6 +187,57 @@ fn race_rsa(size: rcgen::RsaKeySize) -> Result<KeyPair> {
         "RSA key generation failed",
         last_err.map_or_else(|| "no worker finished".to_owned(), |e| e.to_string()),
     ))
+}
+
+/// Most RSA generations raced at once. Each extra worker cuts the expected time less
+/// (the minimum of n draws), while all of them burn CPU until the process exits.
+const MAX_RSA_WORKERS: usize = 4;
+
+/// How many RSA generations to race: one per CPU that is idle right now, at least one, and
+/// no more than this process may use nor [`MAX_RSA_WORKERS`].
+///
+/// Racing pays only on idle cores. The search is CPU-bound, so workers that share a core
+/// each run at a fraction of its speed, and since the time of one generation varies less
+/// than an exponential's (it is the sum of two prime searches), the first of n workers
+/// at 1/n speed finishes later than one worker at full speed. Measured on 2 cores with the
+/// other one busy: the median `aitls ca` (RSA-4096) took 0.84 s with 1 worker, 1.28 s with
+/// 2, 2.14 s with 3 and 2.33 s with 4 (`docs/performance.md`).
+fn rsa_workers() -> usize {
+    let allowed = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_RSA_WORKERS);
+    // A snapshot catches short-lived threads too (a shell forking, a compiler between
+    // files); the most idle of three, 1 ms apart, is closer to what the next second holds.
+    let mut idle = None;
+    for sample in 0..3 {
+        if sample > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        idle = idle.max(idle_cpus());
+    }
+    idle.unwrap_or(allowed).clamp(1, allowed)
+}
+
+/// CPUs with nothing to run right now: online CPUs minus the threads running or ready to
+/// run (`procs_running` in `/proc/stat`, which counts this thread too). A snapshot, but
+/// one that costs a single read of a kernel-generated file; `None` where there is no
+/// `/proc/stat` (not Linux) or it cannot be parsed.
+fn idle_cpus() -> Option<usize> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpus = stat
+        .lines()
+        .filter(|l| {
+            l.strip_prefix("cpu")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count();
+    let running: usize = stat
+        .lines()
+        .find_map(|l| l.strip_prefix("procs_running "))?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(cpus.saturating_sub(running.saturating_sub(1)))
 }
 
 /// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
@@ -320,4 +390,30 @@ pub fn issue_server(
         key_pem: key.serialize_pem(),
         not_after: params.not_after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rsa_workers_stay_between_one_and_the_cores_allowed() {
+        let allowed = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = rsa_workers();
+        assert!(workers >= 1);
+        assert!(workers <= allowed.min(MAX_RSA_WORKERS));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn idle_cpus_reads_proc_stat_on_linux() {
+        // If the /proc/stat parsing broke, racing would silently fall back to every core.
+        let idle = idle_cpus().expect("/proc/stat has cpuN and procs_running lines");
+        let online = std::fs::read_to_string("/proc/stat")
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+            .count();
+        assert!(idle <= online);
+    }
 }
