@@ -289,9 +289,12 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
             });
         }
         (k, _) => {
-            let missing = if k.is_none() { CA_KEY } else { CA_CERT };
+            let (present, missing) = if k.is_none() { (CA_CERT, CA_KEY) } else { (CA_KEY, CA_CERT) };
             return Err(Error::Refused {
-                message: format!("the CA in {} is incomplete: {missing} is missing", store.dir().display()),
+                message: format!(
+                    "the CA in {} is incomplete: {present} exists but {missing} is missing",
+                    store.dir().display()
+                ),
                 hint: format!("restore {missing}, or run `aitls ca --force` to create a new CA"),
             });
         }
