@@ -22,7 +22,11 @@ fn ca_defaults_follow_the_openssl_recipe() {
     with_cert(&sb.file("ca.crt"), |cert| {
         assert_eq!(cert.version(), X509Version::V3);
         assert_eq!(cert.subject().to_string(), "CN=AI Services CA");
-        assert_eq!(cert.subject().as_raw(), cert.issuer().as_raw(), "self-signed");
+        assert_eq!(
+            cert.subject().as_raw(),
+            cert.issuer().as_raw(),
+            "self-signed"
+        );
         let pk = cert.public_key().parsed().unwrap();
         assert_eq!(pk.key_size(), 4096, "RSA 4096 as in the recipe");
         let validity = cert.validity();
@@ -43,11 +47,15 @@ fn ca_profile_has_the_extensions_strict_verifiers_need() {
         let ku = cert.key_usage().unwrap().expect("keyUsage");
         assert!(ku.critical);
         assert!(ku.value.key_cert_sign() && ku.value.crl_sign());
-        assert!(!ku.value.digital_signature(), "only keyCertSign and cRLSign");
         assert!(
-            cert.extensions()
-                .iter()
-                .any(|e| matches!(e.parsed_extension(), ParsedExtension::SubjectKeyIdentifier(_))),
+            !ku.value.digital_signature(),
+            "only keyCertSign and cRLSign"
+        );
+        assert!(
+            cert.extensions().iter().any(|e| matches!(
+                e.parsed_extension(),
+                ParsedExtension::SubjectKeyIdentifier(_)
+            )),
             "subjectKeyIdentifier"
         );
         // Random positive serial with at least 64 bits.
@@ -77,7 +85,15 @@ fn ca_serials_differ_between_cas() {
 #[test]
 fn ca_options_set_name_days_and_key_type() {
     let sb = Sandbox::new();
-    let json = sb.json(&["ca", "--cn", "Lab CA", "--days", "10", "--key-type", "ecdsa-p384"]);
+    let json = sb.json(&[
+        "ca",
+        "--cn",
+        "Lab CA",
+        "--days",
+        "10",
+        "--key-type",
+        "ecdsa-p384",
+    ]);
     assert_eq!(json["action"], "created");
     assert_eq!(json["key_type"], "ecdsa-p384");
     assert_eq!(json["common_name"], "Lab CA");
@@ -89,7 +105,10 @@ fn ca_options_set_name_days_and_key_type() {
             "P-384 signs with ecdsa-with-SHA384"
         );
         let v = cert.validity();
-        assert_eq!((v.not_after.timestamp() - v.not_before.timestamp()) / 86400, 10);
+        assert_eq!(
+            (v.not_after.timestamp() - v.not_before.timestamp()) / 86400,
+            10
+        );
     });
 }
 
@@ -161,7 +180,11 @@ fn lone_ca_certificate_is_refused() {
     fs::remove_file(sb.file("ca.key")).unwrap();
     let out = sb.aitls().arg("ca").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("ca.crt exists without"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ca.crt exists without"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -175,7 +198,10 @@ fn mismatched_ca_pair_is_refused_naming_the_mismatch_and_force() {
     let out = a.aitls().arg("ca").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("does not match") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("does not match") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!((a.read("ca.crt"), a.read("ca.key")), (crt, key));
 }
 
@@ -231,11 +257,20 @@ fn directory_comes_from_flag_then_env_then_default() {
     let flag = sb.root().join("flag/deep");
     let env = sb.root().join("env");
     sb.aitls()
-        .args(["--dir", flag.to_str().unwrap(), "ca", "--key-type", "ecdsa-p256"])
+        .args([
+            "--dir",
+            flag.to_str().unwrap(),
+            "ca",
+            "--key-type",
+            "ecdsa-p256",
+        ])
         .env("AITLS_DIR", &env)
         .assert()
         .success();
-    assert!(flag.join("ca.crt").exists(), "--dir wins and parents are created");
+    assert!(
+        flag.join("ca.crt").exists(),
+        "--dir wins and parents are created"
+    );
     assert!(!env.exists());
     sb.aitls()
         .args(["ca", "--key-type", "ecdsa-p256"])
@@ -259,7 +294,10 @@ fn unwritable_directory_fails_with_exit_1_naming_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.starts_with("error: ") && err.contains("file/certs"), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("file/certs"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -270,5 +308,9 @@ fn hints_repeat_the_directory_given_with_dir() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("`aitls --dir 'my certs' ca`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`aitls --dir 'my certs' ca`"),
+        "{}",
+        stderr(&out)
+    );
 }
