@@ -26,7 +26,7 @@ use crate::names::SanName;
 pub const BACKDATE: Duration = Duration::minutes(5);
 
 /// Longest validity of a server certificate. Apple platforms reject TLS server
-/// certificates valid for more than 825 days (https://support.apple.com/en-us/103769).
+/// certificates valid for more than 825 days (<https://support.apple.com/en-us/103769>).
 pub const MAX_SERVER_DAYS: u32 = 825;
 /// Longest validity of the CA: ten years.
 pub const MAX_CA_DAYS: u32 = 3650;
@@ -128,7 +128,7 @@ impl FromStr for KeyType {
 ///
 /// RSA key generation is a random search for primes, and its time varies several-fold
 /// from one run to the next. So it runs on every core at once and keeps the first key
-/// finished; see [`race_rsa`] for why that key is as good as any other.
+/// finished; see `race_rsa` for why that key is as good as any other.
 pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
     let key = match kt {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,

@@ -405,7 +405,8 @@ mod tests {
 
     #[test]
     fn each_difference_has_its_reason() {
-        let cases: Vec<(Box<dyn FnOnce(&mut Existing)>, Action, &str)> = vec![
+        type Change = Box<dyn FnOnce(&mut Existing)>;
+        let cases: Vec<(Change, Action, &str)> = vec![
             (
                 Box::new(|e| e.key_matches = false),
                 Action::Replaced,

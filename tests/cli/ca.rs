@@ -314,3 +314,58 @@ fn hints_repeat_the_directory_given_with_dir() {
         stderr(&out)
     );
 }
+
+/// Runs `aitls ARGS` on a real pseudo-terminal (util-linux `script`), returning what the
+/// terminal showed.
+fn on_a_terminal(sb: &Sandbox, args: &str, no_color: bool) -> String {
+    let mut cmd = std::process::Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{} {args}", env!("CARGO_BIN_EXE_aitls")),
+        "/dev/null",
+    ])
+    .current_dir(sb.root())
+    .env_remove("AITLS_DIR")
+    .env_remove("NO_COLOR");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().expect("script (util-linux) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn spinner_and_colour_appear_only_on_a_terminal() {
+    let sb = Sandbox::new();
+    // Not a terminal: no spinner, no escape codes.
+    let out = sb.ok(&["ca", "--key-type", "rsa2048"]);
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains('\x1b'));
+
+    let sb = Sandbox::new();
+    let screen = on_a_terminal(&sb, "ca --key-type rsa2048", false);
+    assert!(
+        screen.contains("generating rsa2048 key"),
+        "spinner on a terminal: {screen:?}"
+    );
+    assert!(
+        screen.contains("\x1b[1;32mcreated"),
+        "colour on a terminal: {screen:?}"
+    );
+
+    let sb = Sandbox::new();
+    let screen = on_a_terminal(&sb, "ca --key-type ecdsa-p256", true);
+    assert!(
+        !screen.contains("\x1b[1;32m") && screen.contains("created"),
+        "NO_COLOR: {screen:?}"
+    );
+    assert!(
+        !screen.contains("generating"),
+        "no spinner for fast key types"
+    );
+}
