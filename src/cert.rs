@@ -45,6 +45,9 @@ pub struct CertInfo {
     pub server_auth: bool,
     /// extendedKeyUsage holds clientAuth.
     pub client_auth: bool,
+    /// keyUsage is present and holds keyCertSign (strict verifiers, such as Python 3.13's
+    /// default context, require it of a CA).
+    pub key_cert_sign: bool,
     tbs_raw: Vec<u8>,
     signature_oid: String,
     signature: Vec<u8>,
@@ -99,6 +102,7 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         _ => (false, false),
     };
     let is_ca = matches!(tbs.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    let key_cert_sign = matches!(tbs.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
     Ok(CertInfo {
         der: der.to_vec(),
         subject_raw: tbs.subject.as_raw().to_vec(),
@@ -113,6 +117,7 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         is_ca,
         server_auth,
         client_auth,
+        key_cert_sign,
         tbs_raw: tbs.as_ref().to_vec(),
         signature_oid: x509.signature_algorithm.algorithm.to_id_string(),
         signature: x509.signature_value.data.to_vec(),

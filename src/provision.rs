@@ -235,6 +235,12 @@ pub fn ensure_ca(
                 store.path(CA_KEY).display()
             ));
         }
+        if !info.key_cert_sign {
+            warnings.push(format!(
+                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
+                store.path(CA_CERT).display()
+            ));
+        }
         let cn = info.common_name.clone().unwrap_or_default();
         if cn != req.common_name || info.key_type != Some(req.key_type) {
             warnings.push(format!(
@@ -463,6 +469,12 @@ pub fn ensure_server(
             "the certificate ends on {}, when the CA expires, not after {} days as asked",
             not_after.date(),
             req.days
+        ));
+    }
+    if req.renew_within_days >= req.days {
+        warnings.push(format!(
+            "--renew-within {} is not less than --days {}: every run will reissue the certificate",
+            req.renew_within_days, req.days
         ));
     }
     if req.key_type == KeyType::Ed25519 {

@@ -369,3 +369,68 @@ fn spinner_and_colour_appear_only_on_a_terminal() {
         "no spinner for fast key types"
     );
 }
+
+#[test]
+fn kept_ca_with_a_loose_key_mode_warns_with_the_fix() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    std::fs::set_permissions(
+        sb.file("ca.key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    let out = sb.ok(&["ca"]);
+    assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_ca_made_by_the_openssl_recipe_is_kept_and_used() {
+    // The seed guide's recipe, verbatim: operators who ran it keep their CA.
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.certs()).unwrap();
+    let recipe = r#"
+        openssl genrsa -out ca.key 4096
+        openssl req -new -x509 -days 365 -key ca.key -out ca.crt -subj "/CN=AI Services CA"
+        openssl genrsa -out server.key 2048
+        openssl req -new -key server.key -out server.csr -subj "/CN=localhost"
+        printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\n' > san.ext
+        openssl x509 -req -days 365 -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -extfile san.ext
+        chmod 600 server.key
+    "#;
+    let out = std::process::Command::new("sh")
+        .args(["-ec", recipe])
+        .current_dir(sb.certs())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ca = sb.read("ca.crt");
+
+    let out = sb.ok(&["ca"]);
+    assert!(stdout(&out).contains("kept"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("keyCertSign"),
+        "warns about the missing keyUsage: {}",
+        stderr(&out)
+    );
+
+    let json = sb.json(&["server"]);
+    assert_eq!(json["action"], "replaced");
+    assert_eq!(json["reason"], "names changed, added ::1");
+    assert_eq!(sb.read("ca.crt"), ca);
+    let out = util::openssl(
+        &sb.certs(),
+        &[
+            "verify",
+            "-purpose",
+            "sslserver",
+            "-CAfile",
+            "ca.crt",
+            "server.crt",
+        ],
+    );
+    assert!(out.status.success(), "{}", stdout(&out));
+}

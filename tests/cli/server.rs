@@ -550,3 +550,62 @@ fn malformed_ca_files_are_input_errors_for_server() {
     let err = stderr(&out);
     assert!(err.contains("ca.crt") && !err.contains("panicked"), "{err}");
 }
+
+/// Writes a CA certificate and key made with rcgen directly, for CAs aitls would never make.
+fn write_foreign_ca(sb: &Sandbox, days_ago_expired: Option<i64>, is_ca: bool) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Foreign CA");
+    if is_ca {
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    }
+    if let Some(days) = days_ago_expired {
+        let now = ::time::OffsetDateTime::now_utc();
+        params.not_before = now - ::time::Duration::days(days + 30);
+        params.not_after = now - ::time::Duration::days(days);
+    }
+    let cert = params.self_signed(&key).unwrap();
+    fs::create_dir_all(sb.certs()).unwrap();
+    fs::write(sb.file("ca.crt"), cert.pem()).unwrap();
+    fs::write(sb.file("ca.key"), key.serialize_pem()).unwrap();
+}
+
+#[test]
+fn server_refuses_an_expired_ca_or_a_non_ca_certificate() {
+    let sb = Sandbox::new();
+    write_foreign_ca(&sb, Some(2), true);
+    let out = sb.aitls().arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("expired on") && err.contains("aitls ca --force"),
+        "{err}"
+    );
+    assert!(!sb.file("server.key").exists());
+
+    let sb = Sandbox::new();
+    write_foreign_ca(&sb, None, false);
+    let out = sb.aitls().arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not a CA certificate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_renewal_window_as_long_as_the_validity_is_warned_about() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256", "--days", "20"]);
+    assert!(
+        json["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("every run will reissue"),
+        "{json}"
+    );
+}
