@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{Globals, Output};
 
-/// Create the private CA, or keep the one in DIR.
+/// Create the private CA, or keep the one in DIR
 ///
 /// Writes DIR/ca.crt (0644) and DIR/ca.key (0600). When both exist and match, they are
 /// kept and the command succeeds, so it is safe in Makefiles and CI; a lone or mismatched

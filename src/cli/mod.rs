@@ -58,12 +58,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's help text is the doc comment of its `Args` struct.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create the private CA (kept when it already exists)
     Ca(ca::CaArgs),
-    /// Issue or renew a server certificate signed by the CA
     Server(server::ServerArgs),
     /// Check a certificate as a TLS client would
     Verify(verify::VerifyArgs),
@@ -155,6 +153,32 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_help_teaches_with_examples() {
+        // Each subcommand's help is its Args doc comment: a short line, then details and
+        // two or three examples (so no doc comment on the `Command` variants).
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            let long = sub
+                .get_long_about()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                !about.is_empty() && !about.ends_with('.'),
+                "{name}: short help {about:?}"
+            );
+            let examples = long
+                .lines()
+                .filter(|l| l.trim_start().starts_with("aitls "))
+                .count();
+            assert!(
+                (2..=4).contains(&examples),
+                "{name}: {examples} examples in --help"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{Globals, Output};
 
-/// Issue a server certificate signed by the CA in DIR, or keep a current one.
+/// Issue a server certificate signed by the CA in DIR, or keep a current one
 ///
 /// Writes DIR/STEM.crt (0644) and DIR/STEM.key (0600). An existing pair is kept while it
 /// matches the request and has more than --renew-within days left; otherwise it is
