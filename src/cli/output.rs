@@ -27,7 +27,8 @@ fn no_color() -> bool {
 /// Quotes `s` for a POSIX shell when it needs quoting.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
     {
         s.to_owned()
     } else {
@@ -39,11 +40,19 @@ pub fn shell_quote(s: &str) -> String {
 pub fn error(err: &anyhow::Error, hint: Option<&str>) {
     let color = io::stderr().is_terminal() && !no_color();
     let mut stderr = io::stderr().lock();
-    let label = if color { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
+    let label = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
     // Write errors on stderr have nowhere to be reported.
     let _ = writeln!(stderr, "{label} {err:#}");
     if let Some(hint) = hint {
-        let label = if color { "\x1b[1;36mhint:\x1b[0m" } else { "hint:" };
+        let label = if color {
+            "\x1b[1;36mhint:\x1b[0m"
+        } else {
+            "hint:"
+        };
         let _ = writeln!(stderr, "{label} {hint}");
     }
 }
@@ -60,6 +69,7 @@ impl Output {
     }
 
     /// Whether `--json` was given.
+    #[allow(dead_code)] // used by the commands that render their own JSON
     pub fn json(&self) -> bool {
         self.json
     }
@@ -106,7 +116,11 @@ impl Output {
         if self.quiet || self.json {
             return;
         }
-        let label = if self.stderr_tty && !no_color() { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
+        let label = if self.stderr_tty && !no_color() {
+            "\x1b[1;33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         eprintln!("{label} {message}");
     }
 
@@ -129,7 +143,11 @@ impl Output {
             format!(" for {}", list.join(", "))
         });
         let key_type = outcome.key_type.map_or("unknown key type", |k| k.name());
-        let until = format!("valid until {} ({} days left)", outcome.not_after.date(), outcome.days_left);
+        let until = format!(
+            "valid until {} ({} days left)",
+            outcome.not_after.date(),
+            outcome.days_left
+        );
         let mut text = String::new();
         if outcome.action == Action::Kept {
             text.push_str(&format!(
@@ -139,7 +157,10 @@ impl Output {
                 outcome.common_name,
             ));
         } else {
-            text.push_str(&format!("{action} {} ({key_type}, mode 0600)\n", outcome.key.display()));
+            text.push_str(&format!(
+                "{action} {} ({key_type}, mode 0600)\n",
+                outcome.key.display()
+            ));
             text.push_str(&format!(
                 "{action} {}: {what} {:?}{names}, {until}\n",
                 outcome.cert.display(),
