@@ -30,8 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA (kept when it already exists)')
-            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue or renew a server certificate signed by the CA')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
@@ -127,8 +127,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help' {
-            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA (kept when it already exists)')
-            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue or renew a server certificate signed by the CA')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')

@@ -27,8 +27,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand ca 'Create the private CA (kept when it already exists)'
-            cand server 'Issue or renew a server certificate signed by the CA'
+            cand ca 'Create the private CA, or keep the one in DIR'
+            cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
@@ -117,8 +117,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --version 'Print version'
         }
         &'aitls;help'= {
-            cand ca 'Create the private CA (kept when it already exists)'
-            cand server 'Issue or renew a server certificate signed by the CA'
+            cand ca 'Create the private CA, or keep the one in DIR'
+            cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'

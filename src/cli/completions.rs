@@ -15,7 +15,7 @@ use clap_mangen::roff::{Roff, bold, roman};
 
 use super::{Cli, Globals, Output};
 
-/// Print a shell completion script.
+/// Print a shell completion script
 ///
 /// Writes the script to stdout; the scripts are also kept in the repository's
 /// completions/ directory.

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Globals, Output};
 
-/// Print the AI services' TLS settings for the files in DIR.
+/// Print the AI services' TLS settings for the files in DIR
 ///
 /// Prints YOLO26_SSL_CERTFILE, YOLO26_SSL_KEYFILE, YOLO26_URL, NEMOTRON_URL,
 /// AI_CA_CERT_PATH and AI_VERIFY_SSL=true, with absolute paths, for uvicorn (YOLO26),
