@@ -72,17 +72,6 @@ pub struct EnvRequest {
     pub nemotron_url: String,
 }
 
-impl Default for EnvRequest {
-    fn default() -> Self {
-        EnvRequest {
-            dir: PathBuf::new(),
-            stem: DEFAULT_STEM.to_owned(),
-            yolo26_url: DEFAULT_YOLO26_URL.to_owned(),
-            nemotron_url: DEFAULT_NEMOTRON_URL.to_owned(),
-        }
-    }
-}
-
 /// Builds the settings for `request`, refusing (exit 1) when a file they name is missing:
 /// a service pointed at a missing file fails later and further from the cause.
 pub fn settings(request: &EnvRequest) -> Result<Settings> {

@@ -14,7 +14,7 @@ use super::{Globals, Output};
 /// Prints YOLO26_SSL_CERTFILE, YOLO26_SSL_KEYFILE, YOLO26_URL, NEMOTRON_URL,
 /// AI_CA_CERT_PATH and AI_VERIFY_SSL=true, with absolute paths, for uvicorn (YOLO26),
 /// llama-server (Nemotron) and the backend's .env. Fails with a hint when a file it
-/// would name does not exist yet.
+/// would name does not exist yet. The settings are printed even with --quiet.
 ///
 /// Examples:
 ///   aitls env >> backend/.env                  # dotenv lines for the backend

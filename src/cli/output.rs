@@ -91,8 +91,9 @@ impl Output {
             "aitls: TLS for your AI services in one line\n\n\
              usage: aitls [-d DIR] <ca|server|verify|inspect|env|completions> [OPTIONS]\n\n  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
-             aitls verify                check them as a TLS client would\n\n\
-             Run `aitls --help` for more."
+             aitls verify                check them as a TLS client would\n  \
+             aitls env                   print the AI services' TLS settings\n\n\
+             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples."
         );
     }
 

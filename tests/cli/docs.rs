@@ -300,3 +300,16 @@ fn actions_run_script_is_extracted_without_indentation() {
     let yaml = "- name: x\n  run: |\n    a b\n\n    c\n- name: y\n";
     assert_eq!(actions_run_script(yaml), "a b\n\nc\n");
 }
+
+#[test]
+fn no_command_prints_a_short_usage_not_a_wall_of_text() {
+    let tmp = TempDir::new().unwrap();
+    let out = crate::util::aitls(tmp.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let usage = stderr(&out);
+    assert!(usage.lines().count() <= 12, "{usage}");
+    for phrase in ["aitls ca && aitls server", "aitls env", "aitls --help"] {
+        assert!(usage.contains(phrase), "{phrase:?} missing from:\n{usage}");
+    }
+}
