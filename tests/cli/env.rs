@@ -176,25 +176,23 @@ fn shell_format_also_evals_in_posix_sh() {
     );
 }
 
-/// Reads a .env file with python-dotenv, the loader of the Python backend; `None` when
-/// python3 or python-dotenv is not installed here.
-fn python_dotenv(file: &Path) -> Option<Vec<(String, String)>> {
+/// Reads a .env file with python-dotenv, the loader of the Python backend (`.ci/run`
+/// installs it).
+fn python_dotenv(file: &Path) -> Vec<(String, String)> {
     let out = Command::new("python3")
         .args([
             "-c",
-            "import json, sys\ntry:\n import dotenv\nexcept ImportError:\n sys.exit(77)\n\
-             print(json.dumps(dotenv.dotenv_values(sys.argv[1])))",
+            "import json, sys, dotenv\nprint(json.dumps(dotenv.dotenv_values(sys.argv[1])))",
         ])
         .arg(file)
         .output()
-        .ok()?;
-    if out.status.code() == Some(77) {
-        return None;
-    }
-    assert!(out.status.success(), "python-dotenv: {}", stderr(&out));
-    Some(json_map(
-        &serde_json::from_slice(&out.stdout).expect("JSON"),
-    ))
+        .expect("python3 is installed");
+    assert!(
+        out.status.success(),
+        "python-dotenv (`python3 -m pip install python-dotenv`): {}",
+        stderr(&out)
+    );
+    json_map(&serde_json::from_slice(&out.stdout).expect("JSON"))
 }
 
 #[test]
@@ -207,10 +205,7 @@ fn dotenv_reads_back_exactly_in_python_dotenv() {
         let out = sandbox.ok(&["-d", dir, "env"]);
         let file = sandbox.root().join(".env");
         std::fs::write(&file, &out.stdout).unwrap();
-        let Some(read) = python_dotenv(&file) else {
-            eprintln!("skipped: python3 with python-dotenv is not installed");
-            return;
-        };
+        let read = python_dotenv(&file);
         assert_eq!(
             read,
             pairs(&expected(&sandbox.root().join(dir))),
