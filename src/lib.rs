@@ -4,7 +4,8 @@
 //! name validation ([`names`]), key generation and certificate profiles ([`issue`]),
 //! reading existing certificates ([`cert`]), the pure keep/renew/replace decision
 //! ([`plan`]), the certificate directory with its lock and atomic writes ([`store`]) and
-//! the read-decide-write pipelines that tie them together ([`provision`]).
+//! the read-decide-write pipelines that tie them together ([`provision`]), and the AI
+//! services' settings for a directory ([`services`]).
 //!
 //! The library never prints, never reads environment variables and never exits; only
 //! [`store`] touches the disk.
@@ -18,6 +19,7 @@ pub mod issue;
 pub mod names;
 pub mod plan;
 pub mod provision;
+pub mod services;
 pub mod store;
 
 pub use error::{Error, ErrorKind};
