@@ -11,12 +11,12 @@
 
 use std::net::IpAddr;
 
+use ::time::OffsetDateTime;
 use aws_lc_rs::digest;
 use base64::Engine as _;
 use rcgen::{KeyPair, PublicKeyData};
 use rustls_pki_types::PrivateKeyDer;
 use serde::Serialize;
-use ::time::OffsetDateTime;
 use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::*;
 
@@ -68,7 +68,10 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }
 
 fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
@@ -89,9 +92,18 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 Block::CertificateRequest(pem.into_contents())
             }
-            "PRIVATE KEY" => Block::PrivateKey { der: pem.into_contents(), format: "pkcs8" },
-            "RSA PRIVATE KEY" => Block::PrivateKey { der: pem.into_contents(), format: "pkcs1" },
-            "EC PRIVATE KEY" => Block::PrivateKey { der: pem.into_contents(), format: "sec1" },
+            "PRIVATE KEY" => Block::PrivateKey {
+                der: pem.into_contents(),
+                format: "pkcs8",
+            },
+            "RSA PRIVATE KEY" => Block::PrivateKey {
+                der: pem.into_contents(),
+                format: "pkcs1",
+            },
+            "EC PRIVATE KEY" => Block::PrivateKey {
+                der: pem.into_contents(),
+                format: "sec1",
+            },
             "ENCRYPTED PRIVATE KEY" => Block::EncryptedPrivateKey,
             "PUBLIC KEY" => Block::PublicKey(pem.into_contents()),
             _ => {
@@ -107,7 +119,10 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
         return Err(if skipped.is_empty() {
             "holds no certificate, certificate request or key".into()
         } else {
-            format!("holds no certificate, certificate request or key (found {})", skipped.join(", "))
+            format!(
+                "holds no certificate, certificate request or key (found {})",
+                skipped.join(", ")
+            )
         });
     }
     Ok(blocks)
@@ -133,7 +148,10 @@ fn decode_der(bytes: &[u8]) -> Result<Block, String> {
             PrivateKeyDer::Sec1(_) => "sec1",
             _ => "pkcs8",
         };
-        return Ok(Block::PrivateKey { der: bytes.to_vec(), format });
+        return Ok(Block::PrivateKey {
+            der: bytes.to_vec(),
+            format,
+        });
     }
     Err("is DER, but not a certificate, certificate request or key".into())
 }
@@ -314,19 +332,30 @@ pub struct PublicKeyView {
 
 /// Looks at every object in one input. `file` is how the input is named in the result;
 /// `mode` its permission bits, when it is a file; `now` decides validity and days left.
-pub fn inspect(file: &str, bytes: &[u8], mode: Option<u32>, now: OffsetDateTime) -> Result<Vec<Item>, String> {
+pub fn inspect(
+    file: &str,
+    bytes: &[u8],
+    mode: Option<u32>,
+    now: OffsetDateTime,
+) -> Result<Vec<Item>, String> {
     let blocks = decode(bytes)?;
     let several = blocks.len() > 1;
     let mut items = Vec::with_capacity(blocks.len());
     for (i, block) in blocks.into_iter().enumerate() {
-        let which = |what: &str| if several { format!("{what} {}", i + 1) } else { what.to_owned() };
+        let which = |what: &str| {
+            if several {
+                format!("{what} {}", i + 1)
+            } else {
+                what.to_owned()
+            }
+        };
         let body = match block {
             Block::Certificate(der) => Body::Certificate(Box::new(
                 cert_view(der, now).map_err(|e| format!("{} {e}", which("certificate")))?,
             )),
-            Block::CertificateRequest(der) => {
-                Body::CertificateRequest(csr_view(&der).map_err(|e| format!("{} {e}", which("request")))?)
-            }
+            Block::CertificateRequest(der) => Body::CertificateRequest(
+                csr_view(&der).map_err(|e| format!("{} {e}", which("request")))?,
+            ),
             Block::PrivateKey { der, format } => Body::PrivateKey(KeyView {
                 format: format.to_owned(),
                 key: private_key_facts(&der).map_err(|e| format!("{} {e}", which("key")))?,
@@ -342,7 +371,11 @@ pub fn inspect(file: &str, bytes: &[u8], mode: Option<u32>, now: OffsetDateTime)
                 key: key_facts(&der).map_err(|e| format!("{} {e}", which("public key")))?,
             }),
         };
-        items.push(Item { file: file.to_owned(), index: i + 1, body });
+        items.push(Item {
+            file: file.to_owned(),
+            index: i + 1,
+            body,
+        });
     }
     Ok(items)
 }
@@ -353,7 +386,11 @@ pub fn link(items: &mut [Item]) {
     let certs: Vec<(String, Option<cert::CertInfo>, String)> = items
         .iter()
         .filter_map(|item| match &item.body {
-            Body::Certificate(c) => Some((item.file.clone(), cert::parse_der(&c.der).ok(), c.key.pin_sha256.clone())),
+            Body::Certificate(c) => Some((
+                item.file.clone(),
+                cert::parse_der(&c.der).ok(),
+                c.key.pin_sha256.clone(),
+            )),
             _ => None,
         })
         .collect();
@@ -366,13 +403,17 @@ pub fn link(items: &mut [Item]) {
                     .map(|(file, _, _)| file.clone());
             }
             Body::Certificate(view) => {
-                let Ok(this) = cert::parse_der(&view.der) else { continue };
+                let Ok(this) = cert::parse_der(&view.der) else {
+                    continue;
+                };
                 view.issued_by = certs
                     .iter()
                     .filter(|(file, _, _)| *file != item.file)
                     .find(|(_, info, _)| {
                         info.as_ref().is_some_and(|ca| {
-                            ca.is_ca && ca.subject_raw == this.issuer_raw && cert::is_signed_by(&this, &ca.spki_der)
+                            ca.is_ca
+                                && ca.subject_raw == this.issuer_raw
+                                && cert::is_signed_by(&this, &ca.spki_der)
                         })
                     })
                     .map(|(file, _, _)| file.clone());
@@ -405,7 +446,10 @@ pub fn fingerprint_sha256(der: &[u8]) -> String {
 /// The pin of a SubjectPublicKeyInfo (DER), as `curl --pinnedpubkey` takes it.
 pub fn pin_sha256(spki_der: &[u8]) -> String {
     let hash = digest::digest(&digest::SHA256, spki_der);
-    format!("sha256//{}", base64::engine::general_purpose::STANDARD.encode(hash.as_ref()))
+    format!(
+        "sha256//{}",
+        base64::engine::general_purpose::STANDARD.encode(hash.as_ref())
+    )
 }
 
 fn oid_name(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
@@ -437,14 +481,20 @@ fn bit_length(bytes: &[u8]) -> u32 {
         None => &[],
     };
     match trimmed.first() {
-        Some(first) => u32::try_from(trimmed.len()).unwrap_or(u32::MAX / 8).saturating_mul(8) - first.leading_zeros(),
+        Some(first) => {
+            u32::try_from(trimmed.len())
+                .unwrap_or(u32::MAX / 8)
+                .saturating_mul(8)
+                - first.leading_zeros()
+        }
         None => 0,
     }
 }
 
 /// The public facts of a SubjectPublicKeyInfo (DER).
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
-    let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der).map_err(|_| "has an unreadable public key".to_owned())?;
+    let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
+        .map_err(|_| "has an unreadable public key".to_owned())?;
     let oid = spki.algorithm.algorithm.to_id_string();
     let curve_oid = spki
         .algorithm
@@ -487,9 +537,11 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
 /// The public facts of a private key (DER, any of PKCS#8, PKCS#1, SEC1). The key is parsed
 /// only to derive its public half, which is all that leaves this function.
 pub fn private_key_facts(der: &[u8]) -> Result<KeyFacts, String> {
-    let parsed = PrivateKeyDer::try_from(der).map_err(|_| "is not a valid private key".to_owned())?;
-    let key = KeyPair::try_from(&parsed)
-        .map_err(|_| "is not a private key aitls can read (RSA, ECDSA P-256/P-384/P-521 or Ed25519)".to_owned())?;
+    let parsed =
+        PrivateKeyDer::try_from(der).map_err(|_| "is not a valid private key".to_owned())?;
+    let key = KeyPair::try_from(&parsed).map_err(|_| {
+        "is not a private key aitls can read (RSA, ECDSA P-256/P-384/P-521 or Ed25519)".to_owned()
+    })?;
     key_facts(&key.subject_public_key_info())
 }
 
@@ -498,12 +550,18 @@ pub fn public_key_of_private(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let blocks = decode(bytes)?;
     let mut keys = blocks.into_iter().filter_map(|b| match b {
         Block::PrivateKey { der, .. } => Some(Ok(der)),
-        Block::EncryptedPrivateKey => Some(Err("holds an encrypted private key; aitls needs it unencrypted".to_owned())),
+        Block::EncryptedPrivateKey => Some(Err(
+            "holds an encrypted private key; aitls needs it unencrypted".to_owned(),
+        )),
         _ => None,
     });
-    let der = keys.next().ok_or_else(|| "holds no private key".to_owned())??;
-    let parsed = PrivateKeyDer::try_from(der.as_slice()).map_err(|_| "is not a valid private key".to_owned())?;
-    let key = KeyPair::try_from(&parsed).map_err(|_| "is not a private key aitls can read".to_owned())?;
+    let der = keys
+        .next()
+        .ok_or_else(|| "holds no private key".to_owned())??;
+    let parsed = PrivateKeyDer::try_from(der.as_slice())
+        .map_err(|_| "is not a valid private key".to_owned())?;
+    let key =
+        KeyPair::try_from(&parsed).map_err(|_| "is not a private key aitls can read".to_owned())?;
     Ok(key.subject_public_key_info())
 }
 
@@ -527,7 +585,9 @@ fn split_names(names: &[GeneralName<'_>]) -> (Vec<String>, Vec<String>, Vec<Stri
             GeneralName::RFC822Name(e) => other.push(format!("email:{e}")),
             GeneralName::URI(u) => other.push(format!("URI:{u}")),
             GeneralName::DirectoryName(n) => other.push(format!("dirName:{n}")),
-            GeneralName::OtherName(oid, _) => other.push(format!("othername:{}", oid.to_id_string())),
+            GeneralName::OtherName(oid, _) => {
+                other.push(format!("othername:{}", oid.to_id_string()))
+            }
             GeneralName::RegisteredID(oid) => other.push(format!("RID:{}", oid.to_id_string())),
             _ => other.push("other".into()),
         }
@@ -567,7 +627,8 @@ fn eku_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
 }
 
 fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
-    let (rest, x509) = X509Certificate::from_der(&der).map_err(|e| format!("is not a valid certificate ({e})"))?;
+    let (rest, x509) =
+        X509Certificate::from_der(&der).map_err(|e| format!("is not a valid certificate ({e})"))?;
     // `TRUSTED CERTIFICATE` blocks carry OpenSSL's trust settings after the certificate;
     // the certificate itself is what is shown and hashed.
     let cert_len = der.len() - rest.len();
@@ -625,7 +686,11 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         Some(i) => &serial[i..],
         None => &serial[serial.len().saturating_sub(1)..],
     };
-    let serial = if serial.is_empty() { "00".to_owned() } else { hex::encode_upper(serial) };
+    let serial = if serial.is_empty() {
+        "00".to_owned()
+    } else {
+        hex::encode_upper(serial)
+    };
     let view = CertView {
         subject: tbs.subject.to_string(),
         issuer: tbs.issuer.to_string(),
@@ -649,12 +714,15 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         issued_by: None,
         der: Vec::new(),
     };
-    Ok(CertView { der: der[..cert_len].to_vec(), ..view })
+    Ok(CertView {
+        der: der[..cert_len].to_vec(),
+        ..view
+    })
 }
 
 fn csr_view(der: &[u8]) -> Result<CsrView, String> {
-    let (_, csr) =
-        X509CertificationRequest::from_der(der).map_err(|e| format!("is not a valid certificate request ({e})"))?;
+    let (_, csr) = X509CertificationRequest::from_der(der)
+        .map_err(|e| format!("is not a valid certificate request ({e})"))?;
     let info = &csr.certification_request_info;
     let mut names = (Vec::new(), Vec::new(), Vec::new());
     if let Some(exts) = csr.requested_extensions() {
@@ -694,7 +762,14 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_not_panicked_on() {
-        for input in [&b""[..], b"   \n", b"hello", b"\x30", b"\x30\x82\xff\xff", b"-----BEGIN CERTIFICATE-----\nAAAA"] {
+        for input in [
+            &b""[..],
+            b"   \n",
+            b"hello",
+            b"\x30",
+            b"\x30\x82\xff\xff",
+            b"-----BEGIN CERTIFICATE-----\nAAAA",
+        ] {
             assert!(decode(input).is_err(), "{input:?}");
         }
         let bad_base64 = b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";

@@ -50,11 +50,23 @@ pub struct Check {
 
 impl Check {
     fn pass(name: &'static str, detail: String) -> Self {
-        Check { name, ok: true, warning: false, detail, fix: None }
+        Check {
+            name,
+            ok: true,
+            warning: false,
+            detail,
+            fix: None,
+        }
     }
 
     fn fail(name: &'static str, detail: String, fix: Option<String>) -> Self {
-        Check { name, ok: false, warning: false, detail, fix }
+        Check {
+            name,
+            ok: false,
+            warning: false,
+            detail,
+            fix,
+        }
     }
 }
 
@@ -99,11 +111,17 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
         match block {
             Block::Certificate(der) => {
                 let info = cert::parse_der(&der).map_err(|e| {
-                    if several { format!("certificate {}: {e}", i + 1) } else { format!("is {e}") }
+                    if several {
+                        format!("certificate {}: {e}", i + 1)
+                    } else {
+                        format!("is {e}")
+                    }
                 })?;
                 certs.push(info);
             }
-            Block::CertificateRequest(_) => return Err("holds a certificate request, not a certificate".into()),
+            Block::CertificateRequest(_) => {
+                return Err("holds a certificate request, not a certificate".into());
+            }
             Block::PrivateKey { .. } | Block::EncryptedPrivateKey => {
                 return Err("holds a private key, not a certificate".into());
             }
@@ -127,7 +145,9 @@ pub fn parse_host(host: &str) -> crate::error::Result<SanName> {
 }
 
 fn describe_name(info: &CertInfo) -> String {
-    info.common_name.as_ref().map_or_else(|| "(no common name)".to_owned(), |cn| format!("{cn:?}"))
+    info.common_name
+        .as_ref()
+        .map_or_else(|| "(no common name)".to_owned(), |cn| format!("{cn:?}"))
 }
 
 fn names_list(names: &[SanName]) -> String {
@@ -146,7 +166,10 @@ pub fn verify(req: &Request) -> VerifyReport {
     let mut checks = Vec::new();
     let Some(leaf) = req.chain.first() else {
         checks.push(Check::fail("chain", "no certificate given".into(), None));
-        return VerifyReport { valid: false, checks };
+        return VerifyReport {
+            valid: false,
+            checks,
+        };
     };
     let reissue = |what: &str| match &req.reissue_with {
         Some(cmd) => format!("{cmd} --force"),
@@ -155,17 +178,24 @@ pub fn verify(req: &Request) -> VerifyReport {
 
     // The path, as a rustls client builds it.
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
-    let intermediates: Vec<CertificateDer<'_>> =
-        req.chain[1..].iter().map(|c| CertificateDer::from(c.der.as_slice())).collect();
-    let anchor_ders: Vec<CertificateDer<'_>> =
-        req.anchors.iter().map(|c| CertificateDer::from(c.der.as_slice())).collect();
+    let intermediates: Vec<CertificateDer<'_>> = req.chain[1..]
+        .iter()
+        .map(|c| CertificateDer::from(c.der.as_slice()))
+        .collect();
+    let anchor_ders: Vec<CertificateDer<'_>> = req
+        .anchors
+        .iter()
+        .map(|c| CertificateDer::from(c.der.as_slice()))
+        .collect();
     let anchors: Vec<(usize, TrustAnchor<'_>)> = anchor_ders
         .iter()
         .enumerate()
         .filter_map(|(i, d)| webpki::anchor_from_trusted_cert(d).ok().map(|a| (i, a)))
         .collect();
     let anchor_list: Vec<TrustAnchor<'_>> = anchors.iter().map(|(_, a)| a.clone()).collect();
-    let at = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(req.at.unix_timestamp()).unwrap_or(0)));
+    let at = UnixTime::since_unix_epoch(Duration::from_secs(
+        u64::try_from(req.at.unix_timestamp()).unwrap_or(0),
+    ));
     let ee = EndEntityCert::try_from(&leaf_der);
     // Which anchor and how many intermediates the verified path used.
     let mut used: Option<(usize, Vec<usize>)> = None;
@@ -193,7 +223,12 @@ pub fn verify(req: &Request) -> VerifyReport {
                         .map_or(0, |i| anchors[i].0);
                     let inter_idx: Vec<usize> = path
                         .intermediate_certificates()
-                        .filter_map(|c| req.chain[1..].iter().position(|x| x.der == c.der().as_ref()).map(|i| i + 1))
+                        .filter_map(|c| {
+                            req.chain[1..]
+                                .iter()
+                                .position(|x| x.der == c.der().as_ref())
+                                .map(|i| i + 1)
+                        })
                         .collect();
                     let mut via = String::new();
                     for i in &inter_idx {
@@ -211,10 +246,12 @@ pub fn verify(req: &Request) -> VerifyReport {
                 }
                 Err(e) => {
                     let fix = match e {
-                        webpki::Error::UnknownIssuer | webpki::Error::InvalidSignatureForPublicKey => {
+                        webpki::Error::UnknownIssuer
+                        | webpki::Error::InvalidSignatureForPublicKey => {
                             Some(reissue("by this CA"))
                         }
-                        webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. } => None,
+                        webpki::Error::CertExpired { .. }
+                        | webpki::Error::CertNotValidYet { .. } => None,
                         _ => Some(reissue("")),
                     };
                     let detail = if matches!(e, webpki::Error::UnknownIssuer) {
@@ -257,11 +294,17 @@ pub fn verify(req: &Request) -> VerifyReport {
             )
         });
         checks.push(if key.mode & 0o077 == 0 {
-            Check::pass("key_mode", format!("{} is owner-only (mode {:04o})", key.path, key.mode))
+            Check::pass(
+                "key_mode",
+                format!("{} is owner-only (mode {:04o})", key.path, key.mode),
+            )
         } else {
             Check::fail(
                 "key_mode",
-                format!("{} is readable by group or others (mode {:04o})", key.path, key.mode),
+                format!(
+                    "{} is readable by group or others (mode {:04o})",
+                    key.path, key.mode
+                ),
                 Some(format!("chmod 600 {}", shell_word(&key.path))),
             )
         });
@@ -271,7 +314,10 @@ pub fn verify(req: &Request) -> VerifyReport {
 }
 
 fn shell_word(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b)) {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
+    {
         s.to_owned()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
@@ -336,7 +382,8 @@ fn ku_bit(info: &CertInfo, bit: u16) -> Option<bool> {
 /// anchor as a bare name and key, and ignores keyUsage; OpenSSL and browsers do not.
 fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> {
     const KEY_CERT_SIGN: u16 = 5;
-    let new_ca = "aitls ca --force, then aitls server --force (or use a CA that is fit to sign)".to_owned();
+    let new_ca =
+        "aitls ca --force, then aitls server --force (or use a CA that is fit to sign)".to_owned();
     let (ca_idx, inter_idx): (usize, Vec<usize>) = match used {
         Some((a, i)) => (*a, i.clone()),
         None => {
@@ -353,42 +400,54 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
     let name = describe_name(ca);
     let mut problems = Vec::new();
     if !ca.is_ca {
-        problems.push(format!("CA {name} is not a CA certificate (basicConstraints CA:TRUE missing)"));
+        problems.push(format!(
+            "CA {name} is not a CA certificate (basicConstraints CA:TRUE missing)"
+        ));
     }
     if ku_bit(ca, KEY_CERT_SIGN) == Some(false) {
-        problems.push(format!("CA {name} has keyUsage without keyCertSign, so it may not sign certificates"));
+        problems.push(format!(
+            "CA {name} has keyUsage without keyCertSign, so it may not sign certificates"
+        ));
     }
     if ca.eku_present && !ca.server_auth {
-        problems.push(format!("CA {name} has an extendedKeyUsage without serverAuth"));
+        problems.push(format!(
+            "CA {name} has an extendedKeyUsage without serverAuth"
+        ));
     }
     if req.at < ca.not_before {
-        problems.push(format!("CA {name} is not valid until {}", ca.not_before.date()));
+        problems.push(format!(
+            "CA {name} is not valid until {}",
+            ca.not_before.date()
+        ));
     } else if req.at > ca.not_after {
         problems.push(format!("CA {name} expired on {}", ca.not_after.date()));
     }
-    if let Some(len) = ca.path_len {
-        if inter_idx.len() > len as usize {
-            problems.push(format!(
-                "CA {name} allows {len} intermediate(s) (pathLenConstraint), the chain has {}",
-                inter_idx.len()
-            ));
-        }
+    if let Some(len) = ca.path_len.filter(|len| inter_idx.len() > *len as usize) {
+        problems.push(format!(
+            "CA {name} allows {len} intermediate(s) (pathLenConstraint), the chain has {}",
+            inter_idx.len()
+        ));
     }
     for i in &inter_idx {
-        if let Some(inter) = req.chain.get(*i) {
-            if ku_bit(inter, KEY_CERT_SIGN) == Some(false) {
-                problems.push(format!(
-                    "intermediate {} has keyUsage without keyCertSign, so it may not sign certificates",
-                    describe_name(inter)
-                ));
-            }
+        if let Some(inter) = req
+            .chain
+            .get(*i)
+            .filter(|c| ku_bit(c, KEY_CERT_SIGN) == Some(false))
+        {
+            problems.push(format!(
+                "intermediate {} has keyUsage without keyCertSign, so it may not sign certificates",
+                describe_name(inter)
+            ));
         }
     }
     Some(if problems.is_empty() {
         let days = plan::days_between(req.at, ca.not_after);
         Check::pass(
             "ca",
-            format!("CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({days} days left)", ca.not_after.date()),
+            format!(
+                "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({days} days left)",
+                ca.not_after.date()
+            ),
         )
     } else {
         Check::fail("ca", problems.join("; "), Some(new_ca))
@@ -400,7 +459,10 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
     if at < leaf.not_before {
         Check::fail(
             "validity",
-            format!("not valid until {} (notBefore is in the future)", leaf.not_before),
+            format!(
+                "not valid until {} (notBefore is in the future)",
+                leaf.not_before
+            ),
             Some("check the clock of the machine that issued it, or wait".into()),
         )
     } else if at > leaf.not_after {
@@ -414,11 +476,17 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
             name: "validity",
             ok: true,
             warning: true,
-            detail: format!("valid, but expires in {days} days, on {}", leaf.not_after.date()),
+            detail: format!(
+                "valid, but expires in {days} days, on {}",
+                leaf.not_after.date()
+            ),
             fix: Some(reissue("")),
         }
     } else {
-        Check::pass("validity", format!("valid until {} ({days} days left)", leaf.not_after.date()))
+        Check::pass(
+            "validity",
+            format!("valid until {} ({days} days left)", leaf.not_after.date()),
+        )
     }
 }
 
@@ -480,10 +548,18 @@ fn host_check(ee: &EndEntityCert<'_>, leaf: &CertInfo, host: &SanName, req: &Req
     let mut wanted: Vec<String> = leaf.names.iter().map(ToString::to_string).collect();
     wanted.push(host.to_string());
     let hint = match host {
-        SanName::Dns(d) if leaf.names.iter().any(|n| matches!(n, SanName::Dns(w) if w.starts_with("*.") && d.ends_with(&w[1..]))) => {
+        SanName::Dns(d)
+            if leaf.names.iter().any(
+                |n| matches!(n, SanName::Dns(w) if w.starts_with("*.") && d.ends_with(&w[1..])),
+            ) =>
+        {
             " (a wildcard covers exactly one label)"
         }
-        SanName::Dns(d) if leaf.names.iter().any(|n| matches!(n, SanName::Dns(w) if w.strip_prefix("*.") == Some(d.as_str()))) => {
+        SanName::Dns(d)
+            if leaf.names.iter().any(
+                |n| matches!(n, SanName::Dns(w) if w.strip_prefix("*.") == Some(d.as_str())),
+            ) =>
+        {
             " (*.domain does not cover domain itself)"
         }
         _ => "",
@@ -492,10 +568,21 @@ fn host_check(ee: &EndEntityCert<'_>, leaf: &CertInfo, host: &SanName, req: &Req
         "host",
         format!(
             "{host} is not among the certificate's names ({}){hint}",
-            if leaf.names.is_empty() { "none".to_owned() } else { names_list(&leaf.names) }
+            if leaf.names.is_empty() {
+                "none".to_owned()
+            } else {
+                names_list(&leaf.names)
+            }
         ),
         Some(match &req.reissue_with {
-            Some(cmd) => format!("{cmd} {}", wanted.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")),
+            Some(cmd) => format!(
+                "{cmd} {}",
+                wanted
+                    .iter()
+                    .map(|w| shell_word(w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             None => format!("reissue the certificate with {host} in its subjectAltName"),
         }),
     )

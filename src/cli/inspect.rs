@@ -32,7 +32,11 @@ pub struct InspectArgs {
 
 /// A malformed-input error naming `path`.
 pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
-    aitls::Error::Malformed { path: path.to_owned(), reason, hint: None }
+    aitls::Error::Malformed {
+        path: path.to_owned(),
+        reason,
+        hint: None,
+    }
 }
 
 /// Reads an input file (at most 1 MiB); a missing file is an input error naming it, with
@@ -69,11 +73,13 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
 /// read gets its own line with the reason, and the exit code is 2.
 fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Result<ExitCode> {
     let store = Store::new(&globals.dir);
-    let names = store.list_pki_files()?.ok_or_else(|| aitls::Error::Malformed {
-        path: globals.dir.clone(),
-        reason: "no such directory".into(),
-        hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
-    })?;
+    let names = store
+        .list_pki_files()?
+        .ok_or_else(|| aitls::Error::Malformed {
+            path: globals.dir.clone(),
+            reason: "no such directory".into(),
+            hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
+        })?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for name in &names {
@@ -92,5 +98,9 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
     }
     inspect::link(&mut items);
     out.inspect_overview(&globals.dir, &items, &broken)?;
-    Ok(if broken.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

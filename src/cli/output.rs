@@ -27,7 +27,8 @@ fn no_color() -> bool {
 /// Quotes `s` for a POSIX shell when it needs quoting.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
     {
         s.to_owned()
     } else {
@@ -39,11 +40,19 @@ pub fn shell_quote(s: &str) -> String {
 pub fn error(err: &anyhow::Error, hint: Option<&str>) {
     let color = io::stderr().is_terminal() && !no_color();
     let mut stderr = io::stderr().lock();
-    let label = if color { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
+    let label = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
     // Write errors on stderr have nowhere to be reported.
     let _ = writeln!(stderr, "{label} {err:#}");
     if let Some(hint) = hint {
-        let label = if color { "\x1b[1;36mhint:\x1b[0m" } else { "hint:" };
+        let label = if color {
+            "\x1b[1;36mhint:\x1b[0m"
+        } else {
+            "hint:"
+        };
         let _ = writeln!(stderr, "{label} {hint}");
     }
 }
@@ -106,7 +115,11 @@ impl Output {
         if self.quiet || self.json {
             return;
         }
-        let label = if self.stderr_tty && !no_color() { "\x1b[1;33mwarning:\x1b[0m" } else { "warning:" };
+        let label = if self.stderr_tty && !no_color() {
+            "\x1b[1;33mwarning:\x1b[0m"
+        } else {
+            "warning:"
+        };
         eprintln!("{label} {message}");
     }
 
@@ -129,7 +142,11 @@ impl Output {
             format!(" for {}", list.join(", "))
         });
         let key_type = outcome.key_type.map_or("unknown key type", |k| k.name());
-        let until = format!("valid until {} ({} days left)", outcome.not_after.date(), outcome.days_left);
+        let until = format!(
+            "valid until {} ({} days left)",
+            outcome.not_after.date(),
+            outcome.days_left
+        );
         let mut text = String::new();
         if outcome.action == Action::Kept {
             text.push_str(&format!(
@@ -139,7 +156,10 @@ impl Output {
                 outcome.common_name,
             ));
         } else {
-            text.push_str(&format!("{action} {} ({key_type}, mode 0600)\n", outcome.key.display()));
+            text.push_str(&format!(
+                "{action} {} ({key_type}, mode 0600)\n",
+                outcome.key.display()
+            ));
             text.push_str(&format!(
                 "{action} {}: {what} {:?}{names}, {until}\n",
                 outcome.cert.display(),
@@ -215,8 +235,10 @@ use time::macros::format_description;
 /// A date and time as inspect and verify show them: `2027-11-27 15:19:24 UTC`.
 fn when(t: OffsetDateTime) -> String {
     let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC"))
-        .unwrap_or_else(|_| utc.to_string())
+    utc.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+    ))
+    .unwrap_or_else(|_| utc.to_string())
 }
 
 /// `ecdsa-p256`, or `rsa 1024` for a key aitls does not generate.
@@ -271,7 +293,12 @@ impl Output {
         if self.json {
             return self.json_doc(report);
         }
-        let width = report.checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        let width = report
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0);
         let mut text = format!("{}\n", cert.display());
         for check in &report.checks {
             text.push_str(&format!(
@@ -286,7 +313,11 @@ impl Output {
         }
         let failed = report.checks.iter().filter(|c| !c.ok).count();
         if report.valid {
-            text.push_str(&format!("{}: a TLS client will accept {}\n", self.paint("1;32", "valid"), cert.display()));
+            text.push_str(&format!(
+                "{}: a TLS client will accept {}\n",
+                self.paint("1;32", "valid"),
+                cert.display()
+            ));
         } else {
             text.push_str(&format!(
                 "{}: {failed} of {} checks failed\n",
@@ -308,20 +339,45 @@ impl Output {
                 text.push('\n');
             }
             let of = items.iter().filter(|i| i.file == item.file).count();
-            let place = if of > 1 { format!(" [{}/{of}]", item.index) } else { String::new() };
+            let place = if of > 1 {
+                format!(" [{}/{of}]", item.index)
+            } else {
+                String::new()
+            };
             let mut field = |label: &str, value: &str| text_field(&mut text, label, value);
             match &item.body {
                 Body::Certificate(c) => {
                     field("", &format!("{}{place}: certificate", item.file));
                     field("subject", &c.subject);
-                    field("issuer", &format!("{}{}", c.issuer, if c.self_issued { " (self-issued)" } else { "" }));
+                    field(
+                        "issuer",
+                        &format!(
+                            "{}{}",
+                            c.issuer,
+                            if c.self_issued { " (self-issued)" } else { "" }
+                        ),
+                    );
                     field("serial", &c.serial);
                     field("not before", &when(c.not_before));
-                    field("not after", &format!("{} ({})", when(c.not_after), days_text(c.status, c.days_left)));
+                    field(
+                        "not after",
+                        &format!(
+                            "{} ({})",
+                            when(c.not_after),
+                            days_text(c.status, c.days_left)
+                        ),
+                    );
                     field("public key", &key_long(&c.key));
                     field("signature", &c.signature_algorithm);
                     let names = cert_names(c);
-                    field("names", &if names.is_empty() { "none (no subjectAltName)".to_owned() } else { names.join(", ") });
+                    field(
+                        "names",
+                        &if names.is_empty() {
+                            "none (no subjectAltName)".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                    );
                     field(
                         "basic constraints",
                         &match &c.basic_constraints {
@@ -329,18 +385,32 @@ impl Output {
                             Some(bc) => format!(
                                 "{}{}{}",
                                 if bc.ca { "CA:TRUE" } else { "CA:FALSE" },
-                                bc.path_len.map_or_else(String::new, |l| format!(", pathlen:{l}")),
+                                bc.path_len
+                                    .map_or_else(String::new, |l| format!(", pathlen:{l}")),
                                 if bc.critical { " (critical)" } else { "" }
                             ),
                         },
                     );
-                    field("key usage", &c.key_usage.as_ref().map_or_else(|| "none".to_owned(), |k| k.join(", ")));
+                    field(
+                        "key usage",
+                        &c.key_usage
+                            .as_ref()
+                            .map_or_else(|| "none".to_owned(), |k| k.join(", ")),
+                    );
                     field(
                         "extended key usage",
-                        &c.extended_key_usage.as_ref().map_or_else(|| "none".to_owned(), |k| k.join(", ")),
+                        &c.extended_key_usage
+                            .as_ref()
+                            .map_or_else(|| "none".to_owned(), |k| k.join(", ")),
                     );
-                    field("subject key id", c.subject_key_id.as_deref().unwrap_or("none"));
-                    field("authority key id", c.authority_key_id.as_deref().unwrap_or("none"));
+                    field(
+                        "subject key id",
+                        c.subject_key_id.as_deref().unwrap_or("none"),
+                    );
+                    field(
+                        "authority key id",
+                        c.authority_key_id.as_deref().unwrap_or("none"),
+                    );
                     field("SHA-256 fingerprint", &c.fingerprint_sha256);
                     field("SPKI pin", &c.key.pin_sha256);
                 }
@@ -349,18 +419,33 @@ impl Output {
                     field("subject", &r.subject);
                     field("public key", &key_long(&r.key));
                     field("signature", &r.signature_algorithm);
-                    let mut names: Vec<String> = r.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
+                    let mut names: Vec<String> =
+                        r.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
                     names.extend(r.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
                     names.extend(r.other_names.iter().cloned());
-                    field("names", &if names.is_empty() { "none".to_owned() } else { names.join(", ") });
+                    field(
+                        "names",
+                        &if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                    );
                     field("SPKI pin", &r.key.pin_sha256);
                 }
                 Body::PrivateKey(k) => {
-                    field("", &format!("{}{place}: private key ({})", item.file, k.format));
+                    field(
+                        "",
+                        &format!("{}{place}: private key ({})", item.file, k.format),
+                    );
                     field("type", &key_long(&k.key));
                     field("SPKI pin", &k.key.pin_sha256);
                     if let Some(mode) = &k.mode {
-                        let note = if k.owner_only == Some(true) { "owner only" } else { "READABLE BY OTHERS: chmod 600" };
+                        let note = if k.owner_only == Some(true) {
+                            "owner only"
+                        } else {
+                            "READABLE BY OTHERS: chmod 600"
+                        };
                         field("file mode", &format!("{mode} ({note})"));
                     }
                 }
@@ -382,7 +467,12 @@ impl Output {
 
     /// Shows `aitls inspect` without FILE: one line per item found in `dir`, then the files
     /// that could not be read (on stderr).
-    pub fn inspect_overview(&self, dir: &Path, items: &[Item], broken: &[String]) -> io::Result<()> {
+    pub fn inspect_overview(
+        &self,
+        dir: &Path,
+        items: &[Item],
+        broken: &[String],
+    ) -> io::Result<()> {
         for reason in broken {
             error(&anyhow::anyhow!("{reason}"), None);
         }
@@ -396,20 +486,36 @@ impl Output {
             ));
         }
         let label = |item: &Item| {
-            let name = Path::new(&item.file).file_name().map_or_else(|| item.file.clone(), |n| n.to_string_lossy().into_owned());
+            let name = Path::new(&item.file)
+                .file_name()
+                .map_or_else(|| item.file.clone(), |n| n.to_string_lossy().into_owned());
             let of = items.iter().filter(|i| i.file == item.file).count();
-            if of > 1 { format!("{name}[{}]", item.index) } else { name }
+            if of > 1 {
+                format!("{name}[{}]", item.index)
+            } else {
+                name
+            }
         };
         let width = items.iter().map(|i| label(i).len()).max().unwrap_or(0);
-        let short = |file: &str| Path::new(file).file_name().map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned());
+        let short = |file: &str| {
+            Path::new(file)
+                .file_name()
+                .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
+        };
         let mut text = String::new();
         for item in items {
             let line = match &item.body {
                 Body::Certificate(c) => {
                     let is_ca = c.basic_constraints.as_ref().is_some_and(|b| b.ca);
                     let cn = c.subject.clone();
-                    let mut parts = vec![format!("{} {cn}", if is_ca { "CA" } else { "certificate" })];
-                    let names: Vec<String> = c.dns_names.iter().chain(c.ip_addresses.iter()).cloned().collect();
+                    let mut parts =
+                        vec![format!("{} {cn}", if is_ca { "CA" } else { "certificate" })];
+                    let names: Vec<String> = c
+                        .dns_names
+                        .iter()
+                        .chain(c.ip_addresses.iter())
+                        .cloned()
+                        .collect();
                     if !names.is_empty() {
                         parts.push(format!("for {}", names.join(", ")));
                     }
@@ -421,11 +527,23 @@ impl Output {
                     }
                     let validity = match c.status {
                         Status::Valid => {
-                            let s = format!("valid until {} ({} days left)", c.not_after.date(), c.days_left);
-                            if c.days_left < aitls::provision::EXPIRY_WARNING_DAYS { self.paint("1;33", &s) } else { s }
+                            let s = format!(
+                                "valid until {} ({} days left)",
+                                c.not_after.date(),
+                                c.days_left
+                            );
+                            if c.days_left < aitls::provision::EXPIRY_WARNING_DAYS {
+                                self.paint("1;33", &s)
+                            } else {
+                                s
+                            }
                         }
-                        Status::Expired => self.paint("1;31", &format!("EXPIRED on {}", c.not_after.date())),
-                        Status::NotYetValid => self.paint("1;33", &format!("not valid until {}", c.not_before.date())),
+                        Status::Expired => {
+                            self.paint("1;31", &format!("EXPIRED on {}", c.not_after.date()))
+                        }
+                        Status::NotYetValid => {
+                            self.paint("1;33", &format!("not valid until {}", c.not_before.date()))
+                        }
                     };
                     parts.push(validity);
                     parts.join(", ")
@@ -436,7 +554,13 @@ impl Output {
                         parts.push(if k.owner_only == Some(true) {
                             format!("mode {mode}")
                         } else {
-                            self.paint("1;31", &format!("mode {mode}, READABLE BY OTHERS: run `chmod 600 {}`", shell_quote(&item.file)))
+                            self.paint(
+                                "1;31",
+                                &format!(
+                                    "mode {mode}, READABLE BY OTHERS: run `chmod 600 {}`",
+                                    shell_quote(&item.file)
+                                ),
+                            )
                         });
                     }
                     parts.push(match &k.certificate {
@@ -445,8 +569,15 @@ impl Output {
                     });
                     parts.join(", ")
                 }
-                Body::EncryptedPrivateKey(k) => format!("encrypted private key{}", k.mode.as_ref().map_or_else(String::new, |m| format!(", mode {m}"))),
-                Body::CertificateRequest(r) => format!("certificate request {}, {}", r.subject, key_summary(&r.key)),
+                Body::EncryptedPrivateKey(k) => format!(
+                    "encrypted private key{}",
+                    k.mode
+                        .as_ref()
+                        .map_or_else(String::new, |m| format!(", mode {m}"))
+                ),
+                Body::CertificateRequest(r) => {
+                    format!("certificate request {}, {}", r.subject, key_summary(&r.key))
+                }
                 Body::PublicKey(p) => format!("{} public key", key_summary(&p.key)),
             };
             text.push_str(&format!("{:width$}  {line}\n", label(item)));

@@ -61,7 +61,11 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
 }
 
 /// The `aitls server` command that reissues `cert`, when it is `DIR/STEM.crt`.
-fn reissue_command(cert: &Path, globals: &Globals, key_type: Option<aitls::issue::KeyType>) -> Option<String> {
+fn reissue_command(
+    cert: &Path,
+    globals: &Globals,
+    key_type: Option<aitls::issue::KeyType>,
+) -> Option<String> {
     if cert.parent()? != globals.dir || cert.extension()? != "crt" {
         return None;
     }
@@ -71,7 +75,10 @@ fn reissue_command(cert: &Path, globals: &Globals, key_type: Option<aitls::issue
     }
     let mut cmd = "aitls".to_owned();
     if globals.dir != Path::new("ai/certs") {
-        cmd.push_str(&format!(" --dir {}", super::output::shell_quote(&globals.dir.to_string_lossy())));
+        cmd.push_str(&format!(
+            " --dir {}",
+            super::output::shell_quote(&globals.dir.to_string_lossy())
+        ));
     }
     cmd.push_str(" server");
     if stem != DEFAULT_STEM {
@@ -85,15 +92,27 @@ fn reissue_command(cert: &Path, globals: &Globals, key_type: Option<aitls::issue
 
 /// Runs `aitls verify`.
 pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let hosts = args.host.iter().map(|h| verify::parse_host(h)).collect::<Result<Vec<_>, _>>()?;
+    let hosts = args
+        .host
+        .iter()
+        .map(|h| verify::parse_host(h))
+        .collect::<Result<Vec<_>, _>>()?;
     let default_cert = args.cert.is_none();
-    let cert_path = args.cert.clone().unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
+    let cert_path = args
+        .cert
+        .clone()
+        .unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
     let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
     let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
 
     let cert_bytes = read_file(&cert_path, setup_hint)?;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
-    let ca_bytes = read_file(&ca_path, args.ca.is_none().then_some("run `aitls ca` to create it, or give --ca FILE"))?;
+    let ca_bytes = read_file(
+        &ca_path,
+        args.ca
+            .is_none()
+            .then_some("run `aitls ca` to create it, or give --ca FILE"),
+    )?;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
     let key_path = match &args.key {
@@ -106,9 +125,14 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let key = match key_path {
         Some(path) => {
             let bytes = read_file(&path, None)?;
-            let spki_der = aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
+            let spki_der =
+                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
             let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
-            Some(KeyInput { path: path.display().to_string(), spki_der, mode })
+            Some(KeyInput {
+                path: path.display().to_string(),
+                spki_der,
+                mode,
+            })
         }
         None => None,
     };
@@ -125,5 +149,9 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     };
     let report = verify::verify(&request);
     out.verify_report(&cert_path, &report)?;
-    Ok(if report.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
