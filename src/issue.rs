@@ -10,8 +10,8 @@ use std::str::FromStr;
 use std::sync::mpsc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -85,9 +85,7 @@ impl KeyType {
             KeyType::Rsa4096 => "RSA 4096-bit (CA default, as in the OpenSSL recipe)",
             KeyType::EcdsaP256 => "ECDSA P-256: small and fast, accepted everywhere",
             KeyType::EcdsaP384 => "ECDSA P-384, signing with SHA-384",
-            KeyType::Ed25519 => {
-                "Ed25519: small and fast, but browsers do not accept it for TLS servers"
-            }
+            KeyType::Ed25519 => "Ed25519: small and fast, but browsers do not accept it for TLS servers",
         }
     }
 

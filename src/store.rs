@@ -276,9 +276,7 @@ pub fn check_stem(stem: &str) -> Result<()> {
         return Err(bad("the stem is empty"));
     }
     if stem.contains(['/', '\\', '\0']) || stem == ".." {
-        return Err(bad(
-            "the stem is a file name in DIR, not a path; use --dir for the directory",
-        ));
+        return Err(bad("the stem is a file name in DIR, not a path; use --dir for the directory"));
     }
     if stem.starts_with('.') {
         return Err(bad("the stem cannot start with a dot"));

@@ -24,15 +24,8 @@ pub use output::Output;
 
 /// TLS for your AI services in one line: a private CA and server certificates.
 #[derive(Debug, Parser)]
-#[command(
-    name = "aitls",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
-#[command(
-    after_help = "Quick start:\n  aitls ca && aitls server    # CA + localhost certificate in ai/certs"
-)]
+#[command(name = "aitls", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Quick start:\n  aitls ca && aitls server    # CA + localhost certificate in ai/certs")]
 pub struct Cli {
     /// Certificate directory [default: ai/certs]
     #[arg(
@@ -95,8 +88,8 @@ pub fn key_type_parser() -> impl TypedValueParser<Value = KeyType> {
 pub fn parse() -> (Cli, Option<PathBuf>) {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let dir_flag =
-        (matches.value_source("dir") == Some(ValueSource::CommandLine)).then(|| cli.dir.clone());
+    let dir_flag = (matches.value_source("dir") == Some(ValueSource::CommandLine))
+        .then(|| cli.dir.clone());
     (cli, dir_flag)
 }
 
@@ -132,13 +125,7 @@ pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> 
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let hint = lib.and_then(aitls::Error::hint).map(|hint| match dir_flag {
         // A hint that names an aitls command must name the same directory.
-        Some(dir) => hint.replace(
-            "`aitls ",
-            &format!(
-                "`aitls --dir {} ",
-                output::shell_quote(&dir.to_string_lossy())
-            ),
-        ),
+        Some(dir) => hint.replace("`aitls ", &format!("`aitls --dir {} ", output::shell_quote(&dir.to_string_lossy()))),
         None => hint,
     });
     output::error(err, hint.as_deref());

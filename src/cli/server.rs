@@ -60,11 +60,7 @@ pub struct ServerArgs {
 pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let request = ServerRequest {
         names: aitls::names::parse_all(&args.names)?,
-        common_name: args
-            .cn
-            .as_deref()
-            .map(aitls::names::check_common_name)
-            .transpose()?,
+        common_name: args.cn.as_deref().map(aitls::names::check_common_name).transpose()?,
         days: args.days,
         key_type: args.key_type,
         client_auth: args.client,

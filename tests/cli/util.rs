@@ -109,10 +109,7 @@ pub fn cert_der(path: &Path) -> Vec<u8> {
 }
 
 /// Runs `f` on the parsed certificate at `path`.
-pub fn with_cert<T>(
-    path: &Path,
-    f: impl FnOnce(&x509_parser::certificate::X509Certificate<'_>) -> T,
-) -> T {
+pub fn with_cert<T>(path: &Path, f: impl FnOnce(&x509_parser::certificate::X509Certificate<'_>) -> T) -> T {
     let der = cert_der(path);
     let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("valid X.509");
     f(&cert)
