@@ -7,9 +7,9 @@
 
 use std::net::IpAddr;
 
+use ::time::OffsetDateTime;
 use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 use rcgen::{KeyPair, PublicKeyData};
-use ::time::OffsetDateTime;
 use x509_parser::prelude::*;
 
 use crate::issue::KeyType;
@@ -53,6 +53,9 @@ pub struct CertInfo {
     pub key_usage: Option<u16>,
     /// basicConstraints pathLenConstraint.
     pub path_len: Option<u32>,
+    /// keyUsage is present and holds keyCertSign (strict verifiers, such as Python 3.13's
+    /// default context, require it of a CA).
+    pub key_cert_sign: bool,
     tbs_raw: Vec<u8>,
     signature_oid: String,
     signature: Vec<u8>,
@@ -114,6 +117,7 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         Ok(Some(ku)) => Some(ku.value.flags),
         _ => None,
     };
+    let key_cert_sign = matches!(tbs.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
     Ok(CertInfo {
         der: der.to_vec(),
         subject_raw: tbs.subject.as_raw().to_vec(),
@@ -131,6 +135,7 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         eku_present,
         key_usage,
         path_len,
+        key_cert_sign,
         tbs_raw: tbs.as_ref().to_vec(),
         signature_oid: x509.signature_algorithm.algorithm.to_id_string(),
         signature: x509.signature_value.data.to_vec(),
@@ -189,18 +194,21 @@ pub fn is_signed_by(cert: &CertInfo, issuer_spki_der: &[u8]) -> bool {
         .as_ref()
         .and_then(|p| p.as_oid().ok())
         .map(|o| o.to_id_string());
-    let alg: &'static dyn VerificationAlgorithm =
-        match (cert.signature_oid.as_str(), key_oid.as_str(), curve.as_deref()) {
-            ("1.2.840.113549.1.1.11", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA256,
-            ("1.2.840.113549.1.1.12", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA384,
-            ("1.2.840.113549.1.1.13", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA512,
-            ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA256_ASN1,
-            ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA384_ASN1,
-            ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA256_ASN1,
-            ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA384_ASN1,
-            (OID_ED25519, OID_ED25519, _) => &signature::ED25519,
-            _ => return false,
-        };
+    let alg: &'static dyn VerificationAlgorithm = match (
+        cert.signature_oid.as_str(),
+        key_oid.as_str(),
+        curve.as_deref(),
+    ) {
+        ("1.2.840.113549.1.1.11", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA256,
+        ("1.2.840.113549.1.1.12", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA384,
+        ("1.2.840.113549.1.1.13", OID_RSA, _) => &signature::RSA_PKCS1_2048_8192_SHA512,
+        ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA256_ASN1,
+        ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P256)) => &signature::ECDSA_P256_SHA384_ASN1,
+        ("1.2.840.10045.4.3.2", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA256_ASN1,
+        ("1.2.840.10045.4.3.3", OID_EC, Some(OID_P384)) => &signature::ECDSA_P384_SHA384_ASN1,
+        (OID_ED25519, OID_ED25519, _) => &signature::ED25519,
+        _ => return false,
+    };
     UnparsedPublicKey::new(alg, &spki.subject_public_key.data)
         .verify(&cert.tbs_raw, &cert.signature)
         .is_ok()

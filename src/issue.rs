@@ -10,8 +10,8 @@ use std::str::FromStr;
 use std::sync::mpsc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
 };
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -26,7 +26,7 @@ use crate::names::SanName;
 pub const BACKDATE: Duration = Duration::minutes(5);
 
 /// Longest validity of a server certificate. Apple platforms reject TLS server
-/// certificates valid for more than 825 days (https://support.apple.com/en-us/103769).
+/// certificates valid for more than 825 days (<https://support.apple.com/en-us/103769>).
 pub const MAX_SERVER_DAYS: u32 = 825;
 /// Longest validity of the CA: ten years.
 pub const MAX_CA_DAYS: u32 = 3650;
@@ -85,7 +85,9 @@ impl KeyType {
             KeyType::Rsa4096 => "RSA 4096-bit (CA default, as in the OpenSSL recipe)",
             KeyType::EcdsaP256 => "ECDSA P-256: small and fast, accepted everywhere",
             KeyType::EcdsaP384 => "ECDSA P-384, signing with SHA-384",
-            KeyType::Ed25519 => "Ed25519: small and fast, but browsers do not accept it for TLS servers",
+            KeyType::Ed25519 => {
+                "Ed25519: small and fast, but browsers do not accept it for TLS servers"
+            }
         }
     }
 
@@ -126,7 +128,7 @@ impl FromStr for KeyType {
 ///
 /// RSA key generation is a random search for primes, and its time varies several-fold
 /// from one run to the next. So it runs on every core at once and keeps the first key
-/// finished; see [`race_rsa`] for why that key is as good as any other.
+/// finished; see `race_rsa` for why that key is as good as any other.
 pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
     let key = match kt {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,

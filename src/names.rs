@@ -78,16 +78,19 @@ pub fn parse(input: &str) -> Result<SanName> {
         ));
     }
     if rest.is_empty() {
-        return Err(bad("a wildcard needs a domain after it, as in *.example.com"));
+        return Err(bad(
+            "a wildcard needs a domain after it, as in *.example.com",
+        ));
     }
     if rest.split('.').any(str::is_empty) {
-        return Err(bad("the name has an empty label (leading, trailing or doubled dot)"));
+        return Err(bad(
+            "the name has an empty label (leading, trailing or doubled dot)",
+        ));
     }
     let ascii = if rest.is_ascii() {
         rest.to_ascii_lowercase()
     } else {
-        idna::domain_to_ascii(rest)
-            .map_err(|_| bad("not a valid internationalised domain name"))?
+        idna::domain_to_ascii(rest).map_err(|_| bad("not a valid internationalised domain name"))?
     };
     let labels: Vec<&str> = ascii.split('.').collect();
     for label in &labels {
@@ -110,7 +113,9 @@ pub fn parse(input: &str) -> Result<SanName> {
         }
     }
     if labels.iter().all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(bad("not a valid IP address, and all-numeric names are not DNS names"));
+        return Err(bad(
+            "not a valid IP address, and all-numeric names are not DNS names",
+        ));
     }
     if wildcard && labels.len() < 2 {
         return Err(bad(
@@ -189,9 +194,15 @@ mod tests {
 
     #[test]
     fn ip_addresses_are_recognised() {
-        assert_eq!(parse("127.0.0.1").unwrap(), SanName::Ip("127.0.0.1".parse().unwrap()));
+        assert_eq!(
+            parse("127.0.0.1").unwrap(),
+            SanName::Ip("127.0.0.1".parse().unwrap())
+        );
         assert_eq!(parse("::1").unwrap(), SanName::Ip("::1".parse().unwrap()));
-        assert_eq!(parse("[fe80::1]").unwrap(), SanName::Ip("fe80::1".parse().unwrap()));
+        assert_eq!(
+            parse("[fe80::1]").unwrap(),
+            SanName::Ip("fe80::1".parse().unwrap())
+        );
     }
 
     #[test]
@@ -203,14 +214,24 @@ mod tests {
 
     #[test]
     fn internationalised_names_become_punycode() {
-        assert_eq!(parse("bücher.example").unwrap(), dns("xn--bcher-kva.example"));
+        assert_eq!(
+            parse("bücher.example").unwrap(),
+            dns("xn--bcher-kva.example")
+        );
         assert_eq!(parse("*.müller.de").unwrap(), dns("*.xn--mller-kva.de"));
     }
 
     #[test]
     fn wildcards_follow_browser_rules() {
         assert_eq!(parse("*.example.com").unwrap(), dns("*.example.com"));
-        for bad in ["*", "*.", "*.com", "a.*.com", "f*.example.com", "*.*.example.com"] {
+        for bad in [
+            "*",
+            "*.",
+            "*.com",
+            "a.*.com",
+            "f*.example.com",
+            "*.*.example.com",
+        ] {
             assert!(parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -251,7 +272,10 @@ mod tests {
 
     #[test]
     fn common_names_are_checked() {
-        assert_eq!(check_common_name("AI Services CA").unwrap(), "AI Services CA");
+        assert_eq!(
+            check_common_name("AI Services CA").unwrap(),
+            "AI Services CA"
+        );
         assert!(check_common_name("").is_err());
         assert!(check_common_name("a\nb").is_err());
         assert!(check_common_name(&"x".repeat(65)).is_err());

@@ -109,7 +109,9 @@ impl fmt::Display for Reason {
                 write!(f, "current, valid for {days_left} more days")
             }
             Reason::Missing { file } => write!(f, "{file} was missing"),
-            Reason::Unreadable { detail } => write!(f, "the existing files were unusable: {detail}"),
+            Reason::Unreadable { detail } => {
+                write!(f, "the existing files were unusable: {detail}")
+            }
             Reason::Mismatch => f.write_str("the key did not match the certificate"),
             Reason::KeyExposed { mode } => {
                 write!(f, "the key file was readable by others (mode {mode:04o})")
@@ -264,7 +266,12 @@ pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
 }
 
 /// Decides what `aitls server` does.
-pub fn plan_server(found: &ServerFound, wanted: &Wanted<'_>, force: bool, now: OffsetDateTime) -> Plan {
+pub fn plan_server(
+    found: &ServerFound,
+    wanted: &Wanted<'_>,
+    force: bool,
+    now: OffsetDateTime,
+) -> Plan {
     let existing = match found {
         ServerFound::Nothing => return Plan::new(Action::Created, Reason::New),
         _ if force => return Plan::new(Action::Replaced, Reason::Forced),
@@ -272,7 +279,12 @@ pub fn plan_server(found: &ServerFound, wanted: &Wanted<'_>, force: bool, now: O
             return Plan::new(Action::Replaced, Reason::Missing { file: file.clone() });
         }
         ServerFound::Unusable(detail) => {
-            return Plan::new(Action::Replaced, Reason::Unreadable { detail: detail.clone() });
+            return Plan::new(
+                Action::Replaced,
+                Reason::Unreadable {
+                    detail: detail.clone(),
+                },
+            );
         }
         ServerFound::Pair(existing) => existing,
     };
@@ -281,7 +293,9 @@ pub fn plan_server(found: &ServerFound, wanted: &Wanted<'_>, force: bool, now: O
         return replace(Reason::Mismatch);
     }
     if existing.key_mode & 0o077 != 0 {
-        return replace(Reason::KeyExposed { mode: existing.key_mode });
+        return replace(Reason::KeyExposed {
+            mode: existing.key_mode,
+        });
     }
     if !existing.signed_by_ca {
         return replace(Reason::CaChanged);
@@ -362,13 +376,22 @@ mod tests {
 
     #[test]
     fn ca_is_created_kept_or_refused() {
-        assert_eq!(plan_ca(CaFound::Nothing, false).unwrap().action, Action::Created);
-        let pair = CaFound::Pair { matches: true, days_left: 100 };
+        assert_eq!(
+            plan_ca(CaFound::Nothing, false).unwrap().action,
+            Action::Created
+        );
+        let pair = CaFound::Pair {
+            matches: true,
+            days_left: 100,
+        };
         assert_eq!(plan_ca(pair, false).unwrap().action, Action::Kept);
         assert_eq!(plan_ca(pair, true).unwrap().action, Action::Replaced);
         assert_eq!(plan_ca(CaFound::KeyOnly, false), Err(CaRefusal::LoneKey));
         assert_eq!(plan_ca(CaFound::CertOnly, false), Err(CaRefusal::LoneCert));
-        let bad = CaFound::Pair { matches: false, days_left: 100 };
+        let bad = CaFound::Pair {
+            matches: false,
+            days_left: 100,
+        };
         assert_eq!(plan_ca(bad, false), Err(CaRefusal::Mismatch));
         assert_eq!(plan_ca(bad, true).unwrap().reason, Reason::Forced);
     }
@@ -382,22 +405,67 @@ mod tests {
 
     #[test]
     fn each_difference_has_its_reason() {
-        let cases: Vec<(Box<dyn FnOnce(&mut Existing)>, Action, &str)> = vec![
-            (Box::new(|e| e.key_matches = false), Action::Replaced, "did not match"),
-            (Box::new(|e| e.key_mode = 0o644), Action::Replaced, "mode 0644"),
-            (Box::new(|e| e.signed_by_ca = false), Action::Replaced, "CA changed"),
-            (Box::new(|e| e.names.pop().map(drop).unwrap()), Action::Replaced, "added ::1"),
-            (Box::new(|e| e.common_name = Some("x".into())), Action::Replaced, "common name"),
-            (Box::new(|e| e.key_type = Some(KeyType::Rsa2048)), Action::Replaced, "rsa2048 to ecdsa-p256"),
-            (Box::new(|e| e.client_auth = true), Action::Replaced, "usages"),
-            (Box::new(|e| e.not_before = now() + Duration::hours(1)), Action::Replaced, "not valid yet"),
-            (Box::new(|e| e.not_after = now() - Duration::hours(1)), Action::Renewed, "expired"),
-            (Box::new(|e| e.not_after = now() + Duration::days(10)), Action::Renewed, "expiring in 10 days"),
+        type Change = Box<dyn FnOnce(&mut Existing)>;
+        let cases: Vec<(Change, Action, &str)> = vec![
+            (
+                Box::new(|e| e.key_matches = false),
+                Action::Replaced,
+                "did not match",
+            ),
+            (
+                Box::new(|e| e.key_mode = 0o644),
+                Action::Replaced,
+                "mode 0644",
+            ),
+            (
+                Box::new(|e| e.signed_by_ca = false),
+                Action::Replaced,
+                "CA changed",
+            ),
+            (
+                Box::new(|e| e.names.pop().map(drop).unwrap()),
+                Action::Replaced,
+                "added ::1",
+            ),
+            (
+                Box::new(|e| e.common_name = Some("x".into())),
+                Action::Replaced,
+                "common name",
+            ),
+            (
+                Box::new(|e| e.key_type = Some(KeyType::Rsa2048)),
+                Action::Replaced,
+                "rsa2048 to ecdsa-p256",
+            ),
+            (
+                Box::new(|e| e.client_auth = true),
+                Action::Replaced,
+                "usages",
+            ),
+            (
+                Box::new(|e| e.not_before = now() + Duration::hours(1)),
+                Action::Replaced,
+                "not valid yet",
+            ),
+            (
+                Box::new(|e| e.not_after = now() - Duration::hours(1)),
+                Action::Renewed,
+                "expired",
+            ),
+            (
+                Box::new(|e| e.not_after = now() + Duration::days(10)),
+                Action::Renewed,
+                "expiring in 10 days",
+            ),
         ];
         for (change, action, phrase) in cases {
             let plan = decide(change, false);
             assert_eq!(plan.action, action, "{}", plan.reason);
-            assert!(plan.reason.to_string().contains(phrase), "{} lacks {phrase}", plan.reason);
+            assert!(
+                plan.reason.to_string().contains(phrase),
+                "{} lacks {phrase}",
+                plan.reason
+            );
         }
     }
 
@@ -409,8 +477,14 @@ mod tests {
     #[test]
     fn renewal_window_is_exclusive_of_its_end() {
         // Exactly 30 days left with --renew-within 30 is kept; a minute less is renewed.
-        assert_eq!(decide(|e| e.not_after = now() + Duration::days(30), false).action, Action::Kept);
-        let plan = decide(|e| e.not_after = now() + Duration::days(30) - Duration::minutes(1), false);
+        assert_eq!(
+            decide(|e| e.not_after = now() + Duration::days(30), false).action,
+            Action::Kept
+        );
+        let plan = decide(
+            |e| e.not_after = now() + Duration::days(30) - Duration::minutes(1),
+            false,
+        );
         assert_eq!(plan.action, Action::Renewed);
     }
 }

@@ -138,12 +138,23 @@ fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-fn expiry_warning(what: &str, now: OffsetDateTime, not_after: OffsetDateTime, fix: &str) -> Option<String> {
+fn expiry_warning(
+    what: &str,
+    now: OffsetDateTime,
+    not_after: OffsetDateTime,
+    fix: &str,
+) -> Option<String> {
     let days_left = plan::days_between(now, not_after);
     if not_after <= now {
-        Some(format!("{what} expired on {}; run `{fix}`", not_after.date()))
+        Some(format!(
+            "{what} expired on {}; run `{fix}`",
+            not_after.date()
+        ))
     } else if days_left < EXPIRY_WARNING_DAYS {
-        Some(format!("{what} expires in {days_left} days, on {}; run `{fix}`", not_after.date()))
+        Some(format!(
+            "{what} expires in {days_left} days, on {}; run `{fix}`",
+            not_after.date()
+        ))
     } else {
         None
     }
@@ -166,7 +177,10 @@ pub fn ensure_ca(
         (None, None) => CaFound::Nothing,
         (Some(_), None) => CaFound::KeyOnly,
         (None, Some(_)) => CaFound::CertOnly,
-        (Some(_), Some(_)) if req.force => CaFound::Pair { matches: false, days_left: 0 },
+        (Some(_), Some(_)) if req.force => CaFound::Pair {
+            matches: false,
+            days_left: 0,
+        },
         (Some(k), Some(c)) => {
             let info = parse_cert(store, CA_CERT, c, force_hint)?;
             let key = parse_key(store, CA_KEY, k, force_hint)?;
@@ -199,19 +213,32 @@ pub fn ensure_ca(
         };
         Error::Refused {
             message,
-            hint: "restore the missing or matching file, or run `aitls ca --force` to create a new CA".into(),
+            hint:
+                "restore the missing or matching file, or run `aitls ca --force` to create a new CA"
+                    .into(),
         }
     })?;
 
     let key_mode = store.mode(CA_KEY)?;
     if let (false, Some(info)) = (plan.writes(), existing) {
         let mut warnings = Vec::new();
-        warnings.extend(expiry_warning("the CA", now, info.not_after, "aitls ca --force"));
+        warnings.extend(expiry_warning(
+            "the CA",
+            now,
+            info.not_after,
+            "aitls ca --force",
+        ));
         if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
             warnings.push(format!(
                 "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
                 store.path(CA_KEY).display(),
                 store.path(CA_KEY).display()
+            ));
+        }
+        if !info.key_cert_sign {
+            warnings.push(format!(
+                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
+                store.path(CA_CERT).display()
             ));
         }
         let cn = info.common_name.clone().unwrap_or_default();
@@ -257,7 +284,13 @@ pub fn ensure_ca(
     })
 }
 
-fn write_pair(store: &Store, lock: &DirLock, key_file: &str, cert_file: &str, issued: &issue::Issued) -> Result<()> {
+fn write_pair(
+    store: &Store,
+    lock: &DirLock,
+    key_file: &str,
+    cert_file: &str,
+    issued: &issue::Issued,
+) -> Result<()> {
     store.write_all(
         lock,
         &[
@@ -284,14 +317,24 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
         (Some(k), Some(c)) => (k, c),
         (None, None) => {
             return Err(Error::Refused {
-                message: format!("no CA in {} ({CA_CERT} and {CA_KEY} are missing)", store.dir().display()),
+                message: format!(
+                    "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
+                    store.dir().display()
+                ),
                 hint: "run `aitls ca` first to create one".into(),
             });
         }
         (k, _) => {
-            let missing = if k.is_none() { CA_KEY } else { CA_CERT };
+            let (present, missing) = if k.is_none() {
+                (CA_CERT, CA_KEY)
+            } else {
+                (CA_KEY, CA_CERT)
+            };
             return Err(Error::Refused {
-                message: format!("the CA in {} is incomplete: {missing} is missing", store.dir().display()),
+                message: format!(
+                    "the CA in {} is incomplete: {present} exists but {missing} is missing",
+                    store.dir().display()
+                ),
                 hint: format!("restore {missing}, or run `aitls ca --force` to create a new CA"),
             });
         }
@@ -311,10 +354,17 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
         )));
     }
     if !cert.is_ca {
-        return Err(refuse(format!("{} is not a CA certificate (basicConstraints CA:FALSE or missing)", store.path(CA_CERT).display())));
+        return Err(refuse(format!(
+            "{} is not a CA certificate (basicConstraints CA:FALSE or missing)",
+            store.path(CA_CERT).display()
+        )));
     }
     if cert.not_after <= now {
-        return Err(refuse(format!("the CA {} expired on {}", store.path(CA_CERT).display(), cert.not_after.date())));
+        return Err(refuse(format!(
+            "the CA {} expired on {}",
+            store.path(CA_CERT).display(),
+            cert.not_after.date()
+        )));
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(
@@ -346,7 +396,8 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
     };
     Ok(ServerFound::Pair(Existing {
         key_matches: cert::key_matches(&key, &cert),
-        signed_by_ca: cert.issuer_raw == ca.cert.subject_raw && cert::is_signed_by(&cert, &ca.cert.spki_der),
+        signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
+            && cert::is_signed_by(&cert, &ca.cert.spki_der),
         key_mode: store.mode(&key_file)?.unwrap_or(KEY_MODE),
         names: cert.names,
         common_name: cert.common_name,
@@ -370,11 +421,13 @@ pub fn ensure_server(
     crate::store::check_stem(&req.stem)?;
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),
-        None => crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
-            what: "NAME",
-            value: String::new(),
-            reason: "at least one name is needed".into(),
-        })?,
+        None => {
+            crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
+                what: "NAME",
+                value: String::new(),
+                reason: "at least one name is needed".into(),
+            })?
+        }
     };
     let lock = store.lock()?;
     let ca = load_ca(store, now)?;
@@ -404,7 +457,12 @@ pub fn ensure_server(
         write_pair(store, &lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     };
-    warnings.extend(expiry_warning("the CA", now, ca.cert.not_after, "aitls ca --force"));
+    warnings.extend(expiry_warning(
+        "the CA",
+        now,
+        ca.cert.not_after,
+        "aitls ca --force",
+    ));
     let asked_until = now + time::Duration::days(i64::from(req.days));
     if plan.writes() && asked_until - not_after > time::Duration::days(1) {
         warnings.push(format!(
@@ -413,8 +471,17 @@ pub fn ensure_server(
             req.days
         ));
     }
+    if req.renew_within_days >= req.days {
+        warnings.push(format!(
+            "--renew-within {} is not less than --days {}: every run will reissue the certificate",
+            req.renew_within_days, req.days
+        ));
+    }
     if req.key_type == KeyType::Ed25519 {
-        warnings.push("browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do".into());
+        warnings.push(
+            "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
+                .into(),
+        );
     }
     Ok(Outcome {
         action: plan.action,

@@ -10,7 +10,7 @@
 
 use std::fs::{self, File, Permissions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -19,6 +19,8 @@ use crate::error::{Error, Result};
 pub const KEY_MODE: u32 = 0o600;
 /// Mode of certificate files: public, world-readable.
 pub const CERT_MODE: u32 = 0o644;
+/// Mode of a certificate directory aitls creates (further narrowed by the umask).
+const DIR_MODE: u32 = 0o755;
 
 /// Largest file aitls reads from the directory. Certificates and keys are a few KiB; a
 /// limit keeps a stray large file from being read whole into memory.
@@ -72,11 +74,17 @@ impl Store {
     /// waiting for any other aitls run that holds it. Also removes temporary files that a
     /// killed run left behind: holding the lock, no other writer can own them.
     pub fn lock(&self) -> Result<DirLock> {
-        fs::create_dir_all(&self.dir).map_err(|source| Error::Write {
-            action: "create directory",
-            path: self.dir.clone(),
-            source,
-        })?;
+        // 0755 whatever the umask allows: under umask 000 a world-writable directory would
+        // let any local user swap the certificates.
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(&self.dir)
+            .map_err(|source| Error::Write {
+                action: "create directory",
+                path: self.dir.clone(),
+                source,
+            })?;
         let lock_err = |source| Error::Write {
             action: "lock",
             path: self.dir.clone(),
@@ -276,7 +284,9 @@ pub fn check_stem(stem: &str) -> Result<()> {
         return Err(bad("the stem is empty"));
     }
     if stem.contains(['/', '\\', '\0']) || stem == ".." {
-        return Err(bad("the stem is a file name in DIR, not a path; use --dir for the directory"));
+        return Err(bad(
+            "the stem is a file name in DIR, not a path; use --dir for the directory",
+        ));
     }
     if stem.starts_with('.') {
         return Err(bad("the stem cannot start with a dot"));

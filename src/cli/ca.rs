@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{Globals, Output};
 
-/// Create the private CA, or keep the one in DIR.
+/// Create the private CA, or keep the one in DIR
 ///
 /// Writes DIR/ca.crt (0644) and DIR/ca.key (0600). When both exist and match, they are
 /// kept and the command succeeds, so it is safe in Makefiles and CI; a lone or mismatched
@@ -50,7 +50,8 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     };
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
-    let outcome = provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
+    let outcome =
+        provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
     out.outcome("CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

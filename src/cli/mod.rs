@@ -24,8 +24,15 @@ pub use output::Output;
 
 /// TLS for your AI services in one line: a private CA and server certificates.
 #[derive(Debug, Parser)]
-#[command(name = "aitls", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Quick start:\n  aitls ca && aitls server    # CA + localhost certificate in ai/certs")]
+#[command(
+    name = "aitls",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Quick start:\n  aitls ca && aitls server    # CA + localhost certificate in ai/certs"
+)]
 pub struct Cli {
     /// Certificate directory [default: ai/certs]
     #[arg(
@@ -51,12 +58,10 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's help text is the doc comment of its `Args` struct.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create the private CA (kept when it already exists)
     Ca(ca::CaArgs),
-    /// Issue or renew a server certificate signed by the CA
     Server(server::ServerArgs),
     /// Check a certificate as a TLS client would
     Verify(verify::VerifyArgs),
@@ -88,8 +93,8 @@ pub fn key_type_parser() -> impl TypedValueParser<Value = KeyType> {
 pub fn parse() -> (Cli, Option<PathBuf>) {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let dir_flag = (matches.value_source("dir") == Some(ValueSource::CommandLine))
-        .then(|| cli.dir.clone());
+    let dir_flag =
+        (matches.value_source("dir") == Some(ValueSource::CommandLine)).then(|| cli.dir.clone());
     (cli, dir_flag)
 }
 
@@ -125,7 +130,13 @@ pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> 
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let hint = lib.and_then(aitls::Error::hint).map(|hint| match dir_flag {
         // A hint that names an aitls command must name the same directory.
-        Some(dir) => hint.replace("`aitls ", &format!("`aitls --dir {} ", output::shell_quote(&dir.to_string_lossy()))),
+        Some(dir) => hint.replace(
+            "`aitls ",
+            &format!(
+                "`aitls --dir {} ",
+                output::shell_quote(&dir.to_string_lossy())
+            ),
+        ),
         None => hint,
     });
     output::error(err, hint.as_deref());
@@ -142,6 +153,32 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_help_teaches_with_examples() {
+        // Each subcommand's help is its Args doc comment: a short line, then details and
+        // two or three examples (so no doc comment on the `Command` variants).
+        for sub in Cli::command().get_subcommands() {
+            let name = sub.get_name();
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            let long = sub
+                .get_long_about()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                !about.is_empty() && !about.ends_with('.'),
+                "{name}: short help {about:?}"
+            );
+            let examples = long
+                .lines()
+                .filter(|l| l.trim_start().starts_with("aitls "))
+                .count();
+            assert!(
+                (2..=4).contains(&examples),
+                "{name}: {examples} examples in --help"
+            );
+        }
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl Output {
     }
 
     /// Whether `--json` was given.
+    #[allow(dead_code)] // used by the commands that render their own JSON
     pub fn json(&self) -> bool {
         self.json
     }

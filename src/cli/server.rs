@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{Globals, Output};
 
-/// Issue a server certificate signed by the CA in DIR, or keep a current one.
+/// Issue a server certificate signed by the CA in DIR, or keep a current one
 ///
 /// Writes DIR/STEM.crt (0644) and DIR/STEM.key (0600). An existing pair is kept while it
 /// matches the request and has more than --renew-within days left; otherwise it is
@@ -60,7 +60,11 @@ pub struct ServerArgs {
 pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let request = ServerRequest {
         names: aitls::names::parse_all(&args.names)?,
-        common_name: args.cn.as_deref().map(aitls::names::check_common_name).transpose()?,
+        common_name: args
+            .cn
+            .as_deref()
+            .map(aitls::names::check_common_name)
+            .transpose()?,
         days: args.days,
         key_type: args.key_type,
         client_auth: args.client,

@@ -9,5 +9,7 @@ mod docs;
 mod env;
 mod inspect;
 mod regression;
+mod safety;
 mod server;
+mod tls;
 mod verify;

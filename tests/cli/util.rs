@@ -42,6 +42,16 @@ impl Sandbox {
         aitls(self.root())
     }
 
+    /// Starts `aitls ARGS` without waiting, capturing its output.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        aitls_std(self.root())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn aitls")
+    }
+
     /// Runs `aitls ARGS` and asserts success.
     pub fn ok(&self, args: &[&str]) -> Output {
         let out = self.aitls().args(args).output().expect("run aitls");
@@ -80,7 +90,12 @@ impl Sandbox {
 
 /// `aitls` run in `dir`, with AITLS_* and NO_COLOR removed from its environment.
 pub fn aitls(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aitls"));
+    Command::from_std(aitls_std(dir))
+}
+
+/// The same as [`aitls`], as a plain `std::process::Command` (for spawning in parallel).
+pub fn aitls_std(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aitls"));
     cmd.current_dir(dir);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("AITLS_") {
@@ -109,7 +124,10 @@ pub fn cert_der(path: &Path) -> Vec<u8> {
 }
 
 /// Runs `f` on the parsed certificate at `path`.
-pub fn with_cert<T>(path: &Path, f: impl FnOnce(&x509_parser::certificate::X509Certificate<'_>) -> T) -> T {
+pub fn with_cert<T>(
+    path: &Path,
+    f: impl FnOnce(&x509_parser::certificate::X509Certificate<'_>) -> T,
+) -> T {
     let der = cert_der(path);
     let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("valid X.509");
     f(&cert)
