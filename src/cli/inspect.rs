@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{Globals, Output};
 
-/// Show certificates, bundles, CSRs and keys.
+/// Show certificates, bundles, CSRs and keys
 ///
 /// Reads PEM or DER; `-` reads stdin. For a certificate: subject, issuer, serial, validity
 /// and days left, public key, signature algorithm, names, constraints, usages, key

@@ -63,9 +63,7 @@ pub struct Cli {
 pub enum Command {
     Ca(ca::CaArgs),
     Server(server::ServerArgs),
-    /// Check a certificate as a TLS client would
     Verify(verify::VerifyArgs),
-    /// Show certificates, CSRs and keys
     Inspect(inspect::InspectArgs),
     /// Print the AI services' TLS settings for the files in DIR
     Env(env::EnvArgs),

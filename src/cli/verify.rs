@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use super::inspect::{malformed, read_file};
 use super::{Globals, Output};
 
-/// Check a certificate as a TLS client would.
+/// Check a certificate as a TLS client would
 ///
 /// Builds the path to the CA with rustls-webpki (what every rustls client runs) and adds
 /// the checks a client or a careful operator makes besides: the CA's own constraints, a
