@@ -196,8 +196,9 @@ pub struct KeyFacts {
     /// The `--key-type` name when it is one aitls generates (`rsa2048`, `ecdsa-p256` ...).
     pub key_type: Option<KeyType>,
     /// SHA-256 of the SubjectPublicKeyInfo, as `curl --pinnedpubkey` takes it:
-    /// `sha256//` and base64.
-    pub pin_sha256: String,
+    /// `sha256//` and base64. `null` only for a private key whose public half aitls cannot
+    /// compute (an algorithm its crypto library lacks, such as Ed448).
+    pub pin_sha256: Option<String>,
 }
 
 /// Validity of a certificate at the time of inspection.
@@ -383,7 +384,7 @@ pub fn inspect(
 /// In a directory listing, ties keys to their certificates and certificates to the CA
 /// certificate that signed them (by public key and signature, not by file name).
 pub fn link(items: &mut [Item]) {
-    let certs: Vec<(String, Option<cert::CertInfo>, String)> = items
+    let certs: Vec<(String, Option<cert::CertInfo>, Option<String>)> = items
         .iter()
         .filter_map(|item| match &item.body {
             Body::Certificate(c) => Some((
@@ -399,7 +400,7 @@ pub fn link(items: &mut [Item]) {
             Body::PrivateKey(key) => {
                 key.certificate = certs
                     .iter()
-                    .find(|(_, _, pin)| *pin == key.key.pin_sha256)
+                    .find(|(_, _, pin)| pin.is_some() && *pin == key.key.pin_sha256)
                     .map(|(file, _, _)| file.clone());
             }
             Body::Certificate(view) => {
@@ -530,7 +531,7 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
         key_bits: bits,
         key_curve: curve,
         key_type: cert::key_type_of_spki(spki_der),
-        pin_sha256: pin_sha256(spki_der),
+        pin_sha256: Some(pin_sha256(spki_der)),
     })
 }
 
@@ -539,10 +540,37 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
 pub fn private_key_facts(der: &[u8]) -> Result<KeyFacts, String> {
     let parsed =
         PrivateKeyDer::try_from(der).map_err(|_| "is not a valid private key".to_owned())?;
-    let key = KeyPair::try_from(&parsed).map_err(|_| {
-        "is not a private key aitls can read (RSA, ECDSA P-256/P-384/P-521 or Ed25519)".to_owned()
-    })?;
-    key_facts(&key.subject_public_key_info())
+    match KeyPair::try_from(&parsed) {
+        Ok(key) => key_facts(&key.subject_public_key_info()),
+        Err(_) => pkcs8_algorithm(der)
+            .map(|oid| {
+                let (name, bits) = match oid.as_str() {
+                    "1.3.101.113" => ("ed448".to_owned(), Some(456)),
+                    "1.3.101.110" => ("x25519".to_owned(), Some(253)),
+                    "1.3.101.111" => ("x448".to_owned(), Some(448)),
+                    "1.2.840.10040.4.1" => ("dsa".to_owned(), None),
+                    _ => (oid, None),
+                };
+                KeyFacts {
+                    key_algorithm: name,
+                    key_bits: bits,
+                    key_curve: None,
+                    key_type: None,
+                    pin_sha256: None,
+                }
+            })
+            .ok_or_else(|| "is not a valid private key".to_owned()),
+    }
+}
+
+/// The algorithm OID of a PKCS#8 PrivateKeyInfo (RFC 5208 §5: SEQUENCE { version,
+/// AlgorithmIdentifier, … }), for keys whose algorithm the crypto library lacks.
+fn pkcs8_algorithm(der: &[u8]) -> Option<String> {
+    use x509_parser::asn1_rs::{Integer, Sequence};
+    let (_, seq) = Sequence::from_der(der).ok()?;
+    let (rest, _version) = Integer::from_der(&seq.content).ok()?;
+    let (_, alg) = AlgorithmIdentifier::from_der(rest).ok()?;
+    Some(alg.algorithm.to_id_string())
 }
 
 /// The public key (SubjectPublicKeyInfo, DER) of a private key given as PEM or DER.

@@ -413,7 +413,13 @@ impl Output {
                         c.authority_key_id.as_deref().unwrap_or("none"),
                     );
                     field("SHA-256 fingerprint", &c.fingerprint_sha256);
-                    field("SPKI pin", &c.key.pin_sha256);
+                    field(
+                        "SPKI pin",
+                        c.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
                 }
                 Body::CertificateRequest(r) => {
                     field("", &format!("{}{place}: certificate request", item.file));
@@ -432,7 +438,13 @@ impl Output {
                             names.join(", ")
                         },
                     );
-                    field("SPKI pin", &r.key.pin_sha256);
+                    field(
+                        "SPKI pin",
+                        r.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
                 }
                 Body::PrivateKey(k) => {
                     field(
@@ -440,7 +452,13 @@ impl Output {
                         &format!("{}{place}: private key ({})", item.file, k.format),
                     );
                     field("type", &key_long(&k.key));
-                    field("SPKI pin", &k.key.pin_sha256);
+                    field(
+                        "SPKI pin",
+                        k.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
                     if let Some(mode) = &k.mode {
                         let note = if k.owner_only == Some(true) {
                             "owner only"
@@ -459,7 +477,13 @@ impl Output {
                 Body::PublicKey(p) => {
                     field("", &format!("{}{place}: public key", item.file));
                     field("type", &key_long(&p.key));
-                    field("SPKI pin", &p.key.pin_sha256);
+                    field(
+                        "SPKI pin",
+                        p.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
                 }
             }
         }
