@@ -173,7 +173,9 @@ pub fn verify(req: &Request) -> VerifyReport {
     };
     let reissue = |what: &str| match &req.reissue_with {
         Some(cmd) => format!("{cmd} --force"),
-        None => format!("reissue the certificate {what}"),
+        None => format!("reissue the certificate {what}")
+            .trim_end()
+            .to_owned(),
     };
 
     // The path, as a rustls client builds it.
@@ -442,13 +444,23 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
     }
     Some(if problems.is_empty() {
         let days = plan::days_between(req.at, ca.not_after);
-        Check::pass(
+        let mut check = Check::pass(
             "ca",
             format!(
                 "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({days} days left)",
                 ca.not_after.date()
             ),
-        )
+        );
+        // Every certificate it signed dies with it, and reissuing them cannot help.
+        if days < EXPIRY_WARNING_DAYS {
+            check.warning = true;
+            check.detail = format!(
+                "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
+                ca.not_after.date()
+            );
+            check.fix = Some("aitls ca --force, then aitls server --force".into());
+        }
+        check
     } else {
         Check::fail("ca", problems.join("; "), Some(new_ca))
     })

@@ -332,14 +332,19 @@ impl Output {
     /// Shows every item of `aitls inspect FILE…` in full.
     pub fn inspect_items(&self, items: &[Item]) -> io::Result<()> {
         if self.json {
-            return self.json_doc(items);
+            return self.json_whole(items);
+        }
+        // Items per file, so bundles can say "[3/144]" without a quadratic count.
+        let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for item in items {
+            *per_file.entry(item.file.as_str()).or_default() += 1;
         }
         let mut text = String::new();
         for (n, item) in items.iter().enumerate() {
             if n > 0 {
                 text.push('\n');
             }
-            let of = items.iter().filter(|i| i.file == item.file).count();
+            let of = per_file.get(item.file.as_str()).copied().unwrap_or(1);
             let place = if of > 1 {
                 format!(" [{}/{of}]", item.index)
             } else {
@@ -488,6 +493,16 @@ impl Output {
             }
         }
         self.text(&text)
+    }
+
+    /// Writes one JSON document in a single write: a bundle's array is thousands of lines,
+    /// and line-buffered stdout would make each one a system call.
+    fn json_whole<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
+        let mut doc = serde_json::to_vec_pretty(value)?;
+        doc.push(b'\n');
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(&doc)?;
+        stdout.flush()
     }
 
     /// Shows `aitls inspect` without FILE: one line per item found in `dir`, then the files
