@@ -57,10 +57,23 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Block>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("is empty".into());
     }
-    if contains(bytes, b"-----BEGIN ") {
+    if contains(bytes, b"-----BEGIN") {
         return decode_pem(bytes);
     }
     decode_der(bytes).map(|block| vec![block])
+}
+
+/// The pem crate's error in words, without its type names.
+fn pem_reason(e: &::pem::PemError) -> &'static str {
+    match e {
+        ::pem::PemError::MismatchedTags(..) => "BEGIN and END labels differ",
+        ::pem::PemError::MissingBeginTag | ::pem::PemError::MissingEndTag => {
+            "a BEGIN or END label is missing"
+        }
+        ::pem::PemError::InvalidData(_) => "the base64 inside is broken",
+        ::pem::PemError::NotUtf8(_) => "not text",
+        _ => "malformed framing",
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -75,10 +88,11 @@ fn count(haystack: &[u8], needle: &[u8]) -> usize {
 }
 
 fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
-    let pems = ::pem::parse_many(bytes).map_err(|e| format!("is not valid PEM ({e})"))?;
+    let pems =
+        ::pem::parse_many(bytes).map_err(|e| format!("is not valid PEM ({})", pem_reason(&e)))?;
     // The pem crate silently drops a block without its END line; a truncated file must
     // not look like a shorter bundle.
-    if pems.len() < count(bytes, b"-----BEGIN ") {
+    if pems.len() < count(bytes, b"-----BEGIN") {
         return Err("is not valid PEM (a block is truncated or has no END line)".into());
     }
     let mut blocks = Vec::with_capacity(pems.len());
@@ -343,23 +357,24 @@ pub fn inspect(
     let several = blocks.len() > 1;
     let mut items = Vec::with_capacity(blocks.len());
     for (i, block) in blocks.into_iter().enumerate() {
+        // "certificate 3 is …" in a bundle; just "is …" for a file of one item.
         let which = |what: &str| {
             if several {
-                format!("{what} {}", i + 1)
+                format!("{what} {} ", i + 1)
             } else {
-                what.to_owned()
+                String::new()
             }
         };
         let body = match block {
             Block::Certificate(der) => Body::Certificate(Box::new(
-                cert_view(der, now).map_err(|e| format!("{} {e}", which("certificate")))?,
+                cert_view(der, now).map_err(|e| format!("{}{e}", which("certificate")))?,
             )),
             Block::CertificateRequest(der) => Body::CertificateRequest(
-                csr_view(&der).map_err(|e| format!("{} {e}", which("request")))?,
+                csr_view(&der).map_err(|e| format!("{}{e}", which("request")))?,
             ),
             Block::PrivateKey { der, format } => Body::PrivateKey(KeyView {
                 format: format.to_owned(),
-                key: private_key_facts(&der).map_err(|e| format!("{} {e}", which("key")))?,
+                key: private_key_facts(&der).map_err(|e| format!("{}{e}", which("key")))?,
                 mode: mode.map(|m| format!("{m:04o}")),
                 owner_only: mode.map(|m| m & 0o077 == 0),
                 certificate: None,
@@ -369,7 +384,7 @@ pub fn inspect(
                 owner_only: mode.map(|m| m & 0o077 == 0),
             }),
             Block::PublicKey(der) => Body::PublicKey(PublicKeyView {
-                key: key_facts(&der).map_err(|e| format!("{} {e}", which("public key")))?,
+                key: key_facts(&der).map_err(|e| format!("{}{e}", which("public key")))?,
             }),
         };
         items.push(Item {
@@ -655,8 +670,8 @@ fn eku_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
 }
 
 fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
-    let (rest, x509) =
-        X509Certificate::from_der(&der).map_err(|e| format!("is not a valid certificate ({e})"))?;
+    let (rest, x509) = X509Certificate::from_der(&der)
+        .map_err(|_| "is not a valid certificate (malformed DER)".to_owned())?;
     // `TRUSTED CERTIFICATE` blocks carry OpenSSL's trust settings after the certificate;
     // the certificate itself is what is shown and hashed.
     let cert_len = der.len() - rest.len();
@@ -673,7 +688,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
     let (dns_names, ip_addresses, other_names) = match tbs.subject_alternative_name() {
         Ok(Some(san)) => split_names(&san.value.general_names),
         Ok(None) => Default::default(),
-        Err(e) => return Err(format!("has an unreadable subjectAltName ({e})")),
+        Err(_) => return Err("has a malformed subjectAltName".into()),
     };
     let basic_constraints = match tbs.basic_constraints() {
         Ok(bc) => bc.map(|bc| BasicConstraintsView {
@@ -681,7 +696,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
             path_len: bc.value.path_len_constraint,
             critical: bc.critical,
         }),
-        Err(e) => return Err(format!("has unreadable basicConstraints ({e})")),
+        Err(_) => return Err("has malformed basicConstraints".into()),
     };
     let key_usage = match tbs.key_usage() {
         Ok(ku) => ku.map(|ku| {
@@ -692,11 +707,11 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
                 .map(|(_, name)| (*name).to_owned())
                 .collect()
         }),
-        Err(e) => return Err(format!("has an unreadable keyUsage ({e})")),
+        Err(_) => return Err("has a malformed keyUsage".into()),
     };
     let extended_key_usage = match tbs.extended_key_usage() {
         Ok(eku) => eku.map(|eku| eku_names(eku.value)),
-        Err(e) => return Err(format!("has an unreadable extendedKeyUsage ({e})")),
+        Err(_) => return Err("has a malformed extendedKeyUsage".into()),
     };
     let mut subject_key_id = None;
     let mut authority_key_id = None;
@@ -750,7 +765,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
 
 fn csr_view(der: &[u8]) -> Result<CsrView, String> {
     let (_, csr) = X509CertificationRequest::from_der(der)
-        .map_err(|e| format!("is not a valid certificate request ({e})"))?;
+        .map_err(|_| "is not a valid certificate request (malformed DER)".to_owned())?;
     let info = &csr.certification_request_info;
     let mut names = (Vec::new(), Vec::new(), Vec::new());
     if let Some(exts) = csr.requested_extensions() {

@@ -110,11 +110,15 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
     for (i, block) in blocks.into_iter().enumerate() {
         match block {
             Block::Certificate(der) => {
-                let info = cert::parse_der(&der).map_err(|e| {
+                // The parser's own words name its types; say what is wrong instead.
+                let info = cert::parse_der(&der).map_err(|_| {
                     if several {
-                        format!("certificate {}: {e}", i + 1)
+                        format!(
+                            "certificate {} is not a valid certificate (malformed DER)",
+                            i + 1
+                        )
                     } else {
-                        format!("is {e}")
+                        "is not a valid certificate (malformed DER)".to_owned()
                     }
                 })?;
                 certs.push(info);

@@ -4,7 +4,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(name) = aitls::names::parse(s) {
         // A parsed name prints as something that parses to itself.
         let again = aitls::names::parse(&name.to_string());

@@ -6,7 +6,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(certs) = aitls::verify::parse_certs(data) else { return };
+    let Ok(certs) = aitls::verify::parse_certs(data) else {
+        return;
+    };
     let hosts = ["localhost", "127.0.0.1", "::1", "a.example.com"]
         .iter()
         .filter_map(|h| aitls::verify::parse_host(h).ok())

@@ -523,6 +523,10 @@ fn assert_input_error(out: &Output, name: &str, what: &str) {
         errors[0].contains(name),
         "{what}: error does not name {name}: {err}"
     );
+    // Words for people, not the parser's type names.
+    for leak in ["Error(", "Nom", "Der(", "Eof", "InvalidTag"] {
+        assert!(!errors[0].contains(leak), "{what}: {err}");
+    }
     assert!(
         err.lines()
             .all(|l| l.starts_with("error:") || l.starts_with("hint:")),
