@@ -371,6 +371,19 @@ fn table() -> Vec<Case> {
     c.stricter = Some("openssl verify does not look at key files; a world-readable key is a leak");
     cases.push(c);
 
+    let ca = good_ca();
+    let mut p = server_params("ca-leaf.test", &["ca-leaf.test"]);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let leaf = signed(p, ecdsa(), &ca);
+    let mut c = invalid(
+        case("leaf that is itself a CA (CA:TRUE)", ca, leaf),
+        &["chain"],
+    );
+    c.stricter = Some(
+        "rustls (webpki) refuses a CA certificate as a server certificate; openssl -purpose sslserver does not",
+    );
+    cases.push(c);
+
     cases
 }
 
