@@ -455,6 +455,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
                 ca.not_after.date()
             ),
         );
+        let renew = "aitls ca --force, then aitls server --force";
         // Every certificate it signed dies with it, and reissuing them cannot help.
         if days < EXPIRY_WARNING_DAYS {
             check.warning = true;
@@ -462,7 +463,16 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
                 "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
                 ca.not_after.date()
             );
-            check.fix = Some("aitls ca --force, then aitls server --force".into());
+            check.fix = Some(renew.into());
+        } else if ca.key_usage.is_none() {
+            // `openssl req -x509` (the seed recipe) makes such CAs. rustls and plain
+            // `openssl verify` accept them; OpenSSL's X509_V_FLAG_X509_STRICT, which
+            // Python 3.13+ sets in its default context, refuses them (error 92).
+            check.warning = true;
+            check.detail = format!(
+                "CA {name} has no keyUsage: rustls and openssl verify accept it, Python 3.13+ and openssl -x509_strict refuse every certificate it signs"
+            );
+            check.fix = Some(renew.into());
         }
         check
     } else {

@@ -697,3 +697,104 @@ fn bad_usage_and_missing_files_exit_2_with_one_error_line() {
         assert!(!stderr(&out).contains("panicked"));
     }
 }
+
+#[test]
+fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
+    // The OpenSSL recipe of the seed, with EC keys instead of RSA for speed: its CA has
+    // no keyUsage, which plain `openssl verify` and rustls accept and `-x509_strict`
+    // (Python 3.13's default) refuses.
+    let s = Sandbox::new();
+    let certs = s.certs();
+    std::fs::create_dir_all(&certs).unwrap();
+    let run = |args: &[&str]| {
+        let out = openssl(&certs, args);
+        assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-days",
+        "365",
+        "-subj",
+        "/CN=AI Services CA",
+        "-out",
+        "ca.crt",
+    ]);
+    run(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-subj",
+        "/CN=localhost",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        certs.join("san.ext"),
+        "subjectAltName = DNS:localhost, IP:127.0.0.1\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-days",
+        "365",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-extfile",
+        "san.ext",
+    ]);
+    std::fs::set_permissions(
+        certs.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    assert!(
+        openssl(&certs, &["verify", "-CAfile", "ca.crt", "server.crt"])
+            .status
+            .success()
+    );
+    assert!(
+        !openssl(
+            &certs,
+            &["verify", "-x509_strict", "-CAfile", "ca.crt", "server.crt"]
+        )
+        .status
+        .success()
+    );
+
+    let out = s
+        .aitls()
+        .args(["--json", "verify", "--host", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = report(&out);
+    let ca = r.checks.iter().find(|c| c.name == "ca").unwrap();
+    assert!(ca.ok && ca.warning, "{ca:?}");
+    assert!(ca.detail.contains("no keyUsage"), "{ca:?}");
+    assert_eq!(
+        ca.fix.as_deref(),
+        Some("aitls ca --force, then aitls server --force")
+    );
+}
