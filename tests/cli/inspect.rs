@@ -631,3 +631,72 @@ fn malformed_input_exits_2_with_one_error_line_naming_the_file() {
     );
     assert!(stdout(&out).contains("server.key"), "{}", stdout(&out));
 }
+
+/// Every key of a JSON value, recursively.
+fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                keys(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_json_md_describes_every_field_printed() {
+    let doc =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"))
+            .unwrap();
+    let s = Sandbox::new();
+    let mut found = std::collections::BTreeSet::new();
+    keys(&s.json(&["ca", "--key-type", "ecdsa-p256"]), &mut found);
+    keys(&s.json(&["server", "--key-type", "ecdsa-p256"]), &mut found);
+    let dir = s.root();
+    assert!(
+        openssl(
+            dir,
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "r.key",
+                "-subj",
+                "/CN=r",
+                "-out",
+                "r.csr"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        openssl(dir, &["pkey", "-in", "r.key", "-pubout", "-out", "r.pub"])
+            .status
+            .success()
+    );
+    keys(&s.json(&["inspect"]), &mut found);
+    keys(&s.json(&["inspect", "r.csr", "r.key", "r.pub"]), &mut found);
+    let out = s
+        .aitls()
+        .args(["--json", "verify", "--host", "nothere.test"])
+        .output()
+        .unwrap();
+    keys(&serde_json::from_slice(&out.stdout).unwrap(), &mut found);
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/json.md does not describe {missing:?}"
+    );
+}
