@@ -313,10 +313,18 @@ impl Output {
             }
         }
         let failed = report.checks.iter().filter(|c| !c.ok).count();
-        if report.valid {
+        let warnings = report.checks.iter().filter(|c| c.warning).count();
+        if report.valid && warnings == 0 {
             text.push_str(&format!(
                 "{}: a TLS client will accept {}\n",
                 self.paint("1;32", "valid"),
+                cert.display()
+            ));
+        } else if report.valid {
+            text.push_str(&format!(
+                "{}, with {warnings} warning{} to act on: rustls and openssl accept {}\n",
+                self.paint("1;33", "valid"),
+                if warnings == 1 { "" } else { "s" },
                 cert.display()
             ));
         } else {
