@@ -700,3 +700,40 @@ fn docs_json_md_describes_every_field_printed() {
         "docs/json.md does not describe {missing:?}"
     );
 }
+
+#[test]
+fn signature_algorithm_names_are_openssls() {
+    let s = Sandbox::new();
+    s.quick_pair();
+    let dir = s.root();
+    let out = openssl(
+        dir,
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.key", "-subj",
+            "/CN=rsa", "-days", "1", "-out", "rsa.crt",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files: Vec<PathBuf> = vec![
+        s.file("ca.crt"),
+        s.file("server.crt"),
+        dir.join("rsa.crt"),
+        fixtures.join("ed448.crt"),
+        fixtures.join("v1.crt"),
+    ];
+    for file in files {
+        let path = file.to_str().unwrap();
+        let item = &inspect_json(&s, &[path])[0];
+        let text = stdout(&openssl(dir, &["x509", "-in", path, "-noout", "-text"]));
+        let line = text
+            .lines()
+            .find(|l| l.trim().starts_with("Signature Algorithm:"))
+            .unwrap();
+        let name = line
+            .trim()
+            .trim_start_matches("Signature Algorithm:")
+            .trim();
+        assert_eq!(item["signature_algorithm"], name, "{path}");
+    }
+}

@@ -798,3 +798,35 @@ fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
         Some("aitls ca --force, then aitls server --force")
     );
 }
+
+#[test]
+fn der_certificate_and_ca_are_read_like_pem() {
+    let s = Sandbox::new();
+    s.quick_pair();
+    let certs = s.certs();
+    for (pem, der) in [("server.crt", "server.der"), ("ca.crt", "ca.der")] {
+        assert!(
+            openssl(
+                &certs,
+                &["x509", "-in", pem, "-outform", "der", "-out", der]
+            )
+            .status
+            .success()
+        );
+    }
+    let out = s
+        .aitls()
+        .args([
+            "--json",
+            "verify",
+            "ai/certs/server.der",
+            "--ca",
+            "ai/certs/ca.der",
+            "--key",
+            "ai/certs/server.key",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(report(&out).checks.iter().any(|c| c.name == "key" && c.ok));
+}
