@@ -30,9 +30,13 @@ pub use output::Output;
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(
-    after_help = "Quick start:\n  aitls ca && aitls server    # CA + localhost certificate in ai/certs"
-)]
+#[command(after_help = "\
+Examples:
+  aitls ca && aitls server              # CA + localhost certificate in ai/certs
+  aitls server yolo.internal 10.0.0.5   # a certificate for other names
+  aitls env >> backend/.env             # the AI services' TLS settings
+
+Run `aitls help COMMAND` for a command's options and examples.")]
 pub struct Cli {
     /// Certificate directory [default: ai/certs]
     #[arg(
@@ -65,9 +69,7 @@ pub enum Command {
     Server(server::ServerArgs),
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
-    /// Print the AI services' TLS settings for the files in DIR
     Env(env::EnvArgs),
-    /// Print a shell completion script
     Completions(completions::CompletionsArgs),
 }
 

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use aitls::plan::Action;
 use aitls::provision::{Outcome, Progress};
+use aitls::services::Settings;
 use serde::Serialize;
+
+use super::env::EnvFormat;
 
 /// How results are shown, decided once from the global flags and the terminal.
 #[derive(Debug)]
@@ -32,7 +35,7 @@ pub fn shell_quote(s: &str) -> String {
     {
         s.to_owned()
     } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        single_quote(s)
     }
 }
 
@@ -88,8 +91,9 @@ impl Output {
             "aitls: TLS for your AI services in one line\n\n\
              usage: aitls [-d DIR] <ca|server|verify|inspect|env|completions> [OPTIONS]\n\n  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
-             aitls verify                check them as a TLS client would\n\n\
-             Run `aitls --help` for more."
+             aitls verify                check them as a TLS client would\n  \
+             aitls env                   print the AI services' TLS settings\n\n\
+             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples."
         );
     }
 
@@ -641,5 +645,140 @@ fn text_field(text: &mut String, label: &str, value: &str) {
         text.push('\n');
     } else {
         text.push_str(&format!("  {label:<20} {value}\n"));
+    }
+}
+
+// ---- `aitls env` and `aitls completions` -------------------------------------------------
+
+/// Quotes `s` in single quotes for a POSIX shell, always: nothing inside single quotes is
+/// special except `'` itself, written `'\''` (close, escaped quote, reopen). The result is
+/// safe to `eval` whatever `s` holds, newlines and `$(…)` included.
+pub fn single_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Characters a dotenv value may hold unquoted in every dialect we target.
+fn dotenv_bare(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+,=".contains(&b))
+}
+
+/// Writes `value` for a .env file read by python-dotenv (the backend) or docker compose's
+/// `env_file`, so both read back exactly `value`:
+/// - plain paths and URLs stay bare;
+/// - anything else without `'`, `\` or control characters goes in single quotes, which
+///   both dialects take literally (no `${…}` interpolation, no escapes);
+/// - otherwise double quotes, escaping `\`, `"`, newline, CR and tab, which both decode.
+///
+/// Returns `None` when no form is read back the same by both: other control characters,
+/// or `$` inside double quotes (both interpolate there, and their escapes differ).
+fn dotenv_value(value: &str) -> Option<String> {
+    if dotenv_bare(value) {
+        return Some(value.to_owned());
+    }
+    if !value.contains(['\'', '\\']) && !value.chars().any(char::is_control) {
+        return Some(format!("'{value}'"));
+    }
+    if value.contains('$')
+        || value
+            .chars()
+            .any(|c| c.is_control() && !"\n\r\t".contains(c))
+    {
+        return None;
+    }
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => quoted.push_str(r"\\"),
+            '"' => quoted.push_str("\\\""),
+            '\n' => quoted.push_str(r"\n"),
+            '\r' => quoted.push_str(r"\r"),
+            '\t' => quoted.push_str(r"\t"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    Some(quoted)
+}
+
+/// The settings as `.env` lines.
+pub fn render_dotenv(settings: &Settings) -> Result<String, aitls::Error> {
+    let mut text = String::new();
+    for (name, value) in settings.vars() {
+        let quoted = dotenv_value(value).ok_or_else(|| aitls::Error::InvalidValue {
+            what: "--dir",
+            value: value.to_owned(),
+            reason: "this path cannot be written in a .env file that python-dotenv and docker \
+                     compose read alike; use --format shell or --format json"
+                .to_owned(),
+        })?;
+        text.push_str(&format!("{name}={quoted}\n"));
+    }
+    Ok(text)
+}
+
+/// The settings as `export NAME='value'` lines, safe to `eval`.
+pub fn render_shell(settings: &Settings) -> String {
+    settings
+        .vars()
+        .iter()
+        .map(|(name, value)| format!("export {name}={}\n", single_quote(value)))
+        .collect()
+}
+
+impl Output {
+    /// Writes a command's result to stdout as is. Unlike [`Output::text`], `--quiet` does
+    /// not silence it: the bytes are what was asked for (a script, settings to `eval`).
+    pub fn data(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()
+    }
+
+    /// Prints the AI services' settings in `format`.
+    pub fn env_settings(&self, settings: &Settings, format: EnvFormat) -> anyhow::Result<()> {
+        match format {
+            EnvFormat::Json => self.json_doc(settings)?,
+            EnvFormat::Shell => self.data(render_shell(settings).as_bytes())?,
+            EnvFormat::Dotenv => self.data(render_dotenv(settings)?.as_bytes())?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::*;
+
+    #[test]
+    fn dotenv_values_are_bare_single_or_double_quoted() {
+        assert_eq!(
+            dotenv_value("/srv/ai/certs/ca.crt").as_deref(),
+            Some("/srv/ai/certs/ca.crt")
+        );
+        assert_eq!(
+            dotenv_value("https://localhost:8095").as_deref(),
+            Some("https://localhost:8095")
+        );
+        assert_eq!(
+            dotenv_value("/my certs/$HOME/ca.crt").as_deref(),
+            Some("'/my certs/$HOME/ca.crt'")
+        );
+        assert_eq!(
+            dotenv_value(r#"/it's "x"\y"#).as_deref(),
+            Some(r#""/it's \"x\"\\y""#)
+        );
+        assert_eq!(dotenv_value("/a\nb").as_deref(), Some(r#""/a\nb""#));
+        assert_eq!(dotenv_value("/it's $HOME"), None);
+        assert_eq!(dotenv_value("/bell\x07"), None);
+    }
+
+    #[test]
+    fn shell_quoting_closes_and_reopens_around_quotes() {
+        assert_eq!(single_quote("/a b/c"), "'/a b/c'");
+        assert_eq!(single_quote("it's"), r"'it'\''s'");
+        assert_eq!(single_quote(""), "''");
     }
 }

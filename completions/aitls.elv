@@ -1,0 +1,144 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[aitls] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'aitls'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'aitls'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ca 'Create the private CA, or keep the one in DIR'
+            cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand verify 'Check a certificate as a TLS client would'
+            cand inspect 'Show certificates, CSRs and keys'
+            cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aitls;ca'= {
+            cand --cn 'Subject common name of the CA'
+            cand --days 'Validity in days (1..=3650)'
+            cand --key-type 'Key algorithm'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --force 'Replace an existing CA (every server certificate must then be reissued)'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;server'= {
+            cand --cn 'Subject common name (default: the first DNS name, else the first IP address)'
+            cand --days 'Validity in days (1..=825; Apple platforms reject longer)'
+            cand --key-type 'Key algorithm'
+            cand --out 'File stem: writes DIR/STEM.crt and DIR/STEM.key'
+            cand --renew-within 'Reissue when the certificate expires within DAYS'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
+            cand --force 'Reissue even when the existing certificate is current'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;verify'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;inspect'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;env'= {
+            cand --format 'Output format [default: dotenv; json with --json]'
+            cand --out 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key'
+            cand --yolo-url 'URL of the YOLO26 service (https only)'
+            cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;completions'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;help'= {
+            cand ca 'Create the private CA, or keep the one in DIR'
+            cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand verify 'Check a certificate as a TLS client would'
+            cand inspect 'Show certificates, CSRs and keys'
+            cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aitls;help;ca'= {
+        }
+        &'aitls;help;server'= {
+        }
+        &'aitls;help;verify'= {
+        }
+        &'aitls;help;inspect'= {
+        }
+        &'aitls;help;env'= {
+        }
+        &'aitls;help;completions'= {
+        }
+        &'aitls;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

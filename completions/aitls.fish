@@ -1,0 +1,102 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_aitls_global_optspecs
+    string join \n d/dir= q/quiet json h/help V/version
+end
+
+function __fish_aitls_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_aitls_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_aitls_using_subcommand
+    set -l cmd (__fish_aitls_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c aitls -n "__fish_aitls_needs_command" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_needs_command" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_needs_command" -s h -l help -d 'Print help'
+complete -c aitls -n "__fish_aitls_needs_command" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, CSRs and keys'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of the CA' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l days -d 'Validity in days (1..=3650)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l key-type -d 'Key algorithm' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
+rsa3072\t'RSA 3072-bit'
+rsa4096\t'RSA 4096-bit (CA default, as in the OpenSSL recipe)'
+ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
+ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
+ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA (every server certificate must then be reissued)'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l cn -d 'Subject common name (default: the first DNS name, else the first IP address)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l days -d 'Validity in days (1..=825; Apple platforms reject longer)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l key-type -d 'Key algorithm' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
+rsa3072\t'RSA 3072-bit'
+rsa4096\t'RSA 4096-bit (CA default, as in the OpenSSL recipe)'
+ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
+ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
+ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l out -d 'File stem: writes DIR/STEM.crt and DIR/STEM.key' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l renew-within -d 'Reissue when the certificate expires within DAYS' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l client -d 'Also allow the certificate for TLS client authentication (mTLS)'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l force -d 'Reissue even when the existing certificate is current'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l format -d 'Output format [default: dotenv; json with --json]' -r -f -a "dotenv\t'KEY=value lines for a .env file (python-dotenv, docker compose env_file)'
+shell\t'export KEY=\'value\' lines, safe to eval in sh, bash and zsh'
+json\t'One JSON object mapping each variable to its value'"
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo-url -d 'URL of the YOLO26 service (https only)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron-url -d 'URL of the Nemotron service, llama-server (https only)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand env" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand env" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "inspect" -d 'Show certificates, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
