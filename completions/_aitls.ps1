@@ -33,7 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, CSRs and keys')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -75,13 +75,17 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;verify' {
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA certificate(s) to trust [default: DIR/ca.crt]')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key to check [default: CERT with .key instead of .crt, when it exists]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A name clients connect to (DNS name or IP address); repeatable')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -92,8 +96,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -130,7 +134,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, CSRs and keys')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')

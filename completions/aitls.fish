@@ -32,7 +32,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -s V -l version -d 'Print vers
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, CSRs and keys'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -67,15 +67,19 @@ complete -c aitls -n "__fish_aitls_using_subcommand server" -s q -l quiet -d 'Pr
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l key -d 'Private key to check [default: CERT with .key instead of .crt, when it exists]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l host -d 'A name clients connect to (DNS name or IP address); repeatable' -r
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l at -d 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c aitls -n "__fish_aitls_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
-complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l format -d 'Output format [default: dotenv; json with --json]' -r -f -a "dotenv\t'KEY=value lines for a .env file (python-dotenv, docker compose env_file)'
 shell\t'export KEY=\'value\' lines, safe to eval in sh, bash and zsh'
@@ -96,7 +100,7 @@ complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "inspect" -d 'Show certificates, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -45,6 +45,14 @@ pub struct CertInfo {
     pub server_auth: bool,
     /// extendedKeyUsage holds clientAuth.
     pub client_auth: bool,
+    /// Whether the certificate has an extendedKeyUsage extension at all (without one, it
+    /// is good for every purpose, RFC 5280 §4.2.1.12).
+    pub eku_present: bool,
+    /// keyUsage bits (bit 0 digitalSignature … bit 5 keyCertSign), when the extension is
+    /// present.
+    pub key_usage: Option<u16>,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u32>,
     /// keyUsage is present and holds keyCertSign (strict verifiers, such as Python 3.13's
     /// default context, require it of a CA).
     pub key_cert_sign: bool,
@@ -97,11 +105,18 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
             }
         }
     }
-    let (server_auth, client_auth) = match tbs.extended_key_usage() {
-        Ok(Some(eku)) => (eku.value.server_auth, eku.value.client_auth),
-        _ => (false, false),
+    let (server_auth, client_auth, eku_present) = match tbs.extended_key_usage() {
+        Ok(Some(eku)) => (eku.value.server_auth, eku.value.client_auth, true),
+        _ => (false, false, false),
     };
-    let is_ca = matches!(tbs.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    let (is_ca, path_len) = match tbs.basic_constraints() {
+        Ok(Some(bc)) => (bc.value.ca, bc.value.path_len_constraint),
+        _ => (false, None),
+    };
+    let key_usage = match tbs.key_usage() {
+        Ok(Some(ku)) => Some(ku.value.flags),
+        _ => None,
+    };
     let key_cert_sign = matches!(tbs.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
     Ok(CertInfo {
         der: der.to_vec(),
@@ -117,6 +132,9 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         is_ca,
         server_auth,
         client_auth,
+        eku_present,
+        key_usage,
+        path_len,
         key_cert_sign,
         tbs_raw: tbs.as_ref().to_vec(),
         signature_oid: x509.signature_algorithm.algorithm.to_id_string(),

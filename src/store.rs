@@ -202,10 +202,20 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
             hint: None,
         });
     }
+    read_capped(file, path).map(Some)
+}
+
+/// Reads at most [`MAX_READ`] bytes, refusing anything larger; `path` names the source in
+/// errors.
+fn read_capped(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    file.take(MAX_READ + 1)
+    reader
+        .take(MAX_READ + 1)
         .read_to_end(&mut buf)
-        .map_err(read_err)?;
+        .map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
     if buf.len() as u64 > MAX_READ {
         return Err(Error::Malformed {
             path: path.to_owned(),
@@ -213,7 +223,54 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
             hint: None,
         });
     }
-    Ok(Some(buf))
+    Ok(buf)
+}
+
+/// Reads standard input (`-` on the command line), with the same 1 MiB limit as files.
+pub fn read_stdin() -> Result<Vec<u8>> {
+    read_capped(io::stdin().lock(), Path::new("-"))
+}
+
+/// The permission bits of any file, or `None` when it does not exist.
+pub fn mode_of(path: &Path) -> Result<Option<u32>> {
+    match fs::metadata(path) {
+        Ok(meta) => Ok(Some(meta.mode() & 0o7777)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+impl Store {
+    /// The certificates, requests and keys in the directory (`*.crt`, `*.pem`, `*.cer`,
+    /// `*.der`, `*.csr`, `*.key`), sorted by name; `None` when the directory does not exist.
+    pub fn list_pki_files(&self) -> Result<Option<Vec<String>>> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(Error::Read {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.'))
+            .filter(|n| {
+                [".crt", ".pem", ".cer", ".der", ".csr", ".key"]
+                    .iter()
+                    .any(|ext| n.ends_with(ext))
+            })
+            .collect();
+        names.sort();
+        Ok(Some(names))
+    }
 }
 
 /// Checks that `--out STEM` names a plain file in the directory, and not the CA's.

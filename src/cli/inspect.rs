@@ -1,16 +1,106 @@
-//! `aitls inspect`: not built yet.
+//! `aitls inspect`: files (or DIR) → [`aitls::inspect`] views → text or one JSON array.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::inspect::{self, Item};
+use aitls::store::{self, Store};
 use clap::Args;
+use time::OffsetDateTime;
 
 use super::{Globals, Output};
 
-/// Not built yet.
+/// Show certificates, bundles, CSRs and keys
+///
+/// Reads PEM or DER; `-` reads stdin. For a certificate: subject, issuer, serial, validity
+/// and days left, public key, signature algorithm, names, constraints, usages, key
+/// identifiers, the SHA-256 fingerprint (as `openssl x509 -fingerprint -sha256` prints it)
+/// and the SPKI pin that `curl --pinnedpubkey` takes. For a key: type, size, pin and file
+/// mode, never secret material. Without FILE: one line for each certificate and key in DIR.
+///
+/// Examples:
+///   aitls inspect                                  # overview of ai/certs
+///   aitls inspect ai/certs/server.crt --json
+///   openssl s_client -connect localhost:8095 </dev/null | aitls inspect -
 #[derive(Debug, Args)]
-pub struct InspectArgs {}
+#[command(verbatim_doc_comment)]
+pub struct InspectArgs {
+    /// Files to show (`-` for stdin) [default: everything in DIR]
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// A malformed-input error naming `path`.
+pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
+    aitls::Error::Malformed {
+        path: path.to_owned(),
+        reason,
+        hint: None,
+    }
+}
+
+/// Reads an input file (at most 1 MiB); a missing file is an input error naming it, with
+/// `hint` when there is a command that creates it.
+pub(super) fn read_file(path: &Path, hint: Option<&str>) -> Result<Vec<u8>, aitls::Error> {
+    store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
+        path: path.to_owned(),
+        reason: "no such file".into(),
+        hint: hint.map(str::to_owned),
+    })
+}
 
 /// Runs `aitls inspect`.
-pub fn run(_args: &InspectArgs, _globals: &Globals, _out: &Output) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`aitls inspect` is not built yet")
+pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
+    let now = OffsetDateTime::now_utc();
+    if args.files.is_empty() {
+        return overview(globals, out, now);
+    }
+    let mut items: Vec<Item> = Vec::new();
+    for path in &args.files {
+        let (name, bytes, mode) = if path == Path::new("-") {
+            ("-".to_owned(), store::read_stdin()?, None)
+        } else {
+            let bytes = read_file(path, None)?;
+            (path.display().to_string(), bytes, store::mode_of(path)?)
+        };
+        items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
+    }
+    out.inspect_items(&items)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without FILE: every certificate and key in DIR, one line each. A file that cannot be
+/// read gets its own line with the reason, and the exit code is 2.
+fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Result<ExitCode> {
+    let store = Store::new(&globals.dir);
+    let names = store
+        .list_pki_files()?
+        .ok_or_else(|| aitls::Error::Malformed {
+            path: globals.dir.clone(),
+            reason: "no such directory".into(),
+            hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
+        })?;
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+    for name in &names {
+        let path = store.path(name);
+        let shown = path.display().to_string();
+        let result = read_file(&path, None)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                let mode = store::mode_of(&path).map_err(|e| e.to_string())?;
+                inspect::inspect(&shown, &bytes, mode, now).map_err(|r| format!("{shown}: {r}"))
+            });
+        match result {
+            Ok(found) => items.extend(found),
+            Err(reason) => broken.push(reason),
+        }
+    }
+    inspect::link(&mut items);
+    out.inspect_overview(&globals.dir, &items, &broken)?;
+    Ok(if broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }

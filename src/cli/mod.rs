@@ -67,9 +67,7 @@ pub struct Cli {
 pub enum Command {
     Ca(ca::CaArgs),
     Server(server::ServerArgs),
-    /// Check a certificate as a TLS client would
     Verify(verify::VerifyArgs),
-    /// Show certificates, CSRs and keys
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
     Completions(completions::CompletionsArgs),

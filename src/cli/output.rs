@@ -226,6 +226,428 @@ impl Progress for Spinner {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// `aitls verify` and `aitls inspect` (issue #3)
+// ---------------------------------------------------------------------------------------
+
+use std::path::Path;
+
+use aitls::inspect::{Body, CertView, Item, KeyFacts, Status};
+use aitls::verify::VerifyReport;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// A date and time as inspect and verify show them: `2027-11-27 15:19:24 UTC`.
+fn when(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    utc.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+    ))
+    .unwrap_or_else(|_| utc.to_string())
+}
+
+/// `ecdsa-p256`, or `rsa 1024` for a key aitls does not generate.
+fn key_summary(key: &KeyFacts) -> String {
+    if let Some(kt) = key.key_type {
+        return kt.name().to_owned();
+    }
+    match (&key.key_curve, key.key_bits) {
+        (Some(curve), _) => format!("{} {curve}", key.key_algorithm),
+        (None, Some(bits)) => format!("{} {bits}", key.key_algorithm),
+        (None, None) => key.key_algorithm.clone(),
+    }
+}
+
+/// `ECDSA P-256 (256 bits)`, `RSA 2048 bits`.
+fn key_long(key: &KeyFacts) -> String {
+    let alg = key.key_algorithm.to_uppercase();
+    match (&key.key_curve, key.key_bits) {
+        (Some(curve), Some(bits)) => format!("{alg} {curve} ({bits} bits)"),
+        (None, Some(bits)) => format!("{alg} ({bits} bits)"),
+        (_, None) => alg,
+    }
+}
+
+fn days_text(status: Status, days_left: i64) -> String {
+    match status {
+        Status::Expired => format!("EXPIRED {} days ago", -days_left),
+        Status::NotYetValid => "NOT YET VALID".to_owned(),
+        Status::Valid => format!("{days_left} days left"),
+    }
+}
+
+fn cert_names(c: &CertView) -> Vec<String> {
+    let mut names: Vec<String> = c.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
+    names.extend(c.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
+    names.extend(c.other_names.iter().cloned());
+    names
+}
+
+impl Output {
+    fn mark(&self, ok: bool, warning: bool) -> String {
+        match (ok, warning) {
+            (true, false) => self.paint("32", "ok  "),
+            (true, true) => self.paint("1;33", "warn"),
+            (false, _) => self.paint("1;31", "FAIL"),
+        }
+    }
+
+    /// Reports `aitls verify`: one line per check, the fix under each failure or warning,
+    /// then the verdict.
+    pub fn verify_report(&self, cert: &Path, report: &VerifyReport) -> io::Result<()> {
+        if self.json {
+            return self.json_doc(report);
+        }
+        let width = report
+            .checks
+            .iter()
+            .map(|c| c.name.len())
+            .max()
+            .unwrap_or(0);
+        let mut text = format!("{}\n", cert.display());
+        for check in &report.checks {
+            text.push_str(&format!(
+                "  {} {:width$}  {}\n",
+                self.mark(check.ok, check.warning),
+                check.name,
+                check.detail
+            ));
+            if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
+                text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
+            }
+        }
+        let failed = report.checks.iter().filter(|c| !c.ok).count();
+        let warnings = report.checks.iter().filter(|c| c.warning).count();
+        if report.valid && warnings == 0 {
+            text.push_str(&format!(
+                "{}: a TLS client will accept {}\n",
+                self.paint("1;32", "valid"),
+                cert.display()
+            ));
+        } else if report.valid {
+            text.push_str(&format!(
+                "{}, with {warnings} warning{} to act on: rustls and openssl accept {}\n",
+                self.paint("1;33", "valid"),
+                if warnings == 1 { "" } else { "s" },
+                cert.display()
+            ));
+        } else {
+            text.push_str(&format!(
+                "{}: {failed} of {} checks failed\n",
+                self.paint("1;31", "not valid"),
+                report.checks.len()
+            ));
+        }
+        self.text(&text)
+    }
+
+    /// Shows every item of `aitls inspect FILE…` in full.
+    pub fn inspect_items(&self, items: &[Item]) -> io::Result<()> {
+        if self.json {
+            return self.json_whole(items);
+        }
+        // Items per file, so bundles can say "[3/144]" without a quadratic count.
+        let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for item in items {
+            *per_file.entry(item.file.as_str()).or_default() += 1;
+        }
+        let mut text = String::new();
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                text.push('\n');
+            }
+            let of = per_file.get(item.file.as_str()).copied().unwrap_or(1);
+            let place = if of > 1 {
+                format!(" [{}/{of}]", item.index)
+            } else {
+                String::new()
+            };
+            let mut field = |label: &str, value: &str| text_field(&mut text, label, value);
+            match &item.body {
+                Body::Certificate(c) => {
+                    field("", &format!("{}{place}: certificate", item.file));
+                    field("subject", &c.subject);
+                    field(
+                        "issuer",
+                        &format!(
+                            "{}{}",
+                            c.issuer,
+                            if c.self_issued { " (self-issued)" } else { "" }
+                        ),
+                    );
+                    field("serial", &c.serial);
+                    field("not before", &when(c.not_before));
+                    field(
+                        "not after",
+                        &format!(
+                            "{} ({})",
+                            when(c.not_after),
+                            days_text(c.status, c.days_left)
+                        ),
+                    );
+                    field("public key", &key_long(&c.key));
+                    field("signature", &c.signature_algorithm);
+                    let names = cert_names(c);
+                    field(
+                        "names",
+                        &if names.is_empty() {
+                            "none (no subjectAltName)".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                    );
+                    field(
+                        "basic constraints",
+                        &match &c.basic_constraints {
+                            None => "none".to_owned(),
+                            Some(bc) => format!(
+                                "{}{}{}",
+                                if bc.ca { "CA:TRUE" } else { "CA:FALSE" },
+                                bc.path_len
+                                    .map_or_else(String::new, |l| format!(", pathlen:{l}")),
+                                if bc.critical { " (critical)" } else { "" }
+                            ),
+                        },
+                    );
+                    field(
+                        "key usage",
+                        &c.key_usage
+                            .as_ref()
+                            .map_or_else(|| "none".to_owned(), |k| k.join(", ")),
+                    );
+                    field(
+                        "extended key usage",
+                        &c.extended_key_usage
+                            .as_ref()
+                            .map_or_else(|| "none".to_owned(), |k| k.join(", ")),
+                    );
+                    field(
+                        "subject key id",
+                        c.subject_key_id.as_deref().unwrap_or("none"),
+                    );
+                    field(
+                        "authority key id",
+                        c.authority_key_id.as_deref().unwrap_or("none"),
+                    );
+                    field("SHA-256 fingerprint", &c.fingerprint_sha256);
+                    field(
+                        "SPKI pin",
+                        c.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
+                }
+                Body::CertificateRequest(r) => {
+                    field("", &format!("{}{place}: certificate request", item.file));
+                    field("subject", &r.subject);
+                    field("public key", &key_long(&r.key));
+                    field("signature", &r.signature_algorithm);
+                    let mut names: Vec<String> =
+                        r.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
+                    names.extend(r.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
+                    names.extend(r.other_names.iter().cloned());
+                    field(
+                        "names",
+                        &if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                    );
+                    field(
+                        "SPKI pin",
+                        r.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
+                }
+                Body::PrivateKey(k) => {
+                    field(
+                        "",
+                        &format!("{}{place}: private key ({})", item.file, k.format),
+                    );
+                    field("type", &key_long(&k.key));
+                    field(
+                        "SPKI pin",
+                        k.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
+                    if let Some(mode) = &k.mode {
+                        let note = if k.owner_only == Some(true) {
+                            "owner only"
+                        } else {
+                            "READABLE BY OTHERS: chmod 600"
+                        };
+                        field("file mode", &format!("{mode} ({note})"));
+                    }
+                }
+                Body::EncryptedPrivateKey(k) => {
+                    field("", &format!("{}{place}: encrypted private key", item.file));
+                    if let Some(mode) = &k.mode {
+                        field("file mode", mode);
+                    }
+                }
+                Body::PublicKey(p) => {
+                    field("", &format!("{}{place}: public key", item.file));
+                    field("type", &key_long(&p.key));
+                    field(
+                        "SPKI pin",
+                        p.key
+                            .pin_sha256
+                            .as_deref()
+                            .unwrap_or("unknown: aitls cannot compute with this algorithm"),
+                    );
+                }
+            }
+        }
+        self.text(&text)
+    }
+
+    /// Writes one JSON document in a single write: a bundle's array is thousands of lines,
+    /// and line-buffered stdout would make each one a system call.
+    fn json_whole<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
+        let mut doc = serde_json::to_vec_pretty(value)?;
+        doc.push(b'\n');
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(&doc)?;
+        stdout.flush()
+    }
+
+    /// Shows `aitls inspect` without FILE: one line per item found in `dir`, then the files
+    /// that could not be read (on stderr).
+    pub fn inspect_overview(
+        &self,
+        dir: &Path,
+        items: &[Item],
+        broken: &[String],
+    ) -> io::Result<()> {
+        for reason in broken {
+            error(&anyhow::anyhow!("{reason}"), None);
+        }
+        if self.json {
+            return self.json_doc(items);
+        }
+        if items.is_empty() && broken.is_empty() {
+            return self.text(&format!(
+                "no certificates or keys in {}; run `aitls ca && aitls server` to create them\n",
+                dir.display()
+            ));
+        }
+        let label = |item: &Item| {
+            let name = Path::new(&item.file)
+                .file_name()
+                .map_or_else(|| item.file.clone(), |n| n.to_string_lossy().into_owned());
+            let of = items.iter().filter(|i| i.file == item.file).count();
+            if of > 1 {
+                format!("{name}[{}]", item.index)
+            } else {
+                name
+            }
+        };
+        let width = items.iter().map(|i| label(i).len()).max().unwrap_or(0);
+        let short = |file: &str| {
+            Path::new(file)
+                .file_name()
+                .map_or_else(|| file.to_owned(), |n| n.to_string_lossy().into_owned())
+        };
+        let mut text = String::new();
+        for item in items {
+            let line = match &item.body {
+                Body::Certificate(c) => {
+                    let is_ca = c.basic_constraints.as_ref().is_some_and(|b| b.ca);
+                    let cn = c.subject.clone();
+                    let mut parts =
+                        vec![format!("{} {cn}", if is_ca { "CA" } else { "certificate" })];
+                    let names: Vec<String> = c
+                        .dns_names
+                        .iter()
+                        .chain(c.ip_addresses.iter())
+                        .cloned()
+                        .collect();
+                    if !names.is_empty() {
+                        parts.push(format!("for {}", names.join(", ")));
+                    }
+                    parts.push(key_summary(&c.key));
+                    match (&c.issued_by, c.self_issued) {
+                        (Some(ca), _) => parts.push(format!("issued by {}", short(ca))),
+                        (None, true) => {}
+                        (None, false) => parts.push("issuer not in this directory".to_owned()),
+                    }
+                    let validity = match c.status {
+                        Status::Valid => {
+                            let s = format!(
+                                "valid until {} ({} days left)",
+                                c.not_after.date(),
+                                c.days_left
+                            );
+                            if c.days_left < aitls::provision::EXPIRY_WARNING_DAYS {
+                                self.paint("1;33", &s)
+                            } else {
+                                s
+                            }
+                        }
+                        Status::Expired => {
+                            self.paint("1;31", &format!("EXPIRED on {}", c.not_after.date()))
+                        }
+                        Status::NotYetValid => {
+                            self.paint("1;33", &format!("not valid until {}", c.not_before.date()))
+                        }
+                    };
+                    parts.push(validity);
+                    parts.join(", ")
+                }
+                Body::PrivateKey(k) => {
+                    let mut parts = vec![format!("{} private key", key_summary(&k.key))];
+                    if let Some(mode) = &k.mode {
+                        parts.push(if k.owner_only == Some(true) {
+                            format!("mode {mode}")
+                        } else {
+                            self.paint(
+                                "1;31",
+                                &format!(
+                                    "mode {mode}, READABLE BY OTHERS: run `chmod 600 {}`",
+                                    shell_quote(&item.file)
+                                ),
+                            )
+                        });
+                    }
+                    parts.push(match &k.certificate {
+                        Some(cert) => format!("matches {}", short(cert)),
+                        None => self.paint("1;33", "matches no certificate here"),
+                    });
+                    parts.join(", ")
+                }
+                Body::EncryptedPrivateKey(k) => format!(
+                    "encrypted private key{}",
+                    k.mode
+                        .as_ref()
+                        .map_or_else(String::new, |m| format!(", mode {m}"))
+                ),
+                Body::CertificateRequest(r) => {
+                    format!("certificate request {}, {}", r.subject, key_summary(&r.key))
+                }
+                Body::PublicKey(p) => format!("{} public key", key_summary(&p.key)),
+            };
+            text.push_str(&format!("{:width$}  {line}\n", label(item)));
+        }
+        self.text(&text)
+    }
+}
+
+/// One `label  value` line of a detailed view; an empty label starts a new item.
+fn text_field(text: &mut String, label: &str, value: &str) {
+    if label.is_empty() {
+        text.push_str(value);
+        text.push('\n');
+    } else {
+        text.push_str(&format!("  {label:<20} {value}\n"));
+    }
+}
+
 // ---- `aitls env` and `aitls completions` -------------------------------------------------
 
 /// Quotes `s` in single quotes for a POSIX shell, always: nothing inside single quotes is

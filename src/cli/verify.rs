@@ -1,16 +1,157 @@
-//! `aitls verify`: not built yet.
+//! `aitls verify`: files → [`aitls::verify::verify`] → one line per check; exit 0 when
+//! valid, 1 when not, 2 when an input cannot be read.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::provision::{CA_CERT, DEFAULT_STEM};
+use aitls::verify::{self, KeyInput, Request};
 use clap::Args;
+use time::OffsetDateTime;
 
+use super::inspect::{malformed, read_file};
 use super::{Globals, Output};
 
-/// Not built yet.
+/// Check a certificate as a TLS client would
+///
+/// Builds the path to the CA with rustls-webpki (what every rustls client runs) and adds
+/// the checks a client or a careful operator makes besides: the CA's own constraints, a
+/// subjectAltName, each --host matching as a browser matches it, the private key matching
+/// the certificate and readable by its owner only. Prints one line per check, with the fix
+/// for each failure. Exit 0 valid, 1 not valid, 2 unreadable input. A certificate that
+/// expires within 30 days passes with a warning.
+///
+/// Examples:
+///   aitls verify                                   # ai/certs/server.crt against ai/certs/ca.crt
+///   aitls verify --host localhost --host ::1 --json
+///   aitls verify chain.pem --ca root.crt --key api.key --at 2027-01-01T00:00:00Z
 #[derive(Debug, Args)]
-pub struct VerifyArgs {}
+#[command(verbatim_doc_comment)]
+pub struct VerifyArgs {
+    /// Certificate, or a bundle with the leaf first then intermediates (PEM or DER)
+    /// [default: DIR/server.crt]
+    #[arg(value_name = "CERT")]
+    pub cert: Option<PathBuf>,
+
+    /// The CA certificate(s) to trust [default: DIR/ca.crt]
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+
+    /// Private key to check [default: CERT with .key instead of .crt, when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// A name clients connect to (DNS name or IP address); repeatable
+    #[arg(long, value_name = "NAME")]
+    pub host: Vec<String>,
+
+    /// Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<OffsetDateTime>,
+}
+
+/// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
+fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+    let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("not an RFC 3339 time like 2027-01-01T00:00:00Z ({e})"))?;
+    if t.unix_timestamp() < 0 {
+        return Err("times before 1970 are not supported".into());
+    }
+    Ok(t)
+}
+
+/// The `aitls server` command that reissues `cert`, when it is `DIR/STEM.crt`.
+fn reissue_command(
+    cert: &Path,
+    globals: &Globals,
+    key_type: Option<aitls::issue::KeyType>,
+) -> Option<String> {
+    if cert.parent()? != globals.dir || cert.extension()? != "crt" {
+        return None;
+    }
+    let stem = cert.file_stem()?.to_str()?;
+    if stem == "ca" {
+        return None;
+    }
+    let mut cmd = "aitls".to_owned();
+    if globals.dir != Path::new("ai/certs") {
+        cmd.push_str(&format!(
+            " --dir {}",
+            super::output::shell_quote(&globals.dir.to_string_lossy())
+        ));
+    }
+    cmd.push_str(" server");
+    if stem != DEFAULT_STEM {
+        cmd.push_str(&format!(" --out {}", super::output::shell_quote(stem)));
+    }
+    if let Some(kt) = key_type.filter(|kt| *kt != aitls::issue::KeyType::Rsa2048) {
+        cmd.push_str(&format!(" --key-type {kt}"));
+    }
+    Some(cmd)
+}
 
 /// Runs `aitls verify`.
-pub fn run(_args: &VerifyArgs, _globals: &Globals, _out: &Output) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`aitls verify` is not built yet")
+pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
+    let hosts = args
+        .host
+        .iter()
+        .map(|h| verify::parse_host(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let default_cert = args.cert.is_none();
+    let cert_path = args
+        .cert
+        .clone()
+        .unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
+    let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
+    let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
+
+    let cert_bytes = read_file(&cert_path, setup_hint)?;
+    let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
+    let ca_bytes = read_file(
+        &ca_path,
+        args.ca
+            .is_none()
+            .then_some("run `aitls ca` to create it, or give --ca FILE"),
+    )?;
+    let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
+
+    let key_path = match &args.key {
+        Some(k) => Some(k.clone()),
+        None => {
+            let sibling = cert_path.with_extension("key");
+            (sibling != cert_path && aitls::store::mode_of(&sibling)?.is_some()).then_some(sibling)
+        }
+    };
+    let key = match key_path {
+        Some(path) => {
+            let bytes = read_file(&path, None)?;
+            let spki_der =
+                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
+            let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
+            Some(KeyInput {
+                path: path.display().to_string(),
+                spki_der,
+                mode,
+            })
+        }
+        None => None,
+    };
+
+    let reissue_with = reissue_command(&cert_path, globals, chain.first().and_then(|c| c.key_type));
+    let request = Request {
+        chain,
+        anchors,
+        ca_path: ca_path.display().to_string(),
+        key,
+        hosts,
+        at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
+        reissue_with,
+    };
+    let report = verify::verify(&request);
+    out.verify_report(&cert_path, &report)?;
+    Ok(if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
