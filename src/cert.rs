@@ -70,7 +70,7 @@ const OID_P384: &str = "1.3.132.0.34";
 /// Parses the first `CERTIFICATE` block of a PEM file.
 pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
     let block = ::pem::parse_many(bytes)
-        .map_err(|_| "not a PEM file".to_owned())?
+        .map_err(|_| "is not a PEM file".to_owned())?
         .into_iter()
         .find(|p| p.tag() == "CERTIFICATE")
         .ok_or_else(|| "holds no PEM certificate".to_owned())?;
@@ -80,9 +80,10 @@ pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
 /// Parses one DER certificate.
 pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
     let (rest, x509) =
-        X509Certificate::from_der(der).map_err(|e| format!("not a valid certificate ({e})"))?;
+        // x509-parser's own error text names its parser types; say what is wrong instead.
+        X509Certificate::from_der(der).map_err(|_| "is not a valid certificate (malformed DER)".to_owned())?;
     if !rest.is_empty() {
-        return Err("not a valid certificate (trailing data)".into());
+        return Err("is not a valid certificate (trailing data after it)".into());
     }
     let tbs = &x509.tbs_certificate;
     let common_name = tbs
