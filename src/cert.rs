@@ -70,7 +70,7 @@ const OID_P384: &str = "1.3.132.0.34";
 /// Parses the first `CERTIFICATE` block of a PEM file.
 pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
     let block = ::pem::parse_many(bytes)
-        .map_err(|_| "not a PEM file".to_owned())?
+        .map_err(|_| "is not a PEM file".to_owned())?
         .into_iter()
         .find(|p| p.tag() == "CERTIFICATE")
         .ok_or_else(|| "holds no PEM certificate".to_owned())?;
@@ -80,9 +80,10 @@ pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
 /// Parses one DER certificate.
 pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
     let (rest, x509) =
-        X509Certificate::from_der(der).map_err(|e| format!("not a valid certificate ({e})"))?;
+        // x509-parser's own error text names its parser types; say what is wrong instead.
+        X509Certificate::from_der(der).map_err(|_| "is not a valid certificate (malformed DER)".to_owned())?;
     if !rest.is_empty() {
-        return Err("not a valid certificate (trailing data)".into());
+        return Err("is not a valid certificate (trailing data after it)".into());
     }
     let tbs = &x509.tbs_certificate;
     let common_name = tbs
@@ -150,24 +151,34 @@ fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
     }
 }
 
+/// The algorithm OID of a public key and, for elliptic-curve keys, its named curve's OID,
+/// both in dotted form.
+pub fn spki_oids(spki: &SubjectPublicKeyInfo<'_>) -> (String, Option<String>) {
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string());
+    (spki.algorithm.algorithm.to_id_string(), curve)
+}
+
 /// The key type of a SubjectPublicKeyInfo (DER), when it is one aitls generates.
 pub fn key_type_of_spki(spki_der: &[u8]) -> Option<KeyType> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der).ok()?;
-    match spki.algorithm.algorithm.to_id_string().as_str() {
+    let (key_oid, curve) = spki_oids(&spki);
+    match key_oid.as_str() {
         OID_RSA => match spki.parsed().ok()?.key_size() {
             2048 => Some(KeyType::Rsa2048),
             3072 => Some(KeyType::Rsa3072),
             4096 => Some(KeyType::Rsa4096),
             _ => None,
         },
-        OID_EC => {
-            let curve = spki.algorithm.parameters.as_ref()?.as_oid().ok()?;
-            match curve.to_id_string().as_str() {
-                OID_P256 => Some(KeyType::EcdsaP256),
-                OID_P384 => Some(KeyType::EcdsaP384),
-                _ => None,
-            }
-        }
+        OID_EC => match curve.as_deref()? {
+            OID_P256 => Some(KeyType::EcdsaP256),
+            OID_P384 => Some(KeyType::EcdsaP384),
+            _ => None,
+        },
         OID_ED25519 => Some(KeyType::Ed25519),
         _ => None,
     }
@@ -187,13 +198,7 @@ pub fn is_signed_by(cert: &CertInfo, issuer_spki_der: &[u8]) -> bool {
     let Ok((_, spki)) = SubjectPublicKeyInfo::from_der(issuer_spki_der) else {
         return false;
     };
-    let key_oid = spki.algorithm.algorithm.to_id_string();
-    let curve = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+    let (key_oid, curve) = spki_oids(&spki);
     let alg: &'static dyn VerificationAlgorithm = match (
         cert.signature_oid.as_str(),
         key_oid.as_str(),

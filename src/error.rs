@@ -28,12 +28,12 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
-    /// An input file exists but is not what it should be (not PEM, not a certificate ...).
-    #[error("{}: {reason}", path.display())]
+    /// An input file is missing or is not what it should be (not PEM, not a certificate ...).
+    #[error("{} {reason}", path.display())]
     Malformed {
         /// The file at fault.
         path: PathBuf,
-        /// What is wrong with it.
+        /// What is wrong with it, as a verb phrase ("is not a PEM file").
         reason: String,
         /// The command that fixes it, if any.
         hint: Option<String>,

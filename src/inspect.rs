@@ -511,13 +511,7 @@ fn bit_length(bytes: &[u8]) -> u32 {
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
         .map_err(|_| "has an unreadable public key".to_owned())?;
-    let oid = spki.algorithm.algorithm.to_id_string();
-    let curve_oid = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+    let (oid, curve_oid) = crate::cert::spki_oids(&spki);
     let (algorithm, bits, curve) = match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let bits = match spki.parsed() {

@@ -245,8 +245,8 @@ fn idle_cpus() -> Option<usize> {
 
 /// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
 pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
-    let text = std::str::from_utf8(pem_text).map_err(|_| "not a PEM private key".to_owned())?;
-    KeyPair::from_pem(text).map_err(|_| "not a PEM private key aitls can use".to_owned())
+    let text = std::str::from_utf8(pem_text).map_err(|_| "is not a PEM private key".to_owned())?;
+    KeyPair::from_pem(text).map_err(|_| "is not a PEM private key aitls can use".to_owned())
 }
 
 /// The key type of an existing signing key, when it is one aitls generates.

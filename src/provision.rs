@@ -392,7 +392,7 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
     };
     let key = match issue::load_key(&key_bytes) {
         Ok(k) => k,
-        Err(e) => return Ok(ServerFound::Unusable(format!("{key_file} is {e}"))),
+        Err(e) => return Ok(ServerFound::Unusable(format!("{key_file} {e}"))),
     };
     Ok(ServerFound::Pair(Existing {
         key_matches: cert::key_matches(&key, &cert),

@@ -110,15 +110,11 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
     for (i, block) in blocks.into_iter().enumerate() {
         match block {
             Block::Certificate(der) => {
-                // The parser's own words name its types; say what is wrong instead.
-                let info = cert::parse_der(&der).map_err(|_| {
+                let info = cert::parse_der(&der).map_err(|e| {
                     if several {
-                        format!(
-                            "certificate {} is not a valid certificate (malformed DER)",
-                            i + 1
-                        )
+                        format!("holds a certificate {} that {e}", i + 1)
                     } else {
-                        "is not a valid certificate (malformed DER)".to_owned()
+                        e
                     }
                 })?;
                 certs.push(info);

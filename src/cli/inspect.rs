@@ -44,7 +44,7 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
 pub(super) fn read_file(path: &Path, hint: Option<&str>) -> Result<Vec<u8>, aitls::Error> {
     store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
         path: path.to_owned(),
-        reason: "no such file".into(),
+        reason: "does not exist".into(),
         hint: hint.map(str::to_owned),
     })
 }
@@ -77,7 +77,7 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         .list_pki_files()?
         .ok_or_else(|| aitls::Error::Malformed {
             path: globals.dir.clone(),
-            reason: "no such directory".into(),
+            reason: "does not exist".into(),
             hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
         })?;
     let mut items = Vec::new();

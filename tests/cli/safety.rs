@@ -230,6 +230,10 @@ fn malformed_files_never_cause_a_panic() {
                     "{file} {args:?}: {err}"
                 );
                 assert!(err.matches("error:").count() <= 1, "{err}");
+                assert!(
+                    !err.contains("Nom") && !err.contains("Error("),
+                    "no parser type names: {err}"
+                );
                 if !out.status.success() {
                     assert!(err.contains(file), "the error names {file}: {err}");
                 }
