@@ -118,12 +118,7 @@ impl Store {
 
     /// The permission bits of `name`, or `None` when it does not exist.
     pub fn mode(&self, name: &str) -> Result<Option<u32>> {
-        let path = self.path(name);
-        match fs::metadata(&path) {
-            Ok(meta) => Ok(Some(meta.mode() & 0o7777)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Read { path, source }),
-        }
+        mode_of(&self.path(name))
     }
 
     /// Writes every file atomically, while the caller holds the lock.

@@ -232,7 +232,7 @@ impl Progress for Spinner {
 
 use std::path::Path;
 
-use aitls::inspect::{Body, CertView, Item, KeyFacts, Status};
+use aitls::inspect::{Body, Item, KeyFacts, Status};
 use aitls::verify::VerifyReport;
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -276,10 +276,11 @@ fn days_text(status: Status, days_left: i64) -> String {
     }
 }
 
-fn cert_names(c: &CertView) -> Vec<String> {
-    let mut names: Vec<String> = c.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
-    names.extend(c.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
-    names.extend(c.other_names.iter().cloned());
+/// subjectAltNames as OpenSSL prints them (`DNS:…`, `IP:…`, then the others).
+fn san_list(dns_names: &[String], ip_addresses: &[String], other_names: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = dns_names.iter().map(|d| format!("DNS:{d}")).collect();
+    names.extend(ip_addresses.iter().map(|ip| format!("IP:{ip}")));
+    names.extend(other_names.iter().cloned());
     names
 }
 
@@ -387,7 +388,7 @@ impl Output {
                     );
                     field("public key", &key_long(&c.key));
                     field("signature", &c.signature_algorithm);
-                    let names = cert_names(c);
+                    let names = san_list(&c.dns_names, &c.ip_addresses, &c.other_names);
                     field(
                         "names",
                         &if names.is_empty() {
@@ -443,10 +444,7 @@ impl Output {
                     field("subject", &r.subject);
                     field("public key", &key_long(&r.key));
                     field("signature", &r.signature_algorithm);
-                    let mut names: Vec<String> =
-                        r.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
-                    names.extend(r.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
-                    names.extend(r.other_names.iter().cloned());
+                    let names = san_list(&r.dns_names, &r.ip_addresses, &r.other_names);
                     field(
                         "names",
                         &if names.is_empty() {
