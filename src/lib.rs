@@ -21,6 +21,7 @@ pub mod inspect;
 pub mod issue;
 pub mod names;
 pub mod plan;
+pub mod probe;
 pub mod provision;
 pub mod services;
 pub mod store;

@@ -8,6 +8,7 @@ mod completions;
 mod env;
 mod inspect;
 mod output;
+mod probe;
 mod server;
 mod verify;
 
@@ -70,6 +71,7 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -112,6 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }
