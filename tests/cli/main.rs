@@ -8,6 +8,7 @@ mod completions;
 mod docs;
 mod env;
 mod inspect;
+mod probe;
 mod regression;
 mod safety;
 mod server;
