@@ -1063,11 +1063,7 @@ fn client_cert_check(
             format!("the service refused {}: {why}", id.label),
             Some(Fix::ClientCert),
         ),
-        (None, Some(Err(why))) => Check::fail(
-            "client_cert",
-            format!("the service requires a client certificate: {why}"),
-            Some(Fix::ClientCert),
-        ),
+        (None, Some(Err(why))) => Check::fail("client_cert", why.clone(), Some(Fix::ClientCert)),
     }
 }
 
@@ -1176,16 +1172,16 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
             )
         }
         Err(webpki::Error::UnknownIssuer) => {
-            let trusted: Vec<String> = anchor_ders.iter().take(3).map(|d| subject_of(d)).collect();
-            let trusted = if settings.anchors.len() > 3 || trusted.is_empty() {
+            let held: Vec<String> = anchor_ders.iter().take(3).map(|d| subject_of(d)).collect();
+            let held = if settings.anchors.len() > 3 || held.is_empty() {
                 String::new()
             } else {
-                format!(" (which holds {})", trusted.join(", "))
+                format!(" ({})", held.join(", "))
             };
             Check::fail(
                 "trusted",
                 format!(
-                    "the chain ends at issuer {issuer}, which {}{trusted} does not trust",
+                    "the chain leads to {issuer}, not to a CA in {}{held}: clients that trust it refuse this service",
                     settings.anchors_label
                 ),
                 Some(Fix::ServeCurrent),
@@ -1258,9 +1254,6 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
     if *file_der == leaf.der {
         return Some(Check::pass("current", format!("serves {}", expected.path)));
     }
-    let reload = Some(Fix::Reload {
-        on_change: expected.on_change.clone(),
-    });
     let Ok(file) = cert::parse_der(file_der) else {
         return Some(Check::fail(
             "current",
@@ -1279,7 +1272,9 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
                 when_text(when),
                 expected.path
             ),
-            reload,
+            Some(Fix::Reload {
+                on_change: expected.on_change.clone(),
+            }),
         )
     } else {
         Check::fail(
@@ -1290,7 +1285,7 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
                 leaf.not_before.date(),
                 file.not_before.date()
             ),
-            reload,
+            Some(Fix::ServeCurrent),
         )
     })
 }
@@ -1308,8 +1303,8 @@ fn tls13_check(version: rustls::ProtocolVersion) -> Check {
         Check::warn(
             "tls13",
             format!(
-                "negotiated {}: the service does not offer TLS 1.3",
-                version_name(version)
+                "negotiated {}: the service does not offer TLS 1.3, which the AI services guide asks for",
+                version_name(version).replace("TLSv", "TLS ")
             ),
             Some(Fix::EnableTls13),
         )

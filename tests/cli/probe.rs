@@ -244,7 +244,9 @@ fn probe_names_the_issuer_of_a_chain_it_does_not_trust() {
     let trusted = reports[0].check("trusted");
     assert!(!trusted.ok);
     assert!(
-        trusted.detail.contains("issuer CN=Other CA") && trusted.detail.contains("ai/certs/ca.crt"),
+        trusted
+            .detail
+            .contains("the chain leads to CN=Other CA, not to a CA in ai/certs/ca.crt"),
         "{trusted:?}"
     );
     // The served certificate is not the one in DIR either.
@@ -503,5 +505,66 @@ fn probe_refuses_a_malformed_target_with_exit_2() {
             err.starts_with("error: invalid target") && err.contains("https://localhost:8095"),
             "{bad}: {err}"
         );
+    }
+}
+
+fn keys(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                keys(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_json_md_describes_every_probe_field() {
+    let doc = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"),
+    )
+    .unwrap();
+    let section = doc
+        .split_once("## `aitls probe`")
+        .expect("docs/json.md has an `aitls probe` section")
+        .1;
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let port = free_port();
+    let _server = s_server(&sb.certs(), port, "server.crt", "server.key", &["-tls1_2"]);
+    let closed = free_port();
+    let out = sb
+        .aitls()
+        .args(["--json", "probe", "--http"])
+        .arg(format!("https://localhost:{port}/"))
+        .arg(format!("127.0.0.1:{closed}"))
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found = std::collections::BTreeSet::new();
+    keys(&value, &mut found);
+    assert!(
+        found.contains("fix") && found.contains("fingerprint_sha256"),
+        "{found:?}"
+    );
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|k| !section.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/json.md does not describe {missing:?}"
+    );
+    for r in value.as_array().unwrap() {
+        for c in r["checks"].as_array().unwrap() {
+            let name = c["name"].as_str().unwrap();
+            assert!(
+                section.contains(&format!("| `{name}` |")),
+                "check {name} undocumented"
+            );
+        }
     }
 }
