@@ -686,7 +686,8 @@ fn probe(
         first: Vec::new(),
         received: 0,
     };
-    let handshake = handshake(&mut conn, &mut sock, deadline, target, addr, settings);
+    let handshake = handshake(&mut conn, &mut sock, deadline, target, addr, settings)
+        .map_err(|failure| failure.into_check(settings, &auth.asked));
     let served: Vec<Vec<u8>> = recorder.chain.lock().map(|c| c.clone()).unwrap_or_default();
     let infos: Vec<CertInfo> = served
         .iter()
@@ -730,7 +731,7 @@ fn probe(
     if handshake_ok && let Some(version) = conn.protocol_version() {
         report.checks.push(tls13_check(version));
     }
-    if auth.asked.load(Ordering::Relaxed) {
+    if handshake_ok && auth.asked.load(Ordering::Relaxed) {
         report
             .checks
             .push(client_cert_check(settings, client_verdict.as_ref()));
@@ -754,7 +755,7 @@ fn handshake(
     target: &Target,
     addr: SocketAddr,
     settings: &Settings,
-) -> std::result::Result<(), Check> {
+) -> std::result::Result<(), Failure> {
     while conn.is_handshaking() {
         let step = left(deadline).and_then(|remaining| {
             sock.tcp.set_read_timeout(Some(remaining))?;
@@ -763,7 +764,7 @@ fn handshake(
         });
         match step {
             Ok((0, 0)) if conn.is_handshaking() => {
-                return Err(closed_during_handshake(sock, target));
+                return Err(Failure::Check(closed_during_handshake(sock, target)));
             }
             Ok(_) => {}
             Err(e) => return Err(handshake_failure(&e, sock, target, addr, settings)),
@@ -811,7 +812,40 @@ fn closed_during_handshake(sock: &Socket<'_>, target: &Target) -> Check {
     Check::fail("handshake", detail, Some(Fix::EnableTls))
 }
 
+/// Why a handshake failed: in words already, or an alert to word once it is known
+/// whether the service asked for a client certificate.
+enum Failure {
+    Check(Check),
+    Alert(u8),
+}
+
+impl Failure {
+    fn into_check(self, settings: &Settings, asked: &AtomicBool) -> Check {
+        match self {
+            Failure::Check(check) => check,
+            Failure::Alert(code) => alert_check(code, settings, asked.load(Ordering::Relaxed)),
+        }
+    }
+}
+
 fn handshake_failure(
+    e: &io::Error,
+    sock: &Socket<'_>,
+    target: &Target,
+    addr: SocketAddr,
+    settings: &Settings,
+) -> Failure {
+    if let Some(rustls::Error::AlertReceived(alert)) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        && !looks_like_http(&sock.first)
+    {
+        return Failure::Alert(u8::from(*alert));
+    }
+    Failure::Check(handshake_failure_check(e, sock, target, addr, settings))
+}
+
+fn handshake_failure_check(
     e: &io::Error,
     sock: &Socket<'_>,
     target: &Target,
@@ -849,7 +883,6 @@ fn handshake_failure(
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
     {
-        Some(rustls::Error::AlertReceived(alert)) => alert_check(u8::from(*alert), settings),
         Some(rustls::Error::InvalidMessage(_)) if sock.received > 0 => Check::fail(
             "handshake",
             format!(
@@ -875,8 +908,17 @@ fn handshake_failure(
 }
 
 /// A TLS alert, by its RFC 8446 name, with what it means for a person.
-fn alert_check(code: u8, settings: &Settings) -> Check {
-    let (name, meaning, fix) = alert_words(code, settings.client.is_some());
+fn alert_check(code: u8, settings: &Settings, asked_for_cert: bool) -> Check {
+    let (name, meaning, fix) = match code {
+        // TLS 1.2 has no certificate_required: OpenSSL and others refuse a missing client
+        // certificate with handshake_failure (or bad_certificate).
+        40 | 42 | 46 if asked_for_cert && settings.client.is_none() => (
+            alert_words(code, false).0,
+            "it asked for a client certificate (mTLS) and refuses the connection without one",
+            Some(Fix::ClientCert),
+        ),
+        _ => alert_words(code, settings.client.is_some()),
+    };
     Check::fail(
         "handshake",
         format!("the service sent the TLS alert {name} ({code}): {meaning}"),

@@ -209,6 +209,32 @@ fn probe_presents_a_client_certificate_to_a_service_that_requires_one() {
         "{client:?}"
     );
 
+    // TLS 1.2 has no certificate_required alert: the refusal comes inside the handshake.
+    let port12 = free_port();
+    let _server12 = s_server(
+        &sb.certs(),
+        port12,
+        "server.crt",
+        "server.key",
+        &["-Verify", "1", "-CAfile", "ca.crt", "-tls1_2"],
+    );
+    let url12 = format!("https://localhost:{port12}");
+    let (code, reports) = probe(&sb, &[&url12]);
+    assert_eq!(code, 1, "{reports:#?}");
+    let handshake = reports[0].check("handshake");
+    assert!(
+        handshake
+            .detail
+            .contains("asked for a client certificate (mTLS)"),
+        "{handshake:?}"
+    );
+    assert!(
+        reports[0].check("trusted").ok,
+        "the chain was served before the refusal"
+    );
+    let (code, _) = probe(&sb, &[&url12, "--client", "backend"]);
+    assert_eq!(code, 0);
+
     let (code, reports) = probe(&sb, &[&url, "--client", "backend"]);
     assert_eq!(code, 0, "{reports:#?}");
     let client = reports[0].check("client_cert");
