@@ -298,7 +298,7 @@ impl Check {
     }
 }
 
-/// Probes every target, at most [`MAX_PARALLEL`] at once, each within `settings.timeout`;
+/// Probes every target, at most 16 at once, each within `settings.timeout`;
 /// reports come back in the order of `targets`.
 pub fn probe_all(targets: &[(Target, Expected)], settings: &Settings) -> Vec<ProbeReport> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
