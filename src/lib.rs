@@ -19,6 +19,7 @@ pub mod cert;
 pub mod error;
 pub mod inspect;
 pub mod issue;
+pub mod key_type;
 pub mod names;
 pub mod plan;
 pub mod provision;

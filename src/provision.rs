@@ -13,19 +13,11 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
+use crate::issue::{self, Ca, CaProfile, ServerProfile};
+use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
-use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
-
-/// File name of the CA certificate.
-pub const CA_CERT: &str = "ca.crt";
-/// File name of the CA key.
-pub const CA_KEY: &str = "ca.key";
-/// Default stem of the server certificate and key.
-pub const DEFAULT_STEM: &str = "server";
-/// A certificate is reported as expiring when it has fewer days left than this.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+use crate::store::{self, CA_CERT, CA_KEY, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
 
 /// Told when slow work (RSA key generation) starts and ends, so a front end can show a
 /// spinner. The library itself never prints.
@@ -144,13 +136,13 @@ fn expiry_warning(
     not_after: OffsetDateTime,
     fix: &str,
 ) -> Option<String> {
-    let days_left = plan::days_between(now, not_after);
+    let days_left = cert::days_between(now, not_after);
     if not_after <= now {
         Some(format!(
             "{what} expired on {}; run `{fix}`",
             not_after.date()
         ))
-    } else if days_left < EXPIRY_WARNING_DAYS {
+    } else if days_left < cert::EXPIRY_WARNING_DAYS {
         Some(format!(
             "{what} expires in {days_left} days, on {}; run `{fix}`",
             not_after.date()
@@ -168,6 +160,7 @@ pub fn ensure_ca(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
+    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
     let key_bytes = store.read(CA_KEY)?;
     let cert_bytes = store.read(CA_CERT)?;
@@ -186,7 +179,7 @@ pub fn ensure_ca(
             let key = parse_key(store, CA_KEY, k, force_hint)?;
             let found = CaFound::Pair {
                 matches: cert::key_matches(&key, &info),
-                days_left: plan::days_between(now, info.not_after),
+                days_left: cert::days_between(now, info.not_after),
             };
             existing = Some(info);
             found
@@ -228,7 +221,7 @@ pub fn ensure_ca(
             info.not_after,
             "aitls ca --force",
         ));
-        if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
+        if let Some(mode) = key_mode.filter(|m| !store::is_owner_only(*m)) {
             warnings.push(format!(
                 "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
                 store.path(CA_KEY).display(),
@@ -257,7 +250,7 @@ pub fn ensure_ca(
             common_name: cn,
             key_type: info.key_type,
             not_after: info.not_after,
-            days_left: plan::days_between(now, info.not_after),
+            days_left: cert::days_between(now, info.not_after),
             names: None,
             warnings,
         });
@@ -278,7 +271,7 @@ pub fn ensure_ca(
         common_name: req.common_name.clone(),
         key_type: Some(req.key_type),
         not_after: issued.not_after,
-        days_left: plan::days_between(now, issued.not_after),
+        days_left: cert::days_between(now, issued.not_after),
         names: None,
         warnings: Vec::new(),
     })
@@ -377,7 +370,7 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 
 /// Inspects what exists under `stem`.
 fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
-    let (key_file, cert_file) = (format!("{stem}.key"), format!("{stem}.crt"));
+    let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
     let key_bytes = store.read(&key_file)?;
     let cert_bytes = store.read(&cert_file)?;
     let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
@@ -418,7 +411,8 @@ pub fn ensure_server(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
-    crate::store::check_stem(&req.stem)?;
+    store::check_stem(&req.stem)?;
+    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),
         None => {
@@ -440,7 +434,7 @@ pub fn ensure_server(
         renew_within_days: req.renew_within_days,
     };
     let plan = plan::plan_server(&found, &wanted, req.force, now);
-    let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
+    let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut warnings = Vec::new();
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
         existing.not_after
@@ -491,8 +485,31 @@ pub fn ensure_server(
         common_name,
         key_type: Some(req.key_type),
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: cert::days_between(now, not_after),
         names: Some(req.names.clone()),
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_ca_refuses_days_out_of_range_before_touching_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("certs"));
+        let req = CaRequest {
+            common_name: "CA".into(),
+            days: u32::MAX,
+            key_type: KeyType::EcdsaP256,
+            force: false,
+        };
+        let err = ensure_ca(&store, &req, OffsetDateTime::now_utc(), &Silent).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidValue { what: "--days", .. }),
+            "{err}"
+        );
+        assert!(!store.dir().exists());
+    }
 }

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::provision::{CA_CERT, DEFAULT_STEM};
-use crate::store::{self, Store};
+use crate::store::{self, CA_CERT, DEFAULT_STEM, Store};
 
 /// Where the YOLO26 detection service listens (the seed's `uvicorn.run(port=8095)`).
 pub const DEFAULT_YOLO26_URL: &str = "https://localhost:8095";
@@ -87,8 +86,8 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
         })?;
     }
     let dir = utf8(&request.dir)?;
-    let cert_name = format!("{}.crt", request.stem);
-    let key_name = format!("{}.key", request.stem);
+    let cert_name = store::cert_file(&request.stem);
+    let key_name = store::key_file(&request.stem);
 
     let store = Store::new(&request.dir);
     let mut missing = Vec::new();

@@ -20,8 +20,6 @@ use webpki::{EndEntityCert, KeyUsage};
 use crate::cert::{self, CertInfo};
 use crate::inspect::{self, Block};
 use crate::names::SanName;
-use crate::plan;
-use crate::provision::EXPIRY_WARNING_DAYS;
 
 /// The verdict: the wire format of `aitls verify --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -295,7 +293,7 @@ pub fn verify(req: &Request) -> VerifyReport {
                 }),
             )
         });
-        checks.push(if key.mode & 0o077 == 0 {
+        checks.push(if crate::store::is_owner_only(key.mode) {
             Check::pass(
                 "key_mode",
                 format!("{} is owner-only (mode {:04o})", key.path, key.mode),
@@ -443,7 +441,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
         }
     }
     Some(if problems.is_empty() {
-        let days = plan::days_between(req.at, ca.not_after);
+        let days = cert::days_between(req.at, ca.not_after);
         let mut check = Check::pass(
             "ca",
             format!(
@@ -453,7 +451,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
         );
         let renew = "aitls ca --force, then aitls server --force";
         // Every certificate it signed dies with it, and reissuing them cannot help.
-        if days < EXPIRY_WARNING_DAYS {
+        if days < cert::EXPIRY_WARNING_DAYS {
             check.warning = true;
             check.detail = format!(
                 "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
@@ -477,7 +475,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
 }
 
 fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) -> String) -> Check {
-    let days = plan::days_between(at, leaf.not_after);
+    let days = cert::days_between(at, leaf.not_after);
     if at < leaf.not_before {
         Check::fail(
             "validity",
@@ -493,7 +491,7 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
             format!("expired on {} ({} days ago)", leaf.not_after.date(), -days),
             Some(reissue("")),
         )
-    } else if days < EXPIRY_WARNING_DAYS {
+    } else if days < cert::EXPIRY_WARNING_DAYS {
         Check {
             name: "validity",
             ok: true,

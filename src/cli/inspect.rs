@@ -65,7 +65,11 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
     }
-    out.inspect_items(&items)?;
+    if out.json() {
+        out.json_doc(&items)?;
+    } else {
+        out.text(&super::render::inspect::items(&items))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -97,7 +101,19 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         }
     }
     inspect::link(&mut items);
-    out.inspect_overview(&globals.dir, &items, &broken)?;
+    for reason in &broken {
+        super::output::error(reason, None);
+    }
+    if out.json() {
+        out.json_doc(&items)?;
+    } else if items.is_empty() && broken.is_empty() {
+        out.text(&format!(
+            "no certificates or keys in {}; run `aitls ca && aitls server` to create them\n",
+            globals.dir.display()
+        ))?;
+    } else {
+        out.text(&super::render::inspect::overview(&items, out.style()))?;
+    }
     Ok(if broken.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -8,7 +8,10 @@ mod completions;
 mod env;
 mod inspect;
 mod output;
+mod quote;
+mod render;
 mod server;
+mod spinner;
 mod verify;
 
 use std::path::PathBuf;
@@ -18,7 +21,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use aitls::issue::KeyType;
+use aitls::key_type::KeyType;
 
 pub use output::Output;
 
@@ -116,6 +119,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Shows what `ca` or `server` did: warnings on stderr, then the result on stdout (or the
+/// one JSON document, which carries the warnings).
+fn show_outcome(
+    out: &Output,
+    what: &str,
+    outcome: &aitls::provision::Outcome,
+) -> std::io::Result<()> {
+    if out.json() {
+        return out.json_doc(outcome);
+    }
+    for warning in &outcome.warnings {
+        out.warn(warning);
+    }
+    out.text(&render::outcome::text(what, outcome, out.style()))
+}
+
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
 /// bad usage or unreadable/malformed input, 1 for everything else. A closed stdout (as in
 /// `aitls inspect | head -1`) is not an error.
@@ -134,12 +153,12 @@ pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> 
             "`aitls ",
             &format!(
                 "`aitls --dir {} ",
-                output::shell_quote(&dir.to_string_lossy())
+                quote::shell_quote(&dir.to_string_lossy())
             ),
         ),
         None => hint,
     });
-    output::error(err, hint.as_deref());
+    output::error(&format!("{err:#}"), hint.as_deref());
     match lib.map(aitls::Error::kind) {
         Some(aitls::ErrorKind::Input) => ExitCode::from(2),
         _ => ExitCode::from(1),

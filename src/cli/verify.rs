@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use aitls::provision::{CA_CERT, DEFAULT_STEM};
+use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
 use aitls::verify::{self, KeyInput, Request};
 use clap::Args;
 use time::OffsetDateTime;
@@ -64,27 +64,21 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
 fn reissue_command(
     cert: &Path,
     globals: &Globals,
-    key_type: Option<aitls::issue::KeyType>,
+    key_type: Option<aitls::key_type::KeyType>,
 ) -> Option<String> {
-    if cert.parent()? != globals.dir || cert.extension()? != "crt" {
-        return None;
-    }
-    let stem = cert.file_stem()?.to_str()?;
-    if stem == "ca" {
-        return None;
-    }
+    let stem = Store::new(&globals.dir).stem_of(cert)?;
     let mut cmd = "aitls".to_owned();
     if globals.dir != Path::new("ai/certs") {
         cmd.push_str(&format!(
             " --dir {}",
-            super::output::shell_quote(&globals.dir.to_string_lossy())
+            super::quote::shell_quote(&globals.dir.to_string_lossy())
         ));
     }
     cmd.push_str(" server");
     if stem != DEFAULT_STEM {
-        cmd.push_str(&format!(" --out {}", super::output::shell_quote(stem)));
+        cmd.push_str(&format!(" --out {}", super::quote::shell_quote(stem)));
     }
-    if let Some(kt) = key_type.filter(|kt| *kt != aitls::issue::KeyType::Rsa2048) {
+    if let Some(kt) = key_type.filter(|kt| *kt != aitls::key_type::KeyType::Rsa2048) {
         cmd.push_str(&format!(" --key-type {kt}"));
     }
     Some(cmd)
@@ -101,8 +95,11 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let cert_path = args
         .cert
         .clone()
-        .unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
-    let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
+        .unwrap_or_else(|| Store::new(&globals.dir).path(&store::cert_file(DEFAULT_STEM)));
+    let ca_path = args
+        .ca
+        .clone()
+        .unwrap_or_else(|| Store::new(&globals.dir).path(CA_CERT));
     let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
 
     let cert_bytes = read_file(&cert_path, setup_hint)?;
@@ -118,8 +115,8 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let key_path = match &args.key {
         Some(k) => Some(k.clone()),
         None => {
-            let sibling = cert_path.with_extension("key");
-            (sibling != cert_path && aitls::store::mode_of(&sibling)?.is_some()).then_some(sibling)
+            let sibling = store::key_beside(&cert_path);
+            (sibling != cert_path && store::mode_of(&sibling)?.is_some()).then_some(sibling)
         }
     };
     let key = match key_path {
@@ -127,7 +124,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
             let bytes = read_file(&path, None)?;
             let spki_der =
                 aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
+            let mode = store::mode_of(&path)?.unwrap_or(0);
             Some(KeyInput {
                 path: path.display().to_string(),
                 spki_der,
@@ -148,7 +145,15 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         reissue_with,
     };
     let report = verify::verify(&request);
-    out.verify_report(&cert_path, &report)?;
+    if out.json() {
+        out.json_doc(&report)?;
+    } else {
+        out.text(&super::render::verify::text(
+            &cert_path,
+            &report,
+            out.style(),
+        ))?;
+    }
     Ok(if report.valid {
         ExitCode::SUCCESS
     } else {
