@@ -17,6 +17,7 @@
 
 pub mod cert;
 pub mod error;
+pub mod fix;
 pub mod inspect;
 pub mod issue;
 pub mod key_type;

@@ -233,7 +233,7 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
         return Err(Error::Malformed {
             path: path.to_owned(),
             reason: "is a directory, not a file".into(),
-            hint: None,
+            fixes: Vec::new(),
         });
     }
     read_capped(file, path).map(Some)
@@ -254,7 +254,7 @@ fn read_capped(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
         return Err(Error::Malformed {
             path: path.to_owned(),
             reason: "is larger than 1 MiB; not a certificate or key".into(),
-            hint: None,
+            fixes: Vec::new(),
         });
     }
     Ok(buf)

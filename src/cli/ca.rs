@@ -53,6 +53,6 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     let spinner = out.spinner();
     let outcome =
         provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
-    super::show_outcome(out, "CA", &outcome)?;
+    super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

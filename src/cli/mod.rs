@@ -6,6 +6,7 @@
 mod ca;
 mod completions;
 mod env;
+mod fix;
 mod inspect;
 mod output;
 mod quote;
@@ -22,6 +23,8 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use aitls::key_type::KeyType;
+
+use fix::{DirSource, Words};
 
 pub use output::Output;
 
@@ -81,6 +84,18 @@ pub enum Command {
 pub struct Globals {
     /// The certificate directory.
     pub dir: PathBuf,
+    /// Words fixes with that directory.
+    pub words: Words,
+}
+
+/// How aitls was started, beyond what [`Cli`] holds: what error reporting needs after
+/// [`run`] has consumed the arguments.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    /// Where the directory came from.
+    pub dir: DirSource,
+    /// `AITLS_DIR` is set but empty (and `--dir` was not given).
+    pub empty_env_dir: bool,
 }
 
 /// The `--key-type` parser: the library's key types, each with its help line.
@@ -92,19 +107,48 @@ pub fn key_type_parser() -> impl TypedValueParser<Value = KeyType> {
 }
 
 /// Parses the command line, exiting on `--help`, `--version` and usage errors (exit 2).
-/// Also returns the directory when it was given with `--dir`, so hints can repeat it.
-pub fn parse() -> (Cli, Option<PathBuf>) {
-    let matches = Cli::command().get_matches();
+/// Also says where the directory came from, so fixes can repeat it.
+pub fn parse() -> (Cli, Invocation) {
+    // clap reports an empty environment value as a missing `--dir` value; read it as
+    // unset here and name the variable in the error instead (see `run`).
+    let empty_env = std::env::var_os(DIR_ENV).is_some_and(|v| v.is_empty());
+    let mut command = Cli::command();
+    if empty_env {
+        command = command.mut_arg("dir", |arg| arg.env(None));
+    }
+    let matches = command.get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let dir_flag =
-        (matches.value_source("dir") == Some(ValueSource::CommandLine)).then(|| cli.dir.clone());
-    (cli, dir_flag)
+    let dir = match matches.value_source("dir") {
+        Some(ValueSource::CommandLine) => DirSource::Flag(cli.dir.clone()),
+        Some(ValueSource::EnvVariable) => DirSource::Env(cli.dir.clone()),
+        _ => DirSource::Default,
+    };
+    let invocation = Invocation {
+        empty_env_dir: empty_env && dir == DirSource::Default,
+        dir,
+    };
+    (cli, invocation)
 }
 
+/// The environment variable that sets the certificate directory.
+const DIR_ENV: &str = "AITLS_DIR";
+
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     let out = Output::new(cli.json, cli.quiet);
-    let globals = Globals { dir: cli.dir };
+    if invocation.empty_env_dir {
+        return Err(aitls::Error::InvalidValue {
+            what: DIR_ENV,
+            value: String::new(),
+            reason: "the environment variable is set but empty; unset it or name a directory"
+                .into(),
+        }
+        .into());
+    }
+    let globals = Globals {
+        dir: cli.dir,
+        words: Words::new(invocation.dir.clone()),
+    };
     let Some(command) = cli.command else {
         out.short_usage();
         return Ok(ExitCode::from(2));
@@ -123,14 +167,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// one JSON document, which carries the warnings).
 fn show_outcome(
     out: &Output,
+    globals: &Globals,
     what: &str,
     outcome: &aitls::provision::Outcome,
 ) -> std::io::Result<()> {
     if out.json() {
-        return out.json_doc(outcome);
+        return out.json_doc(&render::outcome::json(outcome, &globals.words));
     }
     for warning in &outcome.warnings {
-        out.warn(warning);
+        out.warn(&globals.words.warning(warning));
     }
     out.text(&render::outcome::text(what, outcome, out.style()))
 }
@@ -138,7 +183,7 @@ fn show_outcome(
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
 /// bad usage or unreadable/malformed input, 1 for everything else. A closed stdout (as in
 /// `aitls inspect | head -1`) is not an error.
-pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> ExitCode {
+pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     if err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
@@ -147,17 +192,8 @@ pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> 
         return ExitCode::SUCCESS;
     }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
-    let hint = lib.and_then(aitls::Error::hint).map(|hint| match dir_flag {
-        // A hint that names an aitls command must name the same directory.
-        Some(dir) => hint.replace(
-            "`aitls ",
-            &format!(
-                "`aitls --dir {} ",
-                quote::shell_quote(&dir.to_string_lossy())
-            ),
-        ),
-        None => hint,
-    });
+    let words = Words::new(invocation.dir.clone());
+    let hint = lib.and_then(|e| words.hint(&e.fixes()));
     output::error(&format!("{err:#}"), hint.as_deref());
     match lib.map(aitls::Error::kind) {
         Some(aitls::ErrorKind::Input) => ExitCode::from(2),

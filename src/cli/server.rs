@@ -77,6 +77,6 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let spinner = out.spinner();
     let outcome =
         provision::ensure_server(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
-    super::show_outcome(out, "server certificate", &outcome)?;
+    super::show_outcome(out, globals, "server certificate", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

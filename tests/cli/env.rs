@@ -328,7 +328,7 @@ fn missing_files_fail_with_a_hint_and_print_nothing() {
         "{err}"
     );
     assert!(
-        err.contains("hint: run `aitls ca` and then `aitls server`"),
+        err.contains("hint: run `aitls ca && aitls server` to create them"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
@@ -379,7 +379,7 @@ fn hint_repeats_the_dir_flag() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`aitls --dir 'other dir' ca`"),
+        stderr(&out).contains("`aitls --dir 'other dir' ca && aitls --dir 'other dir' server`"),
         "{}",
         stderr(&out)
     );

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use aitls::cert::EXPIRY_WARNING_DAYS;
+use aitls::fix::Fix;
 use aitls::inspect::{
     Body, CertView, CsrView, EncryptedKeyView, Item, KeyFacts, KeyView, PublicKeyView, Status,
 };
@@ -12,7 +13,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::Style;
-use crate::cli::quote::shell_quote;
+use crate::cli::fix::Words;
 
 /// A date and time as inspect shows them: `2027-11-27 15:19:24 UTC`.
 fn when(t: OffsetDateTime) -> String {
@@ -266,7 +267,7 @@ fn certificate_line(c: &CertView, style: Style) -> String {
     parts.join(", ")
 }
 
-fn private_key_line(k: &KeyView, file: &str, style: Style) -> String {
+fn private_key_line(k: &KeyView, file: &str, style: Style, words: &Words) -> String {
     let mut parts = vec![format!("{} private key", key_summary(&k.key))];
     if let Some(mode) = &k.mode {
         parts.push(if k.owner_only == Some(true) {
@@ -275,8 +276,8 @@ fn private_key_line(k: &KeyView, file: &str, style: Style) -> String {
             style.paint(
                 "1;31",
                 &format!(
-                    "mode {mode}, READABLE BY OTHERS: run `chmod 600 {}`",
-                    shell_quote(file)
+                    "mode {mode}, READABLE BY OTHERS: run `{}`",
+                    words.action(&Fix::Chmod { path: file.into() })
                 ),
             )
         });
@@ -289,7 +290,7 @@ fn private_key_line(k: &KeyView, file: &str, style: Style) -> String {
 }
 
 /// One line per item of a directory, labels aligned (`server.crt  certificate …`).
-pub fn overview(items: &[Item], style: Style) -> String {
+pub fn overview(items: &[Item], style: Style, words: &Words) -> String {
     let mut per_file: HashMap<&str, usize> = HashMap::new();
     for item in items {
         *per_file.entry(item.file.as_str()).or_default() += 1;
@@ -307,7 +308,7 @@ pub fn overview(items: &[Item], style: Style) -> String {
     for item in items {
         let line = match &item.body {
             Body::Certificate(c) => certificate_line(c, style),
-            Body::PrivateKey(k) => private_key_line(k, &item.file, style),
+            Body::PrivateKey(k) => private_key_line(k, &item.file, style, words),
             Body::EncryptedPrivateKey(k) => format!(
                 "encrypted private key{}",
                 k.mode

@@ -2,8 +2,27 @@
 
 use aitls::plan::Action;
 use aitls::provision::Outcome;
+use serde::Serialize;
 
 use super::Style;
+use crate::cli::fix::Words;
+
+/// The `--json` document: the outcome, with its warnings worded (fixes included).
+#[derive(Debug, Serialize)]
+pub struct Json<'a> {
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    /// Things the user should know that did not stop the command.
+    warnings: Vec<String>,
+}
+
+/// The outcome as its `--json` document.
+pub fn json<'a>(outcome: &'a Outcome, words: &Words) -> Json<'a> {
+    Json {
+        outcome,
+        warnings: outcome.warnings.iter().map(|w| words.warning(w)).collect(),
+    }
+}
 
 /// The stdout lines for `outcome`; `what` is "CA" or "server certificate". Warnings are
 /// not part of it: they go to stderr.

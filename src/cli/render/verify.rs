@@ -2,9 +2,42 @@
 
 use std::path::Path;
 
-use aitls::verify::VerifyReport;
+use aitls::verify::{Check, VerifyReport};
+use serde::Serialize;
 
 use super::Style;
+use crate::cli::fix::Words;
+
+/// The `--json` document: the report, with each fix worded.
+#[derive(Debug, Serialize)]
+pub struct Json<'a> {
+    valid: bool,
+    checks: Vec<CheckJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    check: &'a Check,
+    /// What fixes a failure or warning, as the text line shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+/// The report as its `--json` document.
+pub fn json<'a>(report: &'a VerifyReport, words: &Words) -> Json<'a> {
+    Json {
+        valid: report.valid,
+        checks: report
+            .checks
+            .iter()
+            .map(|check| CheckJson {
+                check,
+                fix: check.fix.as_ref().map(|f| words.action(f)),
+            })
+            .collect(),
+    }
+}
 
 fn mark(ok: bool, warning: bool, style: Style) -> String {
     match (ok, warning) {
@@ -15,7 +48,7 @@ fn mark(ok: bool, warning: bool, style: Style) -> String {
 }
 
 /// The report on `cert` as text.
-pub fn text(cert: &Path, report: &VerifyReport, style: Style) -> String {
+pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> String {
     let width = report
         .checks
         .iter()
@@ -31,6 +64,7 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style) -> String {
             check.detail
         ));
         if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
+            let fix = words.action(fix);
             text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
         }
     }
@@ -62,16 +96,21 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aitls::verify::Check;
+    use crate::cli::fix::DirSource;
+    use aitls::fix::Fix;
 
-    fn check(name: &'static str, ok: bool, warning: bool, fix: Option<&str>) -> Check {
+    fn check(name: &'static str, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
         Check {
             name,
             ok,
             warning,
             detail: format!("{name} detail"),
-            fix: fix.map(str::to_owned),
+            fix,
         }
+    }
+
+    fn words() -> Words {
+        Words::new(DirSource::Default)
     }
 
     #[test]
@@ -84,11 +123,18 @@ mod tests {
                     "key_mode",
                     false,
                     false,
-                    Some("chmod 600 ai/certs/server.key"),
+                    Some(Fix::Chmod {
+                        path: "ai/certs/server.key".into(),
+                    }),
                 ),
             ],
         };
-        let text = text(Path::new("ai/certs/server.crt"), &report, Style::PLAIN);
+        let text = text(
+            Path::new("ai/certs/server.crt"),
+            &report,
+            Style::PLAIN,
+            &words(),
+        );
         let expected = [
             "ai/certs/server.crt",
             "  ok   chain     chain detail",
@@ -103,14 +149,14 @@ mod tests {
     fn warnings_keep_the_verdict_valid_and_are_counted() {
         let report = VerifyReport {
             valid: true,
-            checks: vec![check("validity", true, true, Some("renew"))],
+            checks: vec![check("validity", true, true, Some(Fix::CheckClock))],
         };
-        let text = text(Path::new("x.crt"), &report, Style::PLAIN);
+        let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
         assert!(
             text.contains("  warn validity  validity detail\n"),
             "{text}"
         );
-        assert!(text.contains("fix: renew\n"), "{text}");
+        assert!(text.contains("fix: check the clock"), "{text}");
         assert!(
             text.ends_with("valid, with 1 warning to act on: rustls and openssl accept x.crt\n"),
             "{text}"
