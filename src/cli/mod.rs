@@ -96,6 +96,8 @@ pub struct Invocation {
     pub dir: DirSource,
     /// `AITLS_DIR` is set but empty (and `--dir` was not given).
     pub empty_env_dir: bool,
+    /// `--json` was given: an error is also one JSON object on stdout.
+    pub json: bool,
 }
 
 /// The `--key-type` parser: the library's key types, each with its help line.
@@ -116,8 +118,8 @@ pub fn parse() -> (Cli, Invocation) {
     if empty_env {
         command = command.mut_arg("dir", |arg| arg.env(None));
     }
-    let matches = command.get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = command.try_get_matches().unwrap_or_else(|e| usage_error(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
     let dir = match matches.value_source("dir") {
         Some(ValueSource::CommandLine) => DirSource::Flag(cli.dir.clone()),
         Some(ValueSource::EnvVariable) => DirSource::Env(cli.dir.clone()),
@@ -126,8 +128,43 @@ pub fn parse() -> (Cli, Invocation) {
     let invocation = Invocation {
         empty_env_dir: empty_env && dir == DirSource::Default,
         dir,
+        json: cli.json,
     };
     (cli, invocation)
+}
+
+/// Exits on a clap error: help and version as clap prints them, a usage error (exit 2) as
+/// clap prints it and, with `--json` anywhere on the line, also as the JSON error object.
+fn usage_error(err: clap::Error) -> ! {
+    use clap::error::ErrorKind as K;
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    let is_help = matches!(
+        err.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if wants_json && !is_help {
+        let rendered = err.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        // stdout may be closed; the exit code and stderr still tell.
+        let _ = Output::new(true, false).json_doc(&ErrorJson {
+            error: message,
+            hint: None,
+            exit_code: 2,
+        });
+    }
+    err.exit()
+}
+
+/// An error as the one JSON object `--json` prints on stdout (SPEC §3).
+#[derive(Debug, serde::Serialize)]
+struct ErrorJson<'a> {
+    /// The `error:` line, without its label.
+    error: &'a str,
+    /// The `hint:` line, without its label; `null` when there is none.
+    hint: Option<&'a str>,
+    /// The exit code: 1 failed or refused, 2 bad usage or unreadable / malformed input.
+    exit_code: u8,
 }
 
 /// The environment variable that sets the certificate directory.
@@ -181,7 +218,8 @@ fn show_outcome(
 }
 
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
-/// bad usage or unreadable/malformed input, 1 for everything else. A closed stdout (as in
+/// bad usage or unreadable/malformed input, 1 for everything else; with `--json` the error
+/// is also one JSON object on stdout. A closed stdout (as in
 /// `aitls inspect | head -1`) is not an error.
 pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     if err.chain().any(|cause| {
@@ -194,11 +232,21 @@ pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let words = Words::new(invocation.dir.clone());
     let hint = lib.and_then(|e| words.hint(&e.fixes()));
-    output::error(&format!("{err:#}"), hint.as_deref());
-    match lib.map(aitls::Error::kind) {
-        Some(aitls::ErrorKind::Input) => ExitCode::from(2),
-        _ => ExitCode::from(1),
+    let message = format!("{err:#}");
+    output::error(&message, hint.as_deref());
+    let code = match lib.map(aitls::Error::kind) {
+        Some(aitls::ErrorKind::Input) => 2,
+        _ => 1,
+    };
+    if invocation.json {
+        // stdout may be the pipe that broke; stderr and the exit code still tell.
+        let _ = Output::new(true, false).json_doc(&ErrorJson {
+            error: &message,
+            hint: hint.as_deref(),
+            exit_code: code,
+        });
     }
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

@@ -112,7 +112,9 @@ fn format_other_than_json_conflicts_with_global_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--json"), "{}", stderr(&out));
-    assert!(out.stdout.is_empty());
+    // No settings on stdout: only the JSON error object (SPEC §3).
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["exit_code"], 2);
 }
 
 /// A directory name that breaks naive quoting: a space, a single quote, a double quote,
