@@ -14,7 +14,7 @@
 //!
 //! Takes parsed values (the CA's certificates, the expected leaf, a client identity) and
 //! does network I/O only; never reads files, never prints, never reads the environment.
-//! Fixes are data ([`Fix`]); the front end words them with the directory in force.
+//! Fixes are data ([`Fix`]); `src/cli/fix.rs` words them with the directory in force.
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -36,6 +36,7 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
+use crate::fix::{Fix, Need, Reissue};
 use crate::names::SanName;
 
 /// The port of an `https://` URL without one.
@@ -176,8 +177,10 @@ pub struct Settings {
 /// The certificate a target should serve: `DIR/STEM.crt` (what `current` compares with).
 #[derive(Debug, Clone)]
 pub struct Expected {
+    /// Its stem (`server` for `DIR/server.crt`).
+    pub stem: String,
     /// The file, as shown to the user.
-    pub path: String,
+    pub path: std::path::PathBuf,
     /// The certificate's DER; `None` when the file does not exist (no `current` check).
     pub der: Option<Vec<u8>>,
     /// When the file was last written.
@@ -232,38 +235,9 @@ pub struct Check {
     pub warning: bool,
     /// What was found, in words.
     pub detail: String,
-    /// What fixes a failure or warning, as data; the front end words it.
+    /// What fixes a failure or warning, as data; `src/cli/fix.rs` words it.
     #[serde(skip)]
     pub fix: Option<Fix>,
-}
-
-/// What fixes a failed probe check; rendered by the front end (with the directory in force).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Fix {
-    /// Start the service (or probe the port it listens on).
-    StartService,
-    /// Point the service at the certificate and key (it serves plain HTTP).
-    EnableTls,
-    /// Restart or reload the service so it reads the new certificate; with the project
-    /// file's `on_change` command when it has one.
-    Reload {
-        /// The `on_change` command.
-        on_change: Option<String>,
-    },
-    /// Reissue the certificate with every name it holds plus the one clients use.
-    AddName {
-        /// The names the served certificate holds.
-        names: Vec<String>,
-        /// The name the probe connected with.
-        host: String,
-    },
-    /// Serve a certificate issued by the trusted CA (the service was given another one).
-    ServeCurrent,
-    /// Present a client certificate (`--client STEM` or `--cert`/`--key`).
-    ClientCert,
-    /// Turn on TLS 1.3 in the service.
-    EnableTls13,
 }
 
 impl Check {
@@ -397,8 +371,8 @@ fn connect(
     target: &Target,
     deadline: Instant,
     timeout: Duration,
-) -> std::result::Result<(TcpStream, SocketAddr), Check> {
-    let addrs = resolve(target, deadline).map_err(|e| Check::fail("connect", e, None))?;
+) -> std::result::Result<(TcpStream, SocketAddr), Box<Check>> {
+    let addrs = resolve(target, deadline).map_err(|e| Box::new(Check::fail("connect", e, None)))?;
     connect_in_turn(&addrs, target, deadline, timeout)
 }
 
@@ -409,7 +383,7 @@ fn connect_in_turn(
     target: &Target,
     deadline: Instant,
     timeout: Duration,
-) -> std::result::Result<(TcpStream, SocketAddr), Check> {
+) -> std::result::Result<(TcpStream, SocketAddr), Box<Check>> {
     let mut refused = Vec::new();
     let mut other = Vec::new();
     for (i, addr) in addrs.iter().enumerate() {
@@ -428,7 +402,7 @@ fn connect_in_turn(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Err(if other.is_empty() && !refused.is_empty() {
+    Err(Box::new(if other.is_empty() && !refused.is_empty() {
         let which = if addrs.len() > 1 || target.host.parse::<IpAddr>().is_err() {
             format!(" (connection refused on {})", tried(&refused))
         } else {
@@ -448,7 +422,7 @@ fn connect_in_turn(
             detail.push_str(&format!(" (no answer within {})", secs(timeout)));
         }
         Check::fail("connect", detail, Some(Fix::StartService))
-    })
+    }))
 }
 
 fn io_reason(e: &io::Error) -> String {
@@ -644,11 +618,16 @@ fn probe(
         auth,
     } = match client_config(provider, settings) {
         Ok(c) => c,
-        Err(e) => return failed(target, Check::fail("handshake", e, Some(Fix::ClientCert))),
+        Err(e) => {
+            return failed(
+                target,
+                Check::fail("handshake", e, Some(Fix::GiveClientCert)),
+            );
+        }
     };
     let (tcp, addr) = match connect(target, deadline, settings.timeout) {
         Ok(c) => c,
-        Err(check) => return failed(target, check),
+        Err(check) => return failed(target, *check),
     };
     let mut report = ProbeReport {
         target: target.input.clone(),
@@ -716,8 +695,12 @@ fn probe(
     let handshake_ok = report.checks.is_empty();
 
     if let Some(leaf) = infos.first().filter(|_| infos.len() == served.len()) {
-        report.checks.push(trusted_check(&infos, settings));
-        report.checks.push(host_check(leaf, &server_name, target));
+        report
+            .checks
+            .push(trusted_check(&infos, settings, expected));
+        report
+            .checks
+            .push(host_check(leaf, &server_name, target, expected));
         if let Some(check) = current_check(leaf, expected) {
             report.checks.push(check);
         }
@@ -725,7 +708,9 @@ fn probe(
         report.checks.push(Check::fail(
             "trusted",
             "the service serves a certificate that cannot be read (malformed DER)".into(),
-            Some(Fix::ServeCurrent),
+            Some(Fix::ServeCertificate {
+                cert: expected.path.clone(),
+            }),
         ));
     }
     if handshake_ok && let Some(version) = conn.protocol_version() {
@@ -764,7 +749,9 @@ fn handshake(
         });
         match step {
             Ok((0, 0)) if conn.is_handshaking() => {
-                return Err(Failure::Check(closed_during_handshake(sock, target)));
+                return Err(Failure::Check(Box::new(closed_during_handshake(
+                    sock, target,
+                ))));
             }
             Ok(_) => {}
             Err(e) => return Err(handshake_failure(&e, sock, target, addr, settings)),
@@ -790,7 +777,7 @@ fn plain_http(target: &Target) -> Check {
             "the service on {} speaks plain HTTP, not TLS: did it get ssl_certfile / --ssl-cert-file?",
             target.authority()
         ),
-        Some(Fix::EnableTls),
+        Some(Fix::ServeTls),
     )
 }
 
@@ -809,20 +796,20 @@ fn closed_during_handshake(sock: &Socket<'_>, target: &Target) -> Check {
             target.authority()
         )
     };
-    Check::fail("handshake", detail, Some(Fix::EnableTls))
+    Check::fail("handshake", detail, Some(Fix::ServeTls))
 }
 
 /// Why a handshake failed: in words already, or an alert to word once it is known
 /// whether the service asked for a client certificate.
 enum Failure {
-    Check(Check),
+    Check(Box<Check>),
     Alert(u8),
 }
 
 impl Failure {
     fn into_check(self, settings: &Settings, asked: &AtomicBool) -> Check {
         match self {
-            Failure::Check(check) => check,
+            Failure::Check(check) => *check,
             Failure::Alert(code) => alert_check(code, settings, asked.load(Ordering::Relaxed)),
         }
     }
@@ -842,7 +829,9 @@ fn handshake_failure(
     {
         return Failure::Alert(u8::from(*alert));
     }
-    Failure::Check(handshake_failure_check(e, sock, target, addr, settings))
+    Failure::Check(Box::new(handshake_failure_check(
+        e, sock, target, addr, settings,
+    )))
 }
 
 fn handshake_failure_check(
@@ -889,14 +878,14 @@ fn handshake_failure_check(
                 "the service on {} does not speak TLS (its first bytes are not a TLS record)",
                 target.authority()
             ),
-            Some(Fix::EnableTls),
+            Some(Fix::ServeTls),
         ),
         Some(rustls::Error::PeerIncompatible(why)) => Check::fail(
             "handshake",
             format!(
                 "the service and aitls have no TLS version, cipher suite or group in common ({why:?})"
             ),
-            Some(Fix::EnableTls13),
+            Some(Fix::AllowTls13),
         ),
         Some(other) => Check::fail("handshake", format!("TLS handshake failed: {other}"), None),
         None => Check::fail(
@@ -915,7 +904,7 @@ fn alert_check(code: u8, settings: &Settings, asked_for_cert: bool) -> Check {
         40 | 42 | 46 if asked_for_cert && settings.client.is_none() => (
             alert_words(code, false).0,
             "it asked for a client certificate (mTLS) and refuses the connection without one",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         _ => alert_words(code, settings.client.is_some()),
     };
@@ -948,25 +937,29 @@ fn alert_words(code: u8, sent_cert: bool) -> (&'static str, &'static str, Option
         40 => (
             "handshake_failure",
             "no common TLS parameters, or it refused the client's credentials",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
-        42 => ("bad_certificate", refused_cert, Some(Fix::ClientCert)),
+        42 => ("bad_certificate", refused_cert, Some(Fix::GiveClientCert)),
         43 => (
             "unsupported_certificate",
             refused_cert,
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         44 => (
             "certificate_revoked",
             "the client certificate is revoked",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         45 => (
             "certificate_expired",
             "the client certificate has expired",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
-        46 => ("certificate_unknown", refused_cert, Some(Fix::ClientCert)),
+        46 => (
+            "certificate_unknown",
+            refused_cert,
+            Some(Fix::GiveClientCert),
+        ),
         47 => (
             "illegal_parameter",
             "it found a field of the handshake out of range",
@@ -975,12 +968,12 @@ fn alert_words(code: u8, sent_cert: bool) -> (&'static str, &'static str, Option
         48 => (
             "unknown_ca",
             "it does not trust the CA that issued the client certificate",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         49 => (
             "access_denied",
             "it denies access to this client",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         50 => (
             "decode_error",
@@ -995,7 +988,7 @@ fn alert_words(code: u8, sent_cert: bool) -> (&'static str, &'static str, Option
         70 => (
             "protocol_version",
             "it accepts neither TLS 1.3 nor TLS 1.2",
-            Some(Fix::EnableTls13),
+            Some(Fix::AllowTls13),
         ),
         71 => (
             "insufficient_security",
@@ -1027,7 +1020,7 @@ fn alert_words(code: u8, sent_cert: bool) -> (&'static str, &'static str, Option
         116 => (
             "certificate_required",
             "it requires a client certificate (mTLS) and none was sent",
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
         120 => (
             "no_application_protocol",
@@ -1103,9 +1096,11 @@ fn client_cert_check(
         (Some(id), Some(Err(why))) => Check::fail(
             "client_cert",
             format!("the service refused {}: {why}", id.label),
-            Some(Fix::ClientCert),
+            Some(Fix::GiveClientCert),
         ),
-        (None, Some(Err(why))) => Check::fail("client_cert", why.clone(), Some(Fix::ClientCert)),
+        (None, Some(Err(why))) => {
+            Check::fail("client_cert", why.clone(), Some(Fix::GiveClientCert))
+        }
     }
 }
 
@@ -1156,7 +1151,7 @@ fn now_unix() -> UnixTime {
 }
 
 /// `trusted`: the served chain builds a path to a trusted CA, as a rustls client builds it.
-fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
+fn trusted_check(chain: &[CertInfo], settings: &Settings, expected: &Expected) -> Check {
     let leaf = CertificateDer::from(chain[0].der.as_slice());
     let intermediates: Vec<CertificateDer<'_>> = chain[1..]
         .iter()
@@ -1180,7 +1175,9 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
                     "rustls cannot read the served certificate ({})",
                     crate::verify::webpki_reason(&e)
                 ),
-                Some(Fix::ServeCurrent),
+                Some(Fix::ServeCertificate {
+                    cert: expected.path.clone(),
+                }),
             );
         }
     };
@@ -1226,7 +1223,9 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
                     "the chain leads to {issuer}, not to a CA in {}{held}: clients that trust it refuse this service",
                     settings.anchors_label
                 ),
-                Some(Fix::ServeCurrent),
+                Some(Fix::ServeCertificate {
+                    cert: expected.path.clone(),
+                }),
             )
         }
         Err(webpki::Error::CertExpired { .. })
@@ -1238,7 +1237,9 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
                     "the served certificate expired on {}",
                     chain[0].not_after.date()
                 ),
-                Some(Fix::ServeCurrent),
+                Some(Fix::ServeCertificate {
+                    cert: expected.path.clone(),
+                }),
             )
         }
         Err(e) => Check::fail(
@@ -1247,7 +1248,9 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings) -> Check {
                 "not trusted: {} (issuer {issuer})",
                 crate::verify::webpki_reason(&e)
             ),
-            Some(Fix::ServeCurrent),
+            Some(Fix::ServeCertificate {
+                cert: expected.path.clone(),
+            }),
         ),
     }
 }
@@ -1260,7 +1263,12 @@ fn name_text(n: &SanName) -> String {
 }
 
 /// `host`: the name connected to is among the certificate's names, as rustls matches it.
-fn host_check(leaf: &CertInfo, name: &ServerName<'_>, target: &Target) -> Check {
+fn host_check(
+    leaf: &CertInfo,
+    name: &ServerName<'_>,
+    target: &Target,
+    expected: &Expected,
+) -> Check {
     let der = CertificateDer::from(leaf.der.as_slice());
     let matches = webpki::EndEntityCert::try_from(&der)
         .is_ok_and(|ee| ee.verify_is_valid_for_subject_name(name).is_ok());
@@ -1282,10 +1290,17 @@ fn host_check(leaf: &CertInfo, name: &ServerName<'_>, target: &Target) -> Check 
                 "{} is not among the certificate's names: it holds {held}",
                 target.host
             ),
-            Some(Fix::AddName {
-                names,
-                host: target.host.clone(),
-            }),
+            Some(Fix::Reissue(Reissue {
+                // An `aitls server` command when DIR holds the certificate to reissue.
+                stem: expected.der.as_ref().map(|_| expected.stem.clone()),
+                key_type: leaf.key_type,
+                names: names
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::once(target.host.clone()))
+                    .collect(),
+                need: Need::Name(target.host.clone()),
+            })),
         )
     }
 }
@@ -1294,12 +1309,18 @@ fn host_check(leaf: &CertInfo, name: &ServerName<'_>, target: &Target) -> Check 
 fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
     let file_der = expected.der.as_ref()?;
     if *file_der == leaf.der {
-        return Some(Check::pass("current", format!("serves {}", expected.path)));
+        return Some(Check::pass(
+            "current",
+            format!("serves {}", expected.path.display()),
+        ));
     }
     let Ok(file) = cert::parse_der(file_der) else {
         return Some(Check::fail(
             "current",
-            format!("{} cannot be read as a certificate", expected.path),
+            format!(
+                "{} cannot be read as a certificate",
+                expected.path.display()
+            ),
             None,
         ));
     };
@@ -1312,9 +1333,10 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
             format!(
                 "serves the certificate replaced on {} ({}): restart or reload the service",
                 when_text(when),
-                expected.path
+                expected.path.display()
             ),
-            Some(Fix::Reload {
+            Some(Fix::RestartService {
+                cert: expected.path.clone(),
                 on_change: expected.on_change.clone(),
             }),
         )
@@ -1323,11 +1345,13 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
             "current",
             format!(
                 "serves a certificate other than {} (issued {}, the file's {}): the service reads other files",
-                expected.path,
+                expected.path.display(),
                 leaf.not_before.date(),
                 file.not_before.date()
             ),
-            Some(Fix::ServeCurrent),
+            Some(Fix::ServeCertificate {
+                cert: expected.path.clone(),
+            }),
         )
     })
 }
@@ -1348,7 +1372,7 @@ fn tls13_check(version: rustls::ProtocolVersion) -> Check {
                 "negotiated {}: the service does not offer TLS 1.3, which the AI services guide asks for",
                 version_name(version).replace("TLSv", "TLS ")
             ),
-            Some(Fix::EnableTls13),
+            Some(Fix::AllowTls13),
         )
     }
 }

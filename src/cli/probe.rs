@@ -1,22 +1,20 @@
-//! `aitls probe`: targets and files → [`aitls::probe::probe_all`] → one block per target;
-//! exit 0 when every target passes, 1 when one fails, 2 for a malformed target or an
-//! unreadable file. Also words the library's [`Fix`]es with the directory in force.
+//! `aitls probe`: targets and files → [`aitls::probe::probe_all`] → one block per target
+//! (`render/probe.rs`); exit 0 when every target passes, 1 when one fails, 2 for a
+//! malformed target or an unreadable file.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use aitls::fix::Fix;
 use aitls::inspect::Block;
-use aitls::probe::{self, ClientIdentity, Expected, Fix, ProbeReport, Settings, Target};
-use aitls::provision::{CA_CERT, DEFAULT_STEM};
+use aitls::probe::{self, ClientIdentity, Expected, Settings, Target};
 use aitls::services::{DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL};
-use aitls::store;
+use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
 use clap::Args;
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::inspect::{malformed, read_file};
-use super::output::shell_quote;
 use super::{Globals, Output};
 
 /// Check that the running services serve the right certificate, correctly
@@ -79,7 +77,7 @@ pub struct ProbeArgs {
 }
 
 /// A target with the certificate it should serve.
-struct Planned {
+pub struct Planned {
     url: String,
     stem: String,
     on_change: Option<String>,
@@ -120,12 +118,15 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     let (anchors, anchors_label) = if args.system {
         system_roots()?
     } else {
-        let path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
-        let hint = args
+        let path = args
             .ca
-            .is_none()
-            .then_some("run `aitls ca` to create it, or give --ca FILE or --system");
-        let bytes = read_file(&path, hint)?;
+            .clone()
+            .unwrap_or_else(|| Store::new(&globals.dir).path(CA_CERT));
+        let fixes = match args.ca {
+            None => vec![Fix::CreateCa, Fix::GiveCa],
+            Some(_) => Vec::new(),
+        };
+        let bytes = read_file(&path, fixes)?;
         let certs = aitls::verify::parse_certs(&bytes).map_err(|r| malformed(&path, r))?;
         (
             certs.into_iter().map(|c| c.der).collect(),
@@ -135,9 +136,17 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
 
     let client = match (&args.client, &args.cert, &args.key) {
         (Some(stem), _, _) => {
-            store::check_stem(stem)?;
-            let cert = globals.dir.join(format!("{stem}.crt"));
-            let key = globals.dir.join(format!("{stem}.key"));
+            store::check_stem(stem).map_err(|e| match e {
+                aitls::Error::InvalidValue { value, reason, .. } => aitls::Error::InvalidValue {
+                    what: "--client",
+                    value,
+                    reason,
+                },
+                other => other,
+            })?;
+            let dir = Store::new(&globals.dir);
+            let cert = dir.path(&store::cert_file(stem));
+            let key = dir.path(&store::key_file(stem));
             Some(client_identity(&cert, &key)?)
         }
         (None, Some(cert), Some(key)) => Some(client_identity(cert, key)?),
@@ -158,13 +167,13 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     let reports = probe::probe_all(&jobs, &settings);
     let all_ok = reports.iter().all(|r| r.ok);
     if out.json() {
-        let doc: Vec<ReportJson<'_>> = reports
-            .iter()
-            .map(|r| report_json(r, globals, &planned))
-            .collect();
-        out.json_doc(&doc)?;
+        out.json_doc(&super::render::probe::json(&reports, &globals.words))?;
     } else {
-        out.text(&render(&reports, globals, &planned))?;
+        out.text(&super::render::probe::text(
+            &reports,
+            out.style(),
+            &globals.words,
+        ))?;
     }
     Ok(if all_ok {
         ExitCode::SUCCESS
@@ -196,9 +205,9 @@ fn system_roots() -> anyhow::Result<(Vec<Vec<u8>>, String)> {
 
 /// Reads a client certificate (with its intermediates) and its unencrypted key.
 fn client_identity(cert: &Path, key: &Path) -> anyhow::Result<ClientIdentity> {
-    let bytes = read_file(cert, None)?;
+    let bytes = read_file(cert, Vec::new())?;
     let chain = aitls::verify::parse_certs(&bytes).map_err(|r| malformed(cert, r))?;
-    let key_bytes = read_file(key, None)?;
+    let key_bytes = read_file(key, Vec::new())?;
     let blocks = aitls::inspect::decode(&key_bytes).map_err(|r| malformed(key, r))?;
     let (key_der, key_format) = blocks
         .into_iter()
@@ -217,7 +226,7 @@ fn client_identity(cert: &Path, key: &Path) -> anyhow::Result<ClientIdentity> {
 
 /// `DIR/STEM.crt`, which the target should serve; absent when the file does not exist.
 fn expected(dir: &Path, plan: &Planned) -> anyhow::Result<Expected> {
-    let path = dir.join(format!("{}.crt", plan.stem));
+    let path = Store::new(dir).path(&store::cert_file(&plan.stem));
     let der = match store::read_limited(&path)? {
         None => None,
         Some(bytes) => aitls::verify::parse_certs(&bytes)
@@ -228,202 +237,10 @@ fn expected(dir: &Path, plan: &Planned) -> anyhow::Result<Expected> {
     };
     let modified = store::modified_of(&path)?.map(OffsetDateTime::from);
     Ok(Expected {
-        path: path.display().to_string(),
+        stem: plan.stem.clone(),
+        path,
         der,
         modified,
         on_change: plan.on_change.clone(),
     })
-}
-
-/// `aitls` with the `--dir` in force, for fixes that name a command.
-fn aitls_cmd(globals: &Globals) -> String {
-    if globals.dir == Path::new("ai/certs") {
-        "aitls".to_owned()
-    } else {
-        format!(
-            "aitls --dir {}",
-            shell_quote(&globals.dir.to_string_lossy())
-        )
-    }
-}
-
-/// A fix in words, with runnable commands where there is one.
-fn fix_text(fix: &Fix, globals: &Globals, plan: &Planned) -> String {
-    let aitls = aitls_cmd(globals);
-    let cert = globals.dir.join(format!("{}.crt", plan.stem));
-    match fix {
-        Fix::StartService => "start the service, or probe the port it listens on".to_owned(),
-        Fix::EnableTls => format!(
-            "start it with the certificate and key: `eval \"$({aitls} env --format shell)\"` \
-             sets YOLO26_SSL_CERTFILE/YOLO26_SSL_KEYFILE (uvicorn ssl_certfile/ssl_keyfile) and \
-             LLAMA_ARG_SSL_CERT_FILE/LLAMA_ARG_SSL_KEY_FILE (llama-server)"
-        ),
-        Fix::Reload {
-            on_change: Some(cmd),
-        } => cmd.clone(),
-        Fix::Reload { on_change: None } => {
-            format!("restart the service so it reads {} again", cert.display())
-        }
-        Fix::AddName { names, host } => {
-            let mut cmd = format!("{aitls} server");
-            if plan.stem != DEFAULT_STEM {
-                cmd.push_str(&format!(" --out {}", shell_quote(&plan.stem)));
-            }
-            for name in names.iter().chain(std::iter::once(host)) {
-                cmd.push(' ');
-                cmd.push_str(&shell_quote(name));
-            }
-            format!("{cmd}, then restart the service")
-        }
-        Fix::ServeCurrent => format!(
-            "point the service at {} and its key (`{aitls} env` prints the settings), or give \
-             --ca the CA that issued what it serves",
-            cert.display()
-        ),
-        Fix::ClientCert => format!(
-            "give a client certificate the service trusts: --client STEM for DIR/STEM.crt \
-             (`{aitls} server --out backend --client backend` makes one), or --cert FILE --key FILE"
-        ),
-        Fix::EnableTls13 => "allow TLS 1.3 in the service's TLS settings (OpenSSL 1.1.1 and \
-                             later offer it unless a maximum protocol version forbids it)"
-            .to_owned(),
-        _ => String::new(),
-    }
-}
-
-/// One report as JSON: the library's report, with each fix in words.
-#[derive(Serialize)]
-struct ReportJson<'a> {
-    target: &'a str,
-    ok: bool,
-    address: Option<&'a str>,
-    tls_version: Option<&'a str>,
-    cipher: Option<&'a str>,
-    alpn: Option<&'a str>,
-    chain: &'a [aitls::probe::ServedCert],
-    checks: Vec<CheckJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct CheckJson<'a> {
-    name: &'a str,
-    ok: bool,
-    warning: bool,
-    detail: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<String>,
-}
-
-fn report_json<'a>(
-    report: &'a ProbeReport,
-    globals: &Globals,
-    planned: &[Planned],
-) -> ReportJson<'a> {
-    let plan = plan_for(report, planned);
-    ReportJson {
-        target: &report.target,
-        ok: report.ok,
-        address: report.address.as_deref(),
-        tls_version: report.tls_version.as_deref(),
-        cipher: report.cipher.as_deref(),
-        alpn: report.alpn.as_deref(),
-        chain: &report.chain,
-        checks: report
-            .checks
-            .iter()
-            .map(|c| CheckJson {
-                name: c.name,
-                ok: c.ok,
-                warning: c.warning,
-                detail: &c.detail,
-                fix: c
-                    .fix
-                    .as_ref()
-                    .filter(|_| !c.ok || c.warning)
-                    .map(|f| fix_text(f, globals, plan)),
-            })
-            .collect(),
-    }
-}
-
-fn plan_for<'a>(report: &ProbeReport, planned: &'a [Planned]) -> &'a Planned {
-    planned
-        .iter()
-        .find(|p| p.url == report.target)
-        .unwrap_or(&planned[0])
-}
-
-fn mark(ok: bool, warning: bool) -> &'static str {
-    match (ok, warning) {
-        (true, false) => "ok  ",
-        (true, true) => "warn",
-        (false, _) => "FAIL",
-    }
-}
-
-/// The human report: one block per target, one line per check, then the verdict.
-fn render(reports: &[ProbeReport], globals: &Globals, planned: &[Planned]) -> String {
-    let mut text = String::new();
-    for report in reports {
-        let plan = plan_for(report, planned);
-        text.push_str(&format!("{}\n", report.target));
-        if let Some(addr) = &report.address {
-            let mut facts = vec![format!("connected to {addr}")];
-            facts.extend(report.tls_version.clone());
-            facts.extend(report.cipher.clone());
-            if report.tls_version.is_some() {
-                facts.push(format!("ALPN {}", report.alpn.as_deref().unwrap_or("none")));
-            }
-            text.push_str(&format!("  {}\n", facts.join(", ")));
-        }
-        for (i, cert) in report.chain.iter().enumerate() {
-            text.push_str(&format!(
-                "  {} {}, issued by {}, valid until {}, SHA-256 {}\n",
-                if i == 0 { "serves " } else { "   then" },
-                cert.subject,
-                cert.issuer,
-                cert.not_after.date(),
-                cert.fingerprint_sha256
-            ));
-        }
-        let width = report
-            .checks
-            .iter()
-            .map(|c| c.name.len())
-            .max()
-            .unwrap_or(0);
-        for check in &report.checks {
-            text.push_str(&format!(
-                "  {} {:width$}  {}\n",
-                mark(check.ok, check.warning),
-                check.name,
-                check.detail
-            ));
-            if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
-                text.push_str(&format!(
-                    "  {:4} {:width$}  fix: {}\n",
-                    "",
-                    "",
-                    fix_text(fix, globals, plan)
-                ));
-            }
-        }
-    }
-    let failed = reports.iter().filter(|r| !r.ok).count();
-    let warned = reports
-        .iter()
-        .filter(|r| r.ok && r.checks.iter().any(|c| c.warning))
-        .count();
-    let n = reports.len();
-    let noun = if n == 1 { "target" } else { "targets" };
-    if failed > 0 {
-        text.push_str(&format!("not ok: {failed} of {n} {noun} failed\n"));
-    } else if warned > 0 {
-        text.push_str(&format!(
-            "ok, with warnings: {n} {noun} pass, {warned} with something to act on\n"
-        ));
-    } else {
-        text.push_str(&format!("ok: {n} {noun} pass\n"));
-    }
-    text
 }

@@ -334,7 +334,7 @@ fn probe_lists_the_names_a_certificate_holds_when_the_host_is_not_one() {
     assert!(
         host.fix
             .as_deref()
-            .is_some_and(|f| f.starts_with("aitls server api.internal localhost")),
+            .is_some_and(|f| f == "aitls server --key-type ecdsa-p256 api.internal localhost"),
         "{host:?}"
     );
 }
