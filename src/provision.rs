@@ -322,12 +322,18 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
     let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
         (Some(k), Some(c)) => (k, c),
         (None, None) => {
+            // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
+            // found above rather than at `aitls ca`, which would make a second one.
+            let fixes = match store.find_upward(CA_CERT) {
+                Some(dir) => vec![Fix::UseDir { dir }],
+                None => vec![Fix::CreateCa],
+            };
             return Err(Error::Refused {
                 message: format!(
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
-                    store.dir().display()
+                    store.absolute_dir().display()
                 ),
-                fixes: vec![Fix::CreateCa],
+                fixes,
             });
         }
         (k, _) => {
