@@ -8,13 +8,14 @@
 //! validity, pathLenConstraint), keyUsage fit for TLS, a subjectAltName present, the key
 //! matching the certificate and the key file being owner-only.
 //!
-//! Each check is a small function in [`checks`] with a [`CheckName`]; adding one is a
-//! variant and a function in the list [`checks::ALL`]. A check that cannot run (the
+//! Each check is a small function in `verify/checks.rs` with a [`CheckName`]; adding one is a
+//! variant and a function in the list `checks::ALL`. A check that cannot run (the
 //! certificate is a CA, rustls cannot read it) is reported as not checked, never dropped.
 //!
 //! Takes parsed values, returns a [`VerifyReport`]; never reads files, never prints. The
 //! fixes it returns are data ([`Fix`]), worded by the binary.
 
+mod ca;
 mod checks;
 
 use std::fmt;
