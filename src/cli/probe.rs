@@ -23,8 +23,8 @@ use super::{Globals, Output};
 /// makes a TLS handshake and reports the address, TLS version, cipher suite, ALPN and the
 /// chain served, with the checks: trusted (the chain leads to --ca), host (the name is in
 /// the certificate), current (the service serves DIR/server.crt, not a certificate replaced
-/// since), tls13 (a warning when only TLS 1.2 is offered) and, with --http, http (a GET for
-/// the URL's path answers below 400). Targets are https://HOST[:PORT][/PATH] or HOST:PORT;
+/// since), tls13 (a warning when only TLS 1.2 is offered), client_cert when the service
+/// asks for one (mTLS) and, with --http, http (a GET for the URL's path answers below 400). Targets are https://HOST[:PORT][/PATH] or HOST:PORT;
 /// without any, the two services' defaults (https://localhost:8095, https://localhost:8091).
 /// Targets are probed in parallel, each within --timeout. Exit 0 when every target passes
 /// (warnings allowed), 1 when one fails, 2 for a malformed target.
