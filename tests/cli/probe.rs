@@ -19,7 +19,6 @@ struct Report {
     address: Option<String>,
     tls_version: Option<String>,
     cipher: Option<String>,
-    #[allow(dead_code)]
     alpn: Option<String>,
     chain: Vec<Served>,
     checks: Vec<Check>,
@@ -134,6 +133,7 @@ fn probe_passes_a_service_serving_the_current_certificate() {
     );
     assert_eq!(r.names(), ["trusted", "host", "current", "tls13"]);
     assert!(r.checks.iter().all(|c| c.ok && !c.warning), "{r:#?}");
+    assert_eq!(r.alpn, None, "s_server without -alpn chooses none");
     assert_eq!(r.chain.len(), 1);
     assert_eq!(r.chain[0].subject, "CN=localhost");
     assert_eq!(r.chain[0].issuer, "CN=AI Services CA");
@@ -162,11 +162,22 @@ fn probe_warns_when_the_service_offers_only_tls_1_2() {
     let sb = Sandbox::new();
     sb.quick_pair();
     let port = free_port();
-    let _server = s_server(&sb.certs(), port, "server.crt", "server.key", &["-tls1_2"]);
+    let _server = s_server(
+        &sb.certs(),
+        port,
+        "server.crt",
+        "server.key",
+        &["-tls1_2", "-alpn", "http/1.1"],
+    );
     let (code, reports) = probe(&sb, &[&format!("localhost:{port}")]);
     assert_eq!(code, 0, "a warning does not fail the probe: {reports:#?}");
     let r = &reports[0];
     assert_eq!(r.tls_version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(
+        r.alpn.as_deref(),
+        Some("http/1.1"),
+        "the service chose by ALPN"
+    );
     let tls13 = r.check("tls13");
     assert!(tls13.ok && tls13.warning, "{tls13:?}");
     assert!(tls13.detail.contains("does not offer TLS 1.3"), "{tls13:?}");
