@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use webpki::{EndEntityCert, KeyUsage};
 
 use crate::cert::{self, CertInfo};
+use crate::clients::{self, Client, KeyFile, PemQuirks, Verdict};
 use crate::inspect::{self, Block};
 use crate::names::SanName;
 use crate::plan;
@@ -30,6 +31,8 @@ pub struct VerifyReport {
     pub valid: bool,
     /// Every check made, in order.
     pub checks: Vec<Check>,
+    /// Each target client family's verdict (SPEC §6), in the order asked.
+    pub clients: Vec<Verdict>,
 }
 
 /// One named check and its result.
@@ -99,6 +102,12 @@ pub struct Request {
     /// The `aitls server …` command (with `--dir`/`--out` as needed) that reissues this
     /// certificate, when aitls manages it; fixes then name it.
     pub reissue_with: Option<String>,
+    /// The client families whose verdict counts (SPEC §6); empty means none.
+    pub clients: Vec<Client>,
+    /// Quirks of the CA file's PEM (some clients cannot read a BOM, UTF-16).
+    pub ca_pem: PemQuirks,
+    /// What decides whether a server loads the key file.
+    pub key_file: Option<KeyFile>,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER
@@ -169,6 +178,7 @@ pub fn verify(req: &Request) -> VerifyReport {
         return VerifyReport {
             valid: false,
             checks,
+            clients: Vec::new(),
         };
     };
     let reissue = |what: &str| match &req.reissue_with {
@@ -201,6 +211,8 @@ pub fn verify(req: &Request) -> VerifyReport {
     let ee = EndEntityCert::try_from(&leaf_der);
     // Which anchor and how many intermediates the verified path used.
     let mut used: Option<(usize, Vec<usize>)> = None;
+    // webpki refused for a reason other clients decide for themselves (the model's).
+    let mut chain_rustls_only = false;
     match &ee {
         Err(e) => checks.push(Check::fail(
             "chain",
@@ -247,6 +259,7 @@ pub fn verify(req: &Request) -> VerifyReport {
                     used = Some((anchor_idx, inter_idx));
                 }
                 Err(e) => {
+                    chain_rustls_only = rustls_only_error(&e);
                     let fix = match e {
                         webpki::Error::UnknownIssuer
                         | webpki::Error::InvalidSignatureForPublicKey => {
@@ -311,8 +324,101 @@ pub fn verify(req: &Request) -> VerifyReport {
             )
         });
     }
-    let valid = checks.iter().all(|c| c.ok);
-    VerifyReport { valid, checks }
+    // The checks whose failure is rustls's alone (its path, its name matching, aitls's
+    // own SAN demand); every other failure is every client's.
+    let eku_refused = leaf.eku_present && !leaf.server_auth;
+    let rustls_only = |c: &Check| match c.name {
+        "san" | "host" => true,
+        "chain" => chain_rustls_only,
+        "usage" => eku_refused,
+        _ => false,
+    };
+    let clients = client_verdicts(req, used.as_ref(), &checks, &rustls_only);
+    let valid = checks.iter().all(|c| c.ok || rustls_only(c)) && clients.iter().all(|v| v.accepts);
+    VerifyReport {
+        valid,
+        checks,
+        clients,
+    }
+}
+
+/// webpki errors that are rustls's own view: other clients decide the same question by
+/// their own rules (algorithms, critical extensions, EKU, name constraints).
+#[allow(deprecated)]
+fn rustls_only_error(e: &webpki::Error) -> bool {
+    use webpki::Error as E;
+    matches!(
+        e,
+        E::UnsupportedSignatureAlgorithm
+            | E::UnsupportedSignatureAlgorithmContext(_)
+            | E::UnsupportedSignatureAlgorithmForPublicKey
+            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+            | E::UnsupportedCriticalExtension
+            | E::RequiredEkuNotFound
+            | E::RequiredEkuNotFoundContext(_)
+            | E::NameConstraintViolation
+            | E::BadDer
+            | E::TrailingData(_)
+    )
+}
+
+/// The model's consumer: the facts of the path, what webpki refused (rustls's verdict)
+/// and what every client refuses, judged by each target family.
+fn client_verdicts(
+    req: &Request,
+    used: Option<&(usize, Vec<usize>)>,
+    checks: &[Check],
+    rustls_only: &dyn Fn(&Check) -> bool,
+) -> Vec<Verdict> {
+    if req.clients.is_empty() {
+        return Vec::new();
+    }
+    let leaf = &req.chain[0];
+    let (anchor, inter): (Option<usize>, Vec<usize>) = match used {
+        Some((a, i)) => (Some(*a), i.clone()),
+        None => {
+            let top = req.chain.last().unwrap_or(leaf);
+            let a = req
+                .anchors
+                .iter()
+                .position(|a| a.subject_raw == top.issuer_raw)
+                .or_else(|| (req.anchors.len() == 1).then_some(0));
+            (a, (1..req.chain.len()).collect())
+        }
+    };
+    let mut issuers: Vec<&[u8]> = inter.iter().map(|i| req.chain[*i].der.as_slice()).collect();
+    issuers.extend(
+        anchor
+            .and_then(|a| req.anchors.get(a))
+            .map(|a| a.der.as_slice()),
+    );
+    let mut facts =
+        match clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                let reason = format!("a certificate {e}");
+                return req
+                    .clients
+                    .iter()
+                    .map(|c| Verdict {
+                        name: c.name(),
+                        accepts: false,
+                        reason: Some(reason.clone()),
+                        refused_by: Vec::new(),
+                    })
+                    .collect();
+            }
+        };
+    facts.webpki = checks
+        .iter()
+        .find(|c| !c.ok && rustls_only(c))
+        .map(|c| c.detail.clone());
+    facts.universal = checks
+        .iter()
+        .find(|c| !c.ok && !rustls_only(c) && c.name != "key_mode")
+        .map(|c| c.detail.clone());
+    clients::judge_all(&req.clients, &facts)
 }
 
 fn shell_word(s: &str) -> String {
@@ -545,7 +651,7 @@ fn san_check(leaf: &CertInfo, req: &Request) -> Check {
         Check::fail(
             "san",
             format!(
-                "no DNS or IP subjectAltName: rustls, browsers and Python ignore the common name {}",
+                "no DNS or IP subjectAltName: rustls, Go, Chromium and Apple ignore the common name {}",
                 describe_name(leaf)
             ),
             Some(match &req.reissue_with {

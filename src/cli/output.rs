@@ -317,9 +317,47 @@ impl Output {
                 text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
             }
         }
+        if !report.clients.is_empty() {
+            let refusing: Vec<String> = report
+                .clients
+                .iter()
+                .filter(|v| !v.accepts)
+                .map(super::verify::refusal_words)
+                .collect();
+            let detail = if refusing.is_empty() {
+                format!(
+                    "accepted by {}",
+                    report
+                        .clients
+                        .iter()
+                        .map(|v| v.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                format!(
+                    "{} of {} refuse: {}",
+                    refusing.len(),
+                    report.clients.len(),
+                    refusing.join("; ")
+                )
+            };
+            text.push_str(&format!(
+                "  {} {:width$}  {detail}\n",
+                self.mark(refusing.is_empty(), false),
+                "clients"
+            ));
+        }
         let failed = report.checks.iter().filter(|c| !c.ok).count();
         let warnings = report.checks.iter().filter(|c| c.warning).count();
-        if report.valid && warnings == 0 {
+        if !report.valid && failed == 0 {
+            text.push_str(&format!(
+                "{}: refused by {} of {} clients\n",
+                self.paint("1;31", "not valid"),
+                report.clients.iter().filter(|v| !v.accepts).count(),
+                report.clients.len()
+            ));
+        } else if report.valid && warnings == 0 {
             text.push_str(&format!(
                 "{}: a TLS client will accept {}\n",
                 self.paint("1;32", "valid"),
@@ -327,7 +365,7 @@ impl Output {
             ));
         } else if report.valid {
             text.push_str(&format!(
-                "{}, with {warnings} warning{} to act on: rustls and openssl accept {}\n",
+                "{}, with {warnings} warning{} to act on: the clients accept {}\n",
                 self.paint("1;33", "valid"),
                 if warnings == 1 { "" } else { "s" },
                 cert.display()

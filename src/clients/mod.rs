@@ -1,0 +1,239 @@
+//! What each TLS client family will do with a certificate (SPEC §6): a model per family,
+//! each rule a small function whose doc comment names the source it follows.
+//!
+//! rustls-webpki builds and checks the path in [`crate::verify`]; this module adds what
+//! webpki does not decide, because the clients of an AI stack disagree: OpenSSL at Debian's
+//! security level 2 refuses an RSA-1024 key that Java and Go take, Python 3.13's strict
+//! mode refuses a CA without keyUsage, Go refuses a negative serial, Java refuses an
+//! underscore in a host name, NSS cannot import an Ed25519 CA. A family's verdict is the
+//! conjunction of its rules; a rule may apply to some programs of a family only (node
+//! bundles its own OpenSSL at security level 1; curl and Python refuse the partial
+//! wildcards that `openssl s_client` and node take), and then says which.
+//!
+//! The rules are checked against the real clients by the differential suite
+//! (`tests/cli/clients.rs`); Apple is modelled from its published requirements only, since
+//! its trust evaluation does not run on Linux.
+//!
+//! Pure: takes [`Facts`], returns [`Verdict`]s; never reads files, never prints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+mod apple;
+mod browsers;
+pub mod facts;
+mod gnutls;
+mod go;
+mod java;
+mod openssl;
+mod rules;
+mod rustls;
+
+pub use facts::{CertFacts, Facts, KeyFile, PemQuirks};
+
+/// A client family of SPEC §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Client {
+    /// OpenSSL 3 at Debian's default security level 2: curl, nginx, uvicorn and Python
+    /// ≤ 3.12, llama-server, `openssl s_client`; node (bundled OpenSSL, level 1).
+    Openssl,
+    /// Python ≥ 3.13: OpenSSL with `VERIFY_X509_STRICT` in the default context.
+    Python313,
+    /// rustls with rustls-webpki (what aitls itself runs).
+    Rustls,
+    /// Go's crypto/tls and crypto/x509 ≥ 1.23: Traefik, Go services and tools.
+    Go,
+    /// Java's JSSE with the PKIX trust manager.
+    Java,
+    /// Chromium and Chrome on Linux (its own verifier, trust from the NSS database).
+    Chromium,
+    /// Firefox (NSS).
+    Firefox,
+    /// Safari, macOS and iOS trust evaluation (Apple's published requirements).
+    Apple,
+    /// GnuTLS: wget, apt, curl-gnutls, emacs.
+    Gnutls,
+}
+
+impl Client {
+    /// Every family, in the order reports list them.
+    pub const ALL: [Client; 9] = [
+        Client::Openssl,
+        Client::Python313,
+        Client::Rustls,
+        Client::Go,
+        Client::Java,
+        Client::Chromium,
+        Client::Firefox,
+        Client::Apple,
+        Client::Gnutls,
+    ];
+
+    /// The name `--client` takes and reports print.
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Openssl => "openssl",
+            Client::Python313 => "python3.13",
+            Client::Rustls => "rustls",
+            Client::Go => "go",
+            Client::Java => "java",
+            Client::Chromium => "chromium",
+            Client::Firefox => "firefox",
+            Client::Apple => "apple",
+            Client::Gnutls => "gnutls",
+        }
+    }
+
+    /// The family's rules, in the order they are reported.
+    fn rules(self) -> &'static [Rule] {
+        match self {
+            Client::Openssl => openssl::RULES,
+            Client::Python313 => openssl::STRICT_RULES,
+            Client::Rustls => rustls::RULES,
+            Client::Go => go::RULES,
+            Client::Java => java::RULES,
+            Client::Chromium => browsers::CHROMIUM_RULES,
+            Client::Firefox => browsers::FIREFOX_RULES,
+            Client::Apple => apple::RULES,
+            Client::Gnutls => gnutls::RULES,
+        }
+    }
+}
+
+impl fmt::Display for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Client {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Client::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown client {s:?}; one of {}",
+                    Client::ALL.map(Client::name).join(", ")
+                )
+            })
+    }
+}
+
+/// One rule's refusal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Why, in words.
+    pub reason: String,
+    /// The programs of the family that refuse, when not all of them do.
+    pub only: &'static [&'static str],
+}
+
+impl Refusal {
+    /// Every program of the family refuses.
+    pub fn all(reason: impl Into<String>) -> Self {
+        Refusal {
+            reason: reason.into(),
+            only: &[],
+        }
+    }
+}
+
+/// A rule: the facts in, a refusal out when the family refuses.
+pub type Rule = fn(&Facts) -> Option<Refusal>;
+
+/// One family's verdict: an element of `"clients"` in `aitls verify --json`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Verdict {
+    /// The family (`openssl`, `python3.13`, …).
+    pub name: &'static str,
+    /// Whether every program of the family accepts.
+    pub accepts: bool,
+    /// Why it refuses; `null` when it accepts.
+    pub reason: Option<String>,
+    /// When only some programs of the family refuse: which (e.g. `["curl", "python"]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_by: Vec<&'static str>,
+}
+
+/// The family's verdict: its first refusal that holds for every program of the family,
+/// else the first that holds for some (naming them), else acceptance.
+pub fn judge(client: Client, facts: &Facts) -> Verdict {
+    let refusals: Vec<Refusal> = client.rules().iter().filter_map(|r| r(facts)).collect();
+    let whole = refusals.iter().find(|r| r.only.is_empty());
+    let (reason, refused_by) = match whole {
+        Some(r) => (Some(r.reason.clone()), Vec::new()),
+        None => match refusals.first() {
+            Some(first) => {
+                let mut by: Vec<&'static str> = Vec::new();
+                for r in &refusals {
+                    for m in r.only {
+                        if !by.contains(m) {
+                            by.push(m);
+                        }
+                    }
+                }
+                (Some(first.reason.clone()), by)
+            }
+            None => (None, Vec::new()),
+        },
+    };
+    Verdict {
+        name: client.name(),
+        accepts: reason.is_none(),
+        reason,
+        refused_by,
+    }
+}
+
+/// The verdicts of `clients`, in the order given.
+pub fn judge_all(clients: &[Client], facts: &Facts) -> Vec<Verdict> {
+    clients.iter().map(|c| judge(*c, facts)).collect()
+}
+
+/// The verdicts on a CA as the root of a sound server certificate (ECDSA P-256, SHA-2,
+/// serverAuth, both key identifiers, `localhost`): every refusal comes from the CA itself.
+/// What `aitls ca` warns about.
+pub fn judge_ca(ca: &CertFacts) -> Vec<Verdict> {
+    let leaf = CertFacts {
+        is_ca: false,
+        key_usage: Some(1),
+        ski: true,
+        aki: true,
+        eku_present: true,
+        eku_server_auth: true,
+        eku_any: false,
+        key: facts::PubKey::Ec(256),
+        sig_hash: facts::SigHash::Strong,
+        sig_ed25519: ca.key == facts::PubKey::Ed25519,
+        serial_negative: false,
+        serial_len: 16,
+        der_len: 700,
+        unknown_critical: Vec::new(),
+        validity_days: 365,
+        dns: vec!["localhost".into()],
+        ips: Vec::new(),
+        cn: Some("localhost".into()),
+        permitted_dns: Vec::new(),
+        excluded_dns: Vec::new(),
+        bc_critical: false,
+        self_issued: false,
+    };
+    let facts = Facts {
+        leaf,
+        issuers: vec![ca.clone()],
+        hosts: Vec::new(),
+        ca_pem: PemQuirks::default(),
+        key: None,
+        webpki: None,
+        universal: None,
+    };
+    judge_all(&Client::ALL, &facts)
+        .into_iter()
+        .filter(|v| !v.accepts)
+        .collect()
+}
