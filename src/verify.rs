@@ -19,10 +19,9 @@ use webpki::{EndEntityCert, KeyUsage};
 
 use crate::cert::{self, CertInfo};
 use crate::clients::{self, Client, KeyFile, PemQuirks, Verdict};
+use crate::fix::{Fix, Need, Reissue};
 use crate::inspect::{self, Block};
 use crate::names::SanName;
-use crate::plan;
-use crate::provision::EXPIRY_WARNING_DAYS;
 
 /// The verdict: the wire format of `aitls verify --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -46,9 +45,10 @@ pub struct Check {
     pub warning: bool,
     /// What was found, in words.
     pub detail: String,
-    /// The command or step that fixes a failure or warning; absent when all is well.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    /// What fixes a failure or warning; absent when all is well. The binary words it
+    /// (`fix` in `--json` is that text).
+    #[serde(skip)]
+    pub fix: Option<Fix>,
 }
 
 impl Check {
@@ -62,7 +62,7 @@ impl Check {
         }
     }
 
-    fn fail(name: &'static str, detail: String, fix: Option<String>) -> Self {
+    fn fail(name: &'static str, detail: String, fix: Option<Fix>) -> Self {
         Check {
             name,
             ok: false,
@@ -99,9 +99,11 @@ pub struct Request {
     pub hosts: Vec<SanName>,
     /// The time to check validity at.
     pub at: OffsetDateTime,
-    /// The `aitls server …` command (with `--dir`/`--out` as needed) that reissues this
-    /// certificate, when aitls manages it; fixes then name it.
-    pub reissue_with: Option<String>,
+    /// The stem when the certificate is `DIR/STEM.crt`, which `aitls server --out STEM`
+    /// reissues; fixes then are that command.
+    pub stem: Option<String>,
+    /// Whether the CA is aitls's own (`DIR/ca.crt`): only then may a fix replace it.
+    pub own_ca: bool,
     /// The client families whose verdict counts (SPEC §6); empty means none.
     pub clients: Vec<Client>,
     /// Quirks of the CA file's PEM (some clients cannot read a BOM, UTF-16).
@@ -181,12 +183,7 @@ pub fn verify(req: &Request) -> VerifyReport {
             clients: Vec::new(),
         };
     };
-    let reissue = |what: &str| match &req.reissue_with {
-        Some(cmd) => format!("{cmd} --force"),
-        None => format!("reissue the certificate {what}")
-            .trim_end()
-            .to_owned(),
-    };
+    let reissue = |need: Need| reissue(req, leaf, Vec::new(), need);
 
     // The path, as a rustls client builds it.
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
@@ -217,7 +214,7 @@ pub fn verify(req: &Request) -> VerifyReport {
         Err(e) => checks.push(Check::fail(
             "chain",
             format!("rustls cannot read the certificate ({})", webpki_reason(e)),
-            Some(reissue("")),
+            Some(reissue(Need::Renewal)),
         )),
         Ok(ee) => {
             let result = ee.verify_for_usage(
@@ -263,11 +260,11 @@ pub fn verify(req: &Request) -> VerifyReport {
                     let fix = match e {
                         webpki::Error::UnknownIssuer
                         | webpki::Error::InvalidSignatureForPublicKey => {
-                            Some(reissue("by this CA"))
+                            Some(reissue(Need::SignedByCa))
                         }
                         webpki::Error::CertExpired { .. }
                         | webpki::Error::CertNotValidYet { .. } => None,
-                        _ => Some(reissue("")),
+                        _ => Some(reissue(Need::Renewal)),
                     };
                     let detail = if matches!(e, webpki::Error::UnknownIssuer) {
                         let top = req.chain.last().unwrap_or(leaf);
@@ -302,13 +299,14 @@ pub fn verify(req: &Request) -> VerifyReport {
             Check::fail(
                 "key",
                 format!("{} does not match the certificate: a server using the pair fails every handshake", key.path),
-                Some(match &req.reissue_with {
-                    Some(cmd) => format!("{cmd} --force"),
-                    None => "use the key the certificate was issued for".to_owned(),
+                Some(if req.stem.is_some() {
+                    reissue(Need::Renewal)
+                } else {
+                    Fix::UseIssuedKey
                 }),
             )
         });
-        checks.push(if key.mode & 0o077 == 0 {
+        checks.push(if crate::store::is_owner_only(key.mode) {
             Check::pass(
                 "key_mode",
                 format!("{} is owner-only (mode {:04o})", key.path, key.mode),
@@ -320,7 +318,9 @@ pub fn verify(req: &Request) -> VerifyReport {
                     "{} is readable by group or others (mode {:04o})",
                     key.path, key.mode
                 ),
-                Some(format!("chmod 600 {}", shell_word(&key.path))),
+                Some(Fix::Chmod {
+                    path: key.path.clone().into(),
+                }),
             )
         });
     }
@@ -333,13 +333,23 @@ pub fn verify(req: &Request) -> VerifyReport {
         "usage" => eku_refused,
         _ => false,
     };
-    let clients = client_verdicts(req, used.as_ref(), &checks, &rustls_only);
+    let clients = clients_of(req, used.as_ref(), &checks, &rustls_only);
     let valid = checks.iter().all(|c| c.ok || rustls_only(c)) && clients.iter().all(|v| v.accepts);
     VerifyReport {
         valid,
         checks,
         clients,
     }
+}
+
+/// The fix that reissues `leaf`: an `aitls server` command when aitls manages it.
+fn reissue(req: &Request, leaf: &CertInfo, names: Vec<String>, need: Need) -> Fix {
+    Fix::Reissue(Reissue {
+        stem: req.stem.clone(),
+        key_type: leaf.key_type,
+        names,
+        need,
+    })
 }
 
 /// webpki errors that are rustls's own view: other clients decide the same question by
@@ -362,9 +372,9 @@ fn rustls_only_error(e: &webpki::Error) -> bool {
     )
 }
 
-/// The model's consumer: the facts of the path, what webpki refused (rustls's verdict)
-/// and what every client refuses, judged by each target family.
-fn client_verdicts(
+/// The model's consumer (SPEC §6): the path's certificates, what webpki refused (rustls's
+/// verdict) and what every client refuses go to [`clients::judge_all`].
+fn clients_of(
     req: &Request,
     used: Option<&(usize, Vec<usize>)>,
     checks: &[Check],
@@ -374,6 +384,7 @@ fn client_verdicts(
         return Vec::new();
     }
     let leaf = &req.chain[0];
+    // The path webpki used; else the bundle up to the CA named as the top's issuer.
     let (anchor, inter): (Option<usize>, Vec<usize>) = match used {
         Some((a, i)) => (Some(*a), i.clone()),
         None => {
@@ -392,24 +403,12 @@ fn client_verdicts(
             .and_then(|a| req.anchors.get(a))
             .map(|a| a.der.as_slice()),
     );
-    let mut facts =
-        match clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file)
-        {
-            Ok(f) => f,
-            Err(e) => {
-                let reason = format!("a certificate {e}");
-                return req
-                    .clients
-                    .iter()
-                    .map(|c| Verdict {
-                        name: c.name(),
-                        accepts: false,
-                        reason: Some(reason.clone()),
-                        refused_by: Vec::new(),
-                    })
-                    .collect();
-            }
-        };
+    let facts =
+        clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file);
+    let mut facts = match facts {
+        Ok(f) => f,
+        Err(e) => return clients::refuse_all(&req.clients, &format!("a certificate {e}")),
+    };
     facts.webpki = checks
         .iter()
         .find(|c| !c.ok && rustls_only(c))
@@ -419,17 +418,6 @@ fn client_verdicts(
         .find(|c| !c.ok && !rustls_only(c) && c.name != "key_mode")
         .map(|c| c.detail.clone());
     clients::judge_all(&req.clients, &facts)
-}
-
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 fn issuer_cn(info: &CertInfo) -> String {
@@ -490,8 +478,11 @@ fn ku_bit(info: &CertInfo, bit: u16) -> Option<bool> {
 /// anchor as a bare name and key, and ignores keyUsage; OpenSSL and browsers do not.
 fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> {
     const KEY_CERT_SIGN: u16 = 5;
-    let new_ca =
-        "aitls ca --force, then aitls server --force (or use a CA that is fit to sign)".to_owned();
+    let new_ca = if req.own_ca {
+        Fix::RenewCa
+    } else {
+        Fix::UseFitCa
+    };
     let (ca_idx, inter_idx): (usize, Vec<usize>) = match used {
         Some((a, i)) => (*a, i.clone()),
         None => {
@@ -549,7 +540,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
         }
     }
     Some(if problems.is_empty() {
-        let days = plan::days_between(req.at, ca.not_after);
+        let days = cert::days_between(req.at, ca.not_after);
         let mut check = Check::pass(
             "ca",
             format!(
@@ -557,15 +548,15 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
                 ca.not_after.date()
             ),
         );
-        let renew = "aitls ca --force, then aitls server --force";
+        let renew = Fix::RenewCa;
         // Every certificate it signed dies with it, and reissuing them cannot help.
-        if days < EXPIRY_WARNING_DAYS {
+        if days < cert::EXPIRY_WARNING_DAYS {
             check.warning = true;
             check.detail = format!(
                 "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
                 ca.not_after.date()
             );
-            check.fix = Some(renew.into());
+            check.fix = Some(renew.clone());
         } else if ca.key_usage.is_none() {
             // `openssl req -x509` (the seed recipe) makes such CAs. rustls and plain
             // `openssl verify` accept them; OpenSSL's X509_V_FLAG_X509_STRICT, which
@@ -574,7 +565,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
             check.detail = format!(
                 "CA {name} has no keyUsage: rustls and openssl verify accept it, Python 3.13+ and openssl -x509_strict refuse every certificate it signs"
             );
-            check.fix = Some(renew.into());
+            check.fix = Some(renew.clone());
         }
         check
     } else {
@@ -582,8 +573,8 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
     })
 }
 
-fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) -> String) -> Check {
-    let days = plan::days_between(at, leaf.not_after);
+fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(Need) -> Fix) -> Check {
+    let days = cert::days_between(at, leaf.not_after);
     if at < leaf.not_before {
         Check::fail(
             "validity",
@@ -591,15 +582,15 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
                 "not valid until {} (notBefore is in the future)",
                 leaf.not_before
             ),
-            Some("check the clock of the machine that issued it, or wait".into()),
+            Some(Fix::CheckClock),
         )
     } else if at > leaf.not_after {
         Check::fail(
             "validity",
             format!("expired on {} ({} days ago)", leaf.not_after.date(), -days),
-            Some(reissue("")),
+            Some(reissue(Need::Renewal)),
         )
-    } else if days < EXPIRY_WARNING_DAYS {
+    } else if days < cert::EXPIRY_WARNING_DAYS {
         Check {
             name: "validity",
             ok: true,
@@ -608,7 +599,7 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
                 "valid, but expires in {days} days, on {}",
                 leaf.not_after.date()
             ),
-            fix: Some(reissue("")),
+            fix: Some(reissue(Need::Renewal)),
         }
     } else {
         Check::pass(
@@ -618,7 +609,7 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
     }
 }
 
-fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(&str) -> String) -> Check {
+fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(Need) -> Fix) -> Check {
     // keyUsage bits a TLS server key needs one of (OpenSSL's KU_TLS): digitalSignature,
     // keyEncipherment, keyAgreement.
     let tls_ku = leaf.key_usage.is_none_or(|flags| flags & 0b1_0101 != 0);
@@ -635,12 +626,12 @@ fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(&str) -> String) -> Check {
         (false, _) => Check::fail(
             "usage",
             "extendedKeyUsage does not include serverAuth: clients refuse it for a TLS server".into(),
-            Some(reissue("with extendedKeyUsage serverAuth")),
+            Some(reissue(Need::ServerAuth)),
         ),
         (true, false) => Check::fail(
             "usage",
             "keyUsage allows neither digitalSignature nor keyEncipherment: the key cannot be used in a TLS handshake".into(),
-            Some(reissue("with keyUsage digitalSignature")),
+            Some(reissue(Need::DigitalSignature)),
         ),
     }
 }
@@ -654,10 +645,7 @@ fn san_check(leaf: &CertInfo, req: &Request) -> Check {
                 "no DNS or IP subjectAltName: rustls, Go, Chromium and Apple ignore the common name {}",
                 describe_name(leaf)
             ),
-            Some(match &req.reissue_with {
-                Some(cmd) => format!("{cmd} {}", shell_word(&suggestion)),
-                None => "reissue the certificate with its names in subjectAltName".into(),
-            }),
+            Some(reissue(req, leaf, vec![suggestion], Need::SubjectAltName)),
         )
     } else {
         Check::pass("san", names_list(&leaf.names))
@@ -702,16 +690,6 @@ fn host_check(ee: &EndEntityCert<'_>, leaf: &CertInfo, host: &SanName, req: &Req
                 names_list(&leaf.names)
             }
         ),
-        Some(match &req.reissue_with {
-            Some(cmd) => format!(
-                "{cmd} {}",
-                wanted
-                    .iter()
-                    .map(|w| shell_word(w))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            None => format!("reissue the certificate with {host} in its subjectAltName"),
-        }),
+        Some(reissue(req, leaf, wanted, Need::Name(host.to_string()))),
     )
 }

@@ -190,6 +190,19 @@ pub fn judge(client: Client, facts: &Facts) -> Verdict {
     }
 }
 
+/// Every family in `clients` refuses, for one reason (a certificate no client can read).
+pub fn refuse_all(clients: &[Client], reason: &str) -> Vec<Verdict> {
+    clients
+        .iter()
+        .map(|c| Verdict {
+            name: c.name(),
+            accepts: false,
+            reason: Some(reason.to_owned()),
+            refused_by: Vec::new(),
+        })
+        .collect()
+}
+
 /// The verdicts of `clients`, in the order given.
 pub fn judge_all(clients: &[Client], facts: &Facts) -> Vec<Verdict> {
     clients.iter().map(|c| judge(*c, facts)).collect()
