@@ -18,6 +18,7 @@ pub(super) const RULES: &[Rule] = &[
     host_names,
     ca_file_utf16,
     key_encrypted,
+    key_pkcs8_v2,
 ];
 
 /// SHA-1 and MD5 certificate signatures ("uses insecure algorithm").
@@ -77,4 +78,13 @@ fn ca_file_utf16(f: &Facts) -> Option<Refusal> {
 /// Source: GnuTLS 3.7 `gnutls_certificate_set_x509_key_file2`.
 fn key_encrypted(f: &Facts) -> Option<Refusal> {
     rules::key_encrypted(f).map(Refusal::all)
+}
+
+/// A PKCS#8 v2 key (RFC 5958, with the public key inside): "ASN1 parser: Error in DER
+/// parsing".
+///
+/// Source: GnuTLS 3.7 `lib/x509/privkey_pkcs8.c` (`PKIX1.pkcs-8-PrivateKeyInfo` has no
+/// publicKey); measured with `certtool --key-info` 3.7.9.
+fn key_pkcs8_v2(f: &Facts) -> Option<Refusal> {
+    rules::key_pkcs8_v2(f).map(Refusal::all)
 }

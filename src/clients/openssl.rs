@@ -28,6 +28,7 @@ pub(super) const RULES: &[Rule] = &[
     ca_file_utf16,
     certificate_list_size,
     key_encrypted,
+    key_pkcs8_v2,
 ];
 
 /// The rules of the `python3.13` family: OpenSSL's, for one program, plus strict mode.
@@ -46,6 +47,7 @@ pub(super) const STRICT_RULES: &[Rule] = &[
     ca_file_utf16,
     certificate_list_size,
     key_encrypted,
+    key_pkcs8_v2,
 ];
 
 /// RSA keys under 2048 bits anywhere in the chain (`EE_KEY_TOO_SMALL`,
@@ -226,4 +228,15 @@ fn strict_authority_key_identifier(f: &Facts) -> Option<Refusal> {
             rules::role(f, c)
         ))
     })
+}
+
+/// A PKCS#8 v2 key (RFC 5958 `OneAsymmetricKey` with `[1] publicKey`): OpenSSL 3.0's
+/// `PKCS8_PRIV_KEY_INFO` has no such field, so the decoder fails ("DECODER routines::
+/// unsupported") in nginx, uvicorn, node and `openssl s_server` alike.
+///
+/// Source: OpenSSL 3.0 `crypto/asn1/p8_pkey.c` (`PKCS8_PRIV_KEY_INFO`: version,
+/// algorithm, key, attributes); measured with `openssl pkey` 3.0.19 and Python
+/// `load_cert_chain`.
+fn key_pkcs8_v2(f: &Facts) -> Option<Refusal> {
+    rules::key_pkcs8_v2(f).map(Refusal::all)
 }

@@ -212,3 +212,10 @@ pub(super) fn name_constraints_below_ca(f: &Facts) -> Option<String> {
     }
     name_constraints(&g)
 }
+
+/// The key file is PKCS#8 version 2 (RFC 5958 OneAsymmetricKey, the public key inside).
+pub(super) fn key_pkcs8_v2(f: &Facts) -> Option<String> {
+    f.key.is_some_and(|k| k.pkcs8_v2).then(|| {
+        "the private key is PKCS#8 v2 (RFC 5958, with the public key inside), which this TLS library cannot read".to_owned()
+    })
+}

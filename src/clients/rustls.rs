@@ -5,12 +5,18 @@
 //! (`PemObject::pem_slice_iter`, what `rustls-native-certs` and rustls servers use to read
 //! PEM).
 
-use super::facts::Facts;
+use super::facts::{Facts, PubKey};
 use super::rules;
 use super::{Refusal, Rule};
 
 /// The rules of the `rustls` family.
-pub(super) const RULES: &[Rule] = &[rules::shared_failure, webpki, ca_file_pem, key_encrypted];
+pub(super) const RULES: &[Rule] = &[
+    rules::shared_failure,
+    webpki,
+    server_key_size,
+    ca_file_pem,
+    key_encrypted,
+];
 
 /// webpki's own verdict on the chain and names, taken from the checks.
 ///
@@ -18,6 +24,20 @@ pub(super) const RULES: &[Rule] = &[rules::shared_failure, webpki, ca_file_pem, 
 /// `verify_is_valid_for_subject_name`.
 fn webpki(f: &Facts) -> Option<Refusal> {
     f.webpki.clone().map(Refusal::all)
+}
+
+/// An RSA server key under 2048 bits: the handshake signature is checked with the
+/// same algorithms as certificates, which start at 2048 bits (`BadSignature`).
+///
+/// Source: rustls 0.23 `src/crypto/aws_lc_rs/mod.rs` `SUPPORTED_SIG_ALGS` (webpki's
+/// `RSA_PKCS1_2048_8192_*`, `RSA_PSS_2048_8192_*`).
+fn server_key_size(f: &Facts) -> Option<Refusal> {
+    match f.leaf.key {
+        PubKey::Rsa(bits) if bits < 2048 => Some(Refusal::all(format!(
+            "the server key is RSA-{bits}; rustls verifies RSA signatures of 2048 bits and more"
+        ))),
+        _ => None,
+    }
 }
 
 /// A CA file in UTF-16, or with a UTF-8 byte order mark before the first `-----BEGIN`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the differential corpus with real openssl: one directory per case under $1, each
-# with ca.crt (what the client trusts), leaf.crt + leaf.key (what s_server serves) and host
+# with ca.crt (what the client trusts), leaf.crt + key.pem (what s_server serves) and host
 # (the name the client connects to). Good cases come from `aitls` (made by the Rust test
 # beforehand); this script adds the crafted bad ones. Every command is plain openssl 3.
 set -euo pipefail
@@ -25,9 +25,9 @@ CA_GOOD=(basicConstraints=critical,CA:TRUE keyUsage=critical,keyCertSign,cRLSign
 mkleaf() {
     local d=$1 ca=$2 spec=$3 host=$4 days=$5 md=$6 serial=$7; shift 7
     mkdir -p "$d"
-    ossl genpkey $spec -out "$d/leaf.key"
+    ossl genpkey $spec -out "$d/key.pem"
     printf '[ext]\n%s\n' "$@" > "$d/leaf.ext"
-    ossl req -new -key "$d/leaf.key" -subj "/CN=$host" -out "$d/leaf.csr"
+    ossl req -new -key "$d/key.pem" -subj "/CN=$host" -out "$d/leaf.csr"
     local mdopt=(); [ -n "$md" ] && mdopt=("-$md")
     ossl x509 -req -in "$d/leaf.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -set_serial "$serial" \
         -days "$days" "${mdopt[@]}" -extfile "$d/leaf.ext" -extensions ext -out "$d/leaf.crt"
@@ -82,4 +82,4 @@ sed 's/$/\r/' _ca/ca.crt > pem_crlf/ca.crt
 { echo "Corpus CA, made by corpus.sh"; cat _ca/ca.crt; } > pem_text_before/ca.crt
 iconv -f UTF-8 -t UTF-16 _ca/ca.crt > pem_utf16/ca.crt
 rm -rf _ca_*/ca.cnf _ca/ca.cnf
-chmod 600 */leaf.key
+chmod 600 */key.pem
