@@ -250,3 +250,54 @@ pub fn judge_ca(ca: &CertFacts) -> Vec<Verdict> {
         .filter(|v| !v.accepts)
         .collect()
 }
+
+/// The verdicts on a server certificate `aitls server` made (what it warns about): the
+/// certificate and its CA (DER), its names as the hosts clients connect to (wildcards
+/// left out), and its key file when it was just written.
+pub fn judge_issued(
+    cert_der: &[u8],
+    ca_der: &[u8],
+    names: &[crate::names::SanName],
+    key_pem: Option<&[u8]>,
+) -> Vec<Verdict> {
+    let hosts: Vec<crate::names::SanName> = names
+        .iter()
+        .filter(|n| !matches!(n, crate::names::SanName::Dns(d) if d.contains('*')))
+        .cloned()
+        .collect();
+    match facts::path_facts(
+        cert_der,
+        &[ca_der],
+        &hosts,
+        PemQuirks::default(),
+        key_pem.map(facts::key_file),
+    ) {
+        Ok(f) => judge_all(&Client::ALL, &f)
+            .into_iter()
+            .filter(|v| !v.accepts)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Refusals grouped by reason, in words for a warning: `refused by chromium, firefox:
+/// REASON` (naming the programs when only some of a family refuse).
+pub fn refusal_warnings(verdicts: &[Verdict]) -> Vec<String> {
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
+    for v in verdicts.iter().filter(|v| !v.accepts) {
+        let who = if v.refused_by.is_empty() {
+            v.name.to_owned()
+        } else {
+            format!("{} ({})", v.name, v.refused_by.join(", "))
+        };
+        let reason = v.reason.clone().unwrap_or_default();
+        match groups.iter_mut().find(|(_, r)| *r == reason) {
+            Some((names, _)) => names.push(who),
+            None => groups.push((vec![who], reason)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(names, reason)| format!("refused by {}: {reason}", names.join(", ")))
+        .collect()
+}
