@@ -301,3 +301,28 @@ pub fn refusal_warnings(verdicts: &[Verdict]) -> Vec<String> {
         .map(|(names, reason)| format!("refused by {}: {reason}", names.join(", ")))
         .collect()
 }
+
+/// The families that refuse a certificate for what it says itself, without its issuer or
+/// a host (what `aitls inspect` shows): a CA as the root of a sound server certificate, a
+/// server certificate alone.
+pub fn judge_alone(der: &[u8]) -> Vec<Verdict> {
+    let Ok(cert) = facts::cert_facts(der) else {
+        return Vec::new();
+    };
+    if cert.is_ca {
+        return judge_ca(&cert);
+    }
+    let facts = Facts {
+        leaf: cert,
+        issuers: Vec::new(),
+        hosts: Vec::new(),
+        ca_pem: PemQuirks::default(),
+        key: None,
+        webpki: None,
+        universal: None,
+    };
+    judge_all(&Client::ALL, &facts)
+        .into_iter()
+        .filter(|v| !v.accepts)
+        .collect()
+}
