@@ -1,5 +1,6 @@
 // The Go TLS client (crypto/tls + crypto/x509), as Traefik and Go services verify a server.
 // Usage: verifier CAFILE HOST PORT. Exit 0 when the handshake verifies.
+// Or: verifier keypair CERT KEY. Exit 0 when a Go server (tls.LoadX509KeyPair) loads them.
 package main
 
 import (
@@ -12,6 +13,13 @@ import (
 )
 
 func main() {
+	if os.Args[1] == "keypair" {
+		if _, err := tls.LoadX509KeyPair(os.Args[2], os.Args[3]); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		return
+	}
 	ca, host, port := os.Args[1], os.Args[2], os.Args[3]
 	pem, err := os.ReadFile(ca)
 	if err != nil {
