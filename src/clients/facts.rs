@@ -397,3 +397,80 @@ pub fn path_facts(
         universal: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_cover_one_whole_label_and_partial_ones_only_when_allowed() {
+        assert!(dns_matches("*.example.com", "a.example.com", false));
+        assert!(!dns_matches("*.example.com", "a.b.example.com", false));
+        assert!(!dns_matches("*.example.com", "example.com", false));
+        assert!(!dns_matches("*.com", "example.com", true));
+        assert!(!dns_matches("f*.example.com", "foo.example.com", false));
+        assert!(dns_matches("f*.example.com", "foo.example.com", true));
+        assert!(!dns_matches(
+            "x*.example.com",
+            "xn--bcher-kva.example.com",
+            true
+        ));
+        assert!(dns_matches("Localhost", "localhost.", false));
+    }
+
+    #[test]
+    fn subtrees_match_whole_labels() {
+        assert!(in_subtree("api.allowed.test", "allowed.test"));
+        assert!(in_subtree("allowed.test", ".allowed.test"));
+        assert!(!in_subtree("notallowed.test", "allowed.test"));
+    }
+
+    #[test]
+    fn pem_quirks_are_told_apart() {
+        let pem = b"-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_quirks(pem), PemQuirks::default());
+        let bom = [&[0xEF, 0xBB, 0xBF][..], pem].concat();
+        assert!(pem_quirks(&bom).bom && !pem_quirks(&bom).text_before);
+        let text = [&b"my CA\n"[..], pem].concat();
+        assert!(pem_quirks(&text).text_before);
+        let crlf = String::from_utf8_lossy(pem).replace('\n', "\r\n");
+        assert!(pem_quirks(crlf.as_bytes()).crlf);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(pem.iter().flat_map(|b| [*b, 0]))
+            .collect();
+        assert!(pem_quirks(&utf16).utf16);
+    }
+
+    /// The rustls family's PEM rules follow rustls-pki-types' reader, which the rustls
+    /// programs use: it finds nothing behind a BOM or in UTF-16, and skips text before
+    /// the header.
+    #[test]
+    fn rustls_pem_reader_agrees() {
+        use rustls_pki_types::CertificateDer;
+        use rustls_pki_types::pem::PemObject;
+        let pem = b"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n";
+        let reads = |bytes: &[u8]| {
+            CertificateDer::pem_slice_iter(bytes)
+                .filter_map(Result::ok)
+                .count()
+                > 0
+        };
+        assert!(reads(pem));
+        assert!(reads(&[&b"my CA\r\n"[..], pem].concat()));
+        let bom = [&[0xEF, 0xBB, 0xBF][..], pem].concat();
+        assert_eq!(reads(&bom), !pem_quirks(&bom).bom);
+        let utf16: Vec<u8> = pem.iter().flat_map(|b| [*b, 0]).collect();
+        assert!(!reads(&utf16) && pem_quirks(&utf16).utf16);
+    }
+
+    #[test]
+    fn a_pkcs8_v2_key_is_recognised() {
+        // OneAsymmetricKey version 1 (v2), Ed25519, as aws-lc-rs writes it.
+        let v2 = "-----BEGIN PRIVATE KEY-----\nMFECAQEwBQYDK2VwBCIEINYRRJ/y6myPhurchoAq6j5NXo+DKu37h6ELBN+JG7tc\ngSEAbwG1PcW+Xfd8XV8vRmpF8qUakR0xEepUVb7tCJMW+Ss=\n-----END PRIVATE KEY-----\n";
+        assert!(key_file(v2.as_bytes()).pkcs8_v2);
+        let v1 = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINYRRJ/y6myPhurchoAq6j5NXo+DKu37h6ELBN+JG7tc\n-----END PRIVATE KEY-----\n";
+        assert!(!key_file(v1.as_bytes()).pkcs8_v2);
+        assert!(key_file(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n").encrypted);
+    }
+}

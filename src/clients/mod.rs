@@ -326,3 +326,112 @@ pub fn judge_alone(der: &[u8]) -> Vec<Verdict> {
         .filter(|v| !v.accepts)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::SanName;
+
+    fn leaf() -> CertFacts {
+        let ca = CertFacts {
+            is_ca: true,
+            key_usage: Some(0b110_0000),
+            ski: true,
+            aki: false,
+            eku_present: false,
+            eku_server_auth: false,
+            eku_any: false,
+            key: facts::PubKey::Ec(256),
+            sig_hash: facts::SigHash::Strong,
+            sig_ed25519: false,
+            serial_negative: false,
+            serial_len: 16,
+            der_len: 500,
+            unknown_critical: Vec::new(),
+            validity_days: 365,
+            dns: Vec::new(),
+            ips: Vec::new(),
+            cn: Some("CA".into()),
+            permitted_dns: Vec::new(),
+            excluded_dns: Vec::new(),
+            bc_critical: true,
+            self_issued: true,
+        };
+        CertFacts {
+            is_ca: false,
+            key_usage: Some(1),
+            aki: true,
+            eku_present: true,
+            eku_server_auth: true,
+            dns: vec!["f*.example.test".into()],
+            cn: Some("f*.example.test".into()),
+            bc_critical: false,
+            self_issued: false,
+            ..ca
+        }
+    }
+
+    fn facts(leaf: CertFacts, hosts: &[&str]) -> Facts {
+        let mut ca = leaf.clone();
+        ca.is_ca = true;
+        ca.self_issued = true;
+        ca.bc_critical = true;
+        ca.dns.clear();
+        Facts {
+            leaf,
+            issuers: vec![ca],
+            hosts: hosts
+                .iter()
+                .map(|h| SanName::Dns((*h).to_owned()))
+                .collect(),
+            ca_pem: PemQuirks::default(),
+            key: None,
+            webpki: None,
+            universal: None,
+        }
+    }
+
+    #[test]
+    fn client_names_round_trip_and_unknown_ones_are_refused() {
+        for c in Client::ALL {
+            assert_eq!(c.name().parse::<Client>(), Ok(c));
+        }
+        assert!(
+            "safari"
+                .parse::<Client>()
+                .unwrap_err()
+                .contains("python3.13")
+        );
+    }
+
+    #[test]
+    fn a_refusal_by_some_programs_names_them_and_fails_the_family() {
+        let v = judge(Client::Openssl, &facts(leaf(), &["foo.example.test"]));
+        assert!(!v.accepts);
+        assert_eq!(v.refused_by, ["curl", "python"]);
+        assert!(judge(Client::Java, &facts(leaf(), &["foo.example.test"])).accepts);
+        assert!(!judge(Client::Go, &facts(leaf(), &["foo.example.test"])).accepts);
+    }
+
+    #[test]
+    fn a_shared_failure_is_every_familys() {
+        let mut f = facts(leaf(), &[]);
+        f.universal = Some("expired".into());
+        for c in Client::ALL {
+            assert_eq!(judge(c, &f).reason.as_deref(), Some("expired"), "{c}");
+        }
+    }
+
+    #[test]
+    fn warnings_group_families_by_reason() {
+        let mut ca = leaf();
+        ca.key = facts::PubKey::Ed25519;
+        ca.is_ca = true;
+        let w = refusal_warnings(&judge_ca(&ca));
+        assert!(
+            w.iter()
+                .any(|w| w.starts_with("refused by chromium, firefox: ")),
+            "{w:?}"
+        );
+    }
+}
