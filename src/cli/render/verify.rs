@@ -214,4 +214,41 @@ mod tests {
             "{text}"
         );
     }
+
+    #[test]
+    fn the_clients_line_names_each_refusing_family_and_the_verdict_is_theirs() {
+        let report = VerifyReport {
+            valid: false,
+            checks: vec![check("chain", true, false, None)],
+            clients: vec![
+                Verdict {
+                    name: "openssl",
+                    accepts: false,
+                    reason: Some("partial wildcard".into()),
+                    refused_by: vec!["curl", "python"],
+                },
+                Verdict {
+                    name: "go",
+                    accepts: false,
+                    reason: Some("negative serial".into()),
+                    refused_by: Vec::new(),
+                },
+                Verdict {
+                    name: "java",
+                    accepts: true,
+                    reason: None,
+                    refused_by: Vec::new(),
+                },
+            ],
+        };
+        let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
+        assert!(
+            text.contains("  FAIL clients  2 of 3 refuse: openssl [curl, python] (partial wildcard); go (negative serial)\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("not valid: refused by 2 of 3 clients\n"),
+            "{text}"
+        );
+    }
 }
