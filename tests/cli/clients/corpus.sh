@@ -72,6 +72,10 @@ mkleaf no_aki _ca "$EC" localhost 365 sha256 0x5a14 basicConstraints=CA:FALSE ke
 mkleaf ca_no_ski _ca_noski "$EC" localhost 365 sha256 0x5a15 basicConstraints=CA:FALSE keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=issuer "$(san DNS:localhost)"
 mkleaf ca_bc_not_critical _ca_bcnc "$EC" localhost 365 sha256 0x5a16 "${LEAF_GOOD[@]}" "$(san DNS:localhost)"
 
+# A 40 KiB certificate (1600 names): over Java's 32 KiB handshake message limit.
+bigsan="DNS:localhost$(seq -f ',DNS:host%04g.example.test' 1 1600 | tr -d '\n')"
+mkleaf big_certificate _ca "$EC" localhost 365 sha256 0x5a17 "${LEAF_GOOD[@]}" "subjectAltName=$bigsan"
+
 # PEM quirks in the file the client trusts (the CA file): a UTF-8 BOM, CRLF line ends,
 # text before the header, UTF-16.
 for q in bom crlf text_before utf16; do
