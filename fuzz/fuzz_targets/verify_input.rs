@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
         stem: Some("server".into()),
         own_ca: true,
+        nearby: Vec::new(),
         clients: aitls::clients::Client::ALL.to_vec(),
         ca_pem: aitls::clients::facts::pem_quirks(data),
         key_file: None,

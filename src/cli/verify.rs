@@ -1,13 +1,13 @@
 //! `aitls verify`: files → [`aitls::verify::verify`] → one line per check; exit 0 when
 //! valid, 1 when not, 2 when an input cannot be read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aitls::clients::Client;
 use aitls::fix::Fix;
 use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
-use aitls::verify::{self, KeyInput, Request};
+use aitls::verify::{self, KeyInput, Nearby, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -61,18 +61,21 @@ pub struct VerifyArgs {
     pub at: Option<OffsetDateTime>,
 }
 
-/// Parses `--client`: a family of SPEC §6.
-fn parse_client(s: &str) -> Result<Client, String> {
-    s.parse()
-}
-
 /// A certificate file aitls cannot read; a UTF-16 one (what some Windows editors save) is
 /// named as such, since no TLS client reads it either.
 fn unreadable(path: &std::path::Path, bytes: &[u8], reason: String) -> aitls::Error {
     if aitls::clients::facts::pem_quirks(bytes).utf16 {
-        return malformed(path, "is UTF-16 text, which no TLS client reads; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)".into());
+        return malformed(
+            path,
+            "is UTF-16 text, which no TLS client reads; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)".into(),
+        );
     }
     malformed(path, reason)
+}
+
+/// Parses `--client`: a family of SPEC §6.
+fn parse_client(s: &str) -> Result<Client, String> {
+    s.parse()
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
@@ -83,6 +86,43 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
         return Err("times before 1970 are not supported".into());
     }
     Ok(t)
+}
+
+/// The certificates in `dirs` (the checked certificate's directory and DIR), which a fix
+/// may name: the issuer of a `--ca` that is not a CA, the server certificate of a CA.
+/// Files that cannot be read are left out: they are not what was asked about.
+fn nearby(dirs: &[Option<&Path>]) -> Vec<Nearby> {
+    let mut found: Vec<Nearby> = Vec::new();
+    for dir in dirs.iter().flatten() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let store = Store::new(dir);
+        let Ok(Some(names)) = store.list_pki_files() else {
+            continue;
+        };
+        for name in names
+            .iter()
+            .filter(|n| !n.ends_with(".key") && !n.ends_with(".csr"))
+        {
+            let path = store.path(name);
+            if found.iter().any(|n| n.path == path) {
+                continue;
+            }
+            let Ok(Some(bytes)) = store.read(name) else {
+                continue;
+            };
+            if let Some(cert) = verify::parse_certs(&bytes)
+                .ok()
+                .and_then(|c| c.into_iter().next())
+            {
+                found.push(Nearby { path, cert });
+            }
+        }
+    }
+    found
 }
 
 /// Runs `aitls verify`.
@@ -150,6 +190,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
+        nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
         clients: if args.clients.is_empty() {
             Client::ALL.to_vec()
         } else {

@@ -61,29 +61,32 @@ fn clients_line(report: &VerifyReport, width: usize, style: Style) -> String {
         .filter(|v| !v.accepts)
         .map(refusal)
         .collect();
-    let detail = if refusing.is_empty() {
+    let (mark, detail) = if refusing.is_empty() {
         let names: Vec<&str> = report.clients.iter().map(|v| v.name).collect();
-        format!("accepted by {}", names.join(", "))
+        (
+            style.paint("32", "ok  "),
+            format!("accepted by {}", names.join(", ")),
+        )
     } else {
-        format!(
-            "{} of {} refuse: {}",
-            refusing.len(),
-            report.clients.len(),
-            refusing.join("; ")
+        (
+            style.paint("1;31", "FAIL"),
+            format!(
+                "{} of {} refuse: {}",
+                refusing.len(),
+                report.clients.len(),
+                refusing.join("; ")
+            ),
         )
     };
-    format!(
-        "  {} {:width$}  {detail}\n",
-        mark(refusing.is_empty(), false, style),
-        "clients"
-    )
+    format!("  {mark} {:width$}  {detail}\n", "clients")
 }
 
-fn mark(ok: bool, warning: bool, style: Style) -> String {
-    match (ok, warning) {
-        (true, false) => style.paint("32", "ok  "),
-        (true, true) => style.paint("1;33", "warn"),
-        (false, _) => style.paint("1;31", "FAIL"),
+fn mark(check: &Check, style: Style) -> String {
+    match (check.ok, check.warning, check.skipped) {
+        (_, _, true) => style.paint("1;33", "skip"),
+        (true, false, _) => style.paint("32", "ok  "),
+        (true, true, _) => style.paint("1;33", "warn"),
+        (false, _, _) => style.paint("1;31", "FAIL"),
     }
 }
 
@@ -92,14 +95,14 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
     let width = report
         .checks
         .iter()
-        .map(|c| c.name.len())
+        .map(|c| c.name.as_str().len())
         .max()
         .unwrap_or(0);
     let mut text = format!("{}\n", cert.display());
     for check in &report.checks {
         text.push_str(&format!(
             "  {} {:width$}  {}\n",
-            mark(check.ok, check.warning, style),
+            mark(check, style),
             check.name,
             check.detail
         ));
@@ -111,9 +114,10 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
     if !report.clients.is_empty() {
         text.push_str(&clients_line(report, width, style));
     }
-    let failed = report.checks.iter().filter(|c| !c.ok).count();
+    let failed = report.checks.iter().filter(|c| !c.ok && !c.skipped).count();
+    let skipped = report.checks.iter().filter(|c| c.skipped).count();
     let warnings = report.checks.iter().filter(|c| c.warning).count();
-    if !report.valid && failed == 0 {
+    if !report.valid && failed == 0 && skipped == 0 {
         text.push_str(&format!(
             "{}: refused by {} of {} clients\n",
             style.paint("1;31", "not valid"),
@@ -134,8 +138,13 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
             cert.display()
         ));
     } else {
+        let not_checked = if skipped > 0 {
+            format!(", {skipped} could not be made")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{}: {failed} of {} checks failed\n",
+            "{}: {failed} of {} checks failed{not_checked}\n",
             style.paint("1;31", "not valid"),
             report.checks.len()
         ));
@@ -148,12 +157,14 @@ mod tests {
     use super::*;
     use crate::cli::fix::DirSource;
     use aitls::fix::Fix;
+    use aitls::verify::CheckName;
 
-    fn check(name: &'static str, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
+    fn check(name: CheckName, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
         Check {
             name,
             ok,
             warning,
+            skipped: false,
             detail: format!("{name} detail"),
             fix,
         }
@@ -168,9 +179,9 @@ mod tests {
         let report = VerifyReport {
             valid: false,
             checks: vec![
-                check("chain", true, false, None),
+                check(CheckName::Chain, true, false, None),
                 check(
-                    "key_mode",
+                    CheckName::KeyMode,
                     false,
                     false,
                     Some(Fix::Chmod {
@@ -200,7 +211,12 @@ mod tests {
     fn warnings_keep_the_verdict_valid_and_are_counted() {
         let report = VerifyReport {
             valid: true,
-            checks: vec![check("validity", true, true, Some(Fix::CheckClock))],
+            checks: vec![check(
+                CheckName::Validity,
+                true,
+                true,
+                Some(Fix::CheckClock),
+            )],
             clients: Vec::new(),
         };
         let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
@@ -217,28 +233,24 @@ mod tests {
 
     #[test]
     fn the_clients_line_names_each_refusing_family_and_the_verdict_is_theirs() {
+        let verdict = |name, accepts, reason: Option<&str>, by: Vec<&'static str>| Verdict {
+            name,
+            accepts,
+            reason: reason.map(str::to_owned),
+            refused_by: by,
+        };
         let report = VerifyReport {
             valid: false,
-            checks: vec![check("chain", true, false, None)],
+            checks: vec![check(CheckName::Chain, true, false, None)],
             clients: vec![
-                Verdict {
-                    name: "openssl",
-                    accepts: false,
-                    reason: Some("partial wildcard".into()),
-                    refused_by: vec!["curl", "python"],
-                },
-                Verdict {
-                    name: "go",
-                    accepts: false,
-                    reason: Some("negative serial".into()),
-                    refused_by: Vec::new(),
-                },
-                Verdict {
-                    name: "java",
-                    accepts: true,
-                    reason: None,
-                    refused_by: Vec::new(),
-                },
+                verdict(
+                    "openssl",
+                    false,
+                    Some("partial wildcard"),
+                    vec!["curl", "python"],
+                ),
+                verdict("go", false, Some("negative serial"), Vec::new()),
+                verdict("java", true, None, Vec::new()),
             ],
         };
         let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
