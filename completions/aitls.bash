@@ -419,7 +419,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__verify)
-            opts="-d -q -h -V --ca --key --host --at --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --key --host --client --at --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -434,6 +434,10 @@ _aitls() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

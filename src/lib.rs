@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod cert;
+pub mod clients;
 pub mod error;
 pub mod fix;
 pub mod inspect;

@@ -233,15 +233,7 @@ pub fn ensure_ca(
                 },
             ));
         }
-        if !info.key_cert_sign {
-            warnings.push(Warning::with_fix(
-                format!(
-                    "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
-                    store.path(CA_CERT).display()
-                ),
-                Fix::ReplaceCa,
-            ));
-        }
+        warnings.extend(client_warnings_for_ca(&info.der, Some(Fix::ReplaceCa)));
         let cn = info.common_name.clone().unwrap_or_default();
         if cn != req.common_name || info.key_type != Some(req.key_type) {
             warnings.push(Warning::with_fix(
@@ -274,6 +266,9 @@ pub fn ensure_ca(
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
+    let warnings = ::pem::parse(&issued.cert_pem)
+        .map(|p| client_warnings_for_ca(p.contents(), None))
+        .unwrap_or_default();
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -284,8 +279,40 @@ pub fn ensure_ca(
         not_after: issued.not_after,
         days_left: cert::days_between(now, issued.not_after),
         names: None,
-        warnings: Vec::new(),
+        warnings,
     })
+}
+
+/// The client families that refuse a server certificate aitls made or kept (SPEC §6:
+/// Ed25519 for the browsers, an underscore for Java), as warnings.
+fn client_warnings_for_server(
+    cert_der: &[u8],
+    ca_der: &[u8],
+    names: &[SanName],
+    key_pem: Option<&[u8]>,
+) -> Vec<Warning> {
+    crate::clients::refusal_warnings(&crate::clients::judge_issued(
+        cert_der, ca_der, names, key_pem,
+    ))
+    .into_iter()
+    .map(Warning::from)
+    .collect()
+}
+
+/// The client families that refuse every certificate of this CA (SPEC §6: an Ed25519 CA
+/// for the browsers, a CA without keyUsage for Python 3.13), as warnings; `fix` for a kept
+/// CA (a new one is what was asked for).
+fn client_warnings_for_ca(ca_der: &[u8], fix: Option<Fix>) -> Vec<Warning> {
+    let Ok(facts) = crate::clients::facts::cert_facts(ca_der) else {
+        return Vec::new();
+    };
+    crate::clients::refusal_warnings(&crate::clients::judge_ca(&facts))
+        .into_iter()
+        .map(|w| Warning {
+            message: format!("{w}; every certificate of this CA is refused"),
+            fix: fix.clone(),
+        })
+        .collect()
 }
 
 fn write_pair(
@@ -495,6 +522,14 @@ pub fn ensure_server(
         };
         let issued = issue::issue_server(&ca, &profile, &key, now)?;
         write_pair(store, &lock, &key_file, &cert_file, &issued)?;
+        if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+            warnings.extend(client_warnings_for_server(
+                p.contents(),
+                &ca.cert.der,
+                &req.names,
+                Some(issued.key_pem.as_bytes()),
+            ));
+        }
         issued.not_after
     };
     warnings.extend(expiry_warning(
@@ -521,12 +556,6 @@ pub fn ensure_server(
                 req.renew_within_days, req.days
             )
             .into(),
-        );
-    }
-    if req.key_type == KeyType::Ed25519 {
-        warnings.push(
-            "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
-                .into(),
         );
     }
     Ok(Outcome {

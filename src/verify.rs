@@ -31,6 +31,7 @@ use time::OffsetDateTime;
 use webpki::{EndEntityCert, KeyUsage};
 
 use crate::cert::{self, CertInfo};
+use crate::clients::{self, Client, KeyFile, PemQuirks, Verdict};
 use crate::fix::Fix;
 use crate::inspect::{self, Block};
 use crate::names::SanName;
@@ -42,6 +43,8 @@ pub struct VerifyReport {
     pub valid: bool,
     /// Every check made, in order.
     pub checks: Vec<Check>,
+    /// Each target client family's verdict (SPEC §6), in the order asked.
+    pub clients: Vec<Verdict>,
 }
 
 /// Which check: the `name` of `--json`, stable.
@@ -193,6 +196,12 @@ pub struct Request {
     pub own_ca: bool,
     /// Certificates nearby, which fixes may point to.
     pub nearby: Vec<Nearby>,
+    /// The client families whose verdict counts (SPEC §6); empty means none.
+    pub clients: Vec<Client>,
+    /// Quirks of the CA file's PEM (some clients cannot read a BOM, UTF-16).
+    pub ca_pem: PemQuirks,
+    /// What decides whether a server loads the key file.
+    pub key_file: Option<KeyFile>,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER
@@ -303,6 +312,7 @@ pub fn verify(req: &Request) -> VerifyReport {
                 "no certificate given".into(),
                 None,
             )],
+            clients: Vec::new(),
         };
     }
     let lead = server_position(&req.chain, req.key.as_ref());
@@ -372,6 +382,87 @@ pub fn verify(req: &Request) -> VerifyReport {
         path,
     };
     let checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
-    let valid = checks.iter().all(|c| c.ok);
-    VerifyReport { valid, checks }
+    let clients = clients_of(&ctx, &checks);
+    let valid =
+        checks.iter().all(|c| c.ok || rustls_only(&ctx, c)) && clients.iter().all(|v| v.accepts);
+    VerifyReport {
+        valid,
+        checks,
+        clients,
+    }
+}
+
+/// Whether a failed check is rustls's own view, which the other families decide by their
+/// own rules (SPEC §6): webpki's algorithms, critical extensions, EKU and name constraints,
+/// its name matching, and aitls's demand of a subjectAltName. Every other failure is every
+/// client's.
+#[allow(deprecated)]
+fn rustls_only(ctx: &Context<'_>, check: &Check) -> bool {
+    use webpki::Error as E;
+    let leaf = ctx.leaf();
+    match check.name {
+        CheckName::San | CheckName::Host => true,
+        CheckName::Usage => leaf.eku_present && !leaf.server_auth,
+        CheckName::Chain => matches!(
+            ctx.path,
+            Err(E::UnsupportedSignatureAlgorithm
+                | E::UnsupportedSignatureAlgorithmContext(_)
+                | E::UnsupportedSignatureAlgorithmForPublicKey
+                | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+                | E::UnsupportedCriticalExtension
+                | E::RequiredEkuNotFound
+                | E::RequiredEkuNotFoundContext(_)
+                | E::NameConstraintViolation
+                | E::BadDer
+                | E::TrailingData(_))
+        ),
+        _ => false,
+    }
+}
+
+/// The model's consumer (SPEC §6): the path's certificates, what webpki refused (rustls's
+/// verdict) and what every client refuses go to [`clients::judge_all`].
+fn clients_of(ctx: &Context<'_>, checks: &[Check]) -> Vec<Verdict> {
+    let req = ctx.req;
+    if req.clients.is_empty() {
+        return Vec::new();
+    }
+    let leaf = ctx.leaf();
+    // The path webpki used; else the bundle up to the CA named as the top's issuer.
+    let (anchor, inter): (Option<usize>, Vec<usize>) = match &ctx.path {
+        Ok(p) => (Some(p.anchor), p.intermediates.clone()),
+        Err(_) => {
+            let top = ctx.chain.last().copied().unwrap_or(leaf);
+            let a = req
+                .anchors
+                .iter()
+                .position(|a| a.subject_raw == top.issuer_raw)
+                .or_else(|| (req.anchors.len() == 1).then_some(0));
+            (a, (1..ctx.chain.len()).collect())
+        }
+    };
+    let mut issuers: Vec<&[u8]> = inter.iter().map(|i| ctx.chain[*i].der.as_slice()).collect();
+    issuers.extend(
+        anchor
+            .and_then(|a| req.anchors.get(a))
+            .map(|a| a.der.as_slice()),
+    );
+    let facts =
+        clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file);
+    let mut facts = match facts {
+        Ok(f) => f,
+        Err(e) => return clients::refuse_all(&req.clients, &format!("a certificate {e}")),
+    };
+    let failed = |c: &&Check| !c.ok && !c.skipped;
+    facts.webpki = checks
+        .iter()
+        .filter(failed)
+        .find(|c| rustls_only(ctx, c))
+        .map(|c| c.detail.clone());
+    facts.universal = checks
+        .iter()
+        .filter(failed)
+        .find(|c| !rustls_only(ctx, c) && c.name != CheckName::KeyMode)
+        .map(|c| c.detail.clone());
+    clients::judge_all(&req.clients, &facts)
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::clients::Client;
 use aitls::fix::Fix;
 use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
 use aitls::verify::{self, KeyInput, Nearby, Request};
@@ -19,12 +20,16 @@ use super::{Globals, Output};
 /// the checks a client or a careful operator makes besides: the CA's own constraints, a
 /// subjectAltName, each --host matching as a browser matches it, the private key matching
 /// the certificate and readable by its owner only. Prints one line per check, with the fix
-/// for each failure. Exit 0 valid, 1 not valid, 2 unreadable input. A certificate that
-/// expires within 30 days passes with a warning.
+/// for each failure. Then the clients line: what each client family (OpenSSL, Python 3.13,
+/// rustls, Go, Java, Chromium, Firefox, Apple, GnuTLS) will do, with the reason of each that
+/// refuses; the verdict is theirs together (--client narrows the set). Exit 0 valid, 1 not
+/// valid, 2 unreadable input. A certificate that expires within 30 days passes with a
+/// warning.
 ///
 /// Examples:
 ///   aitls verify                                   # ai/certs/server.crt against ai/certs/ca.crt
 ///   aitls verify --host localhost --host ::1 --json
+///   aitls verify --client openssl --client python3.13  # only what the Python stack runs
 ///   aitls verify chain.pem --ca root.crt --key api.key --at 2027-01-01T00:00:00Z
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -46,9 +51,31 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub host: Vec<String>,
 
+    /// Only these client families decide the verdict (repeatable; default: all of
+    /// openssl, python3.13, rustls, go, java, chromium, firefox, apple, gnutls)
+    #[arg(long = "client", value_name = "NAME", value_parser = parse_client)]
+    pub clients: Vec<Client>,
+
     /// Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub at: Option<OffsetDateTime>,
+}
+
+/// A certificate file aitls cannot read; a UTF-16 one (what some Windows editors save) is
+/// named as such, since no TLS client reads it either.
+fn unreadable(path: &std::path::Path, bytes: &[u8], reason: String) -> aitls::Error {
+    if aitls::clients::facts::pem_quirks(bytes).utf16 {
+        return malformed(
+            path,
+            "is UTF-16 text, which no TLS client reads; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)".into(),
+        );
+    }
+    malformed(path, reason)
+}
+
+/// Parses `--client`: a family of SPEC §6.
+fn parse_client(s: &str) -> Result<Client, String> {
+    s.parse()
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
@@ -119,7 +146,8 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     };
 
     let cert_bytes = read_file(&cert_path, setup)?;
-    let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
+    let chain =
+        verify::parse_certs(&cert_bytes).map_err(|r| unreadable(&cert_path, &cert_bytes, r))?;
     let ca_bytes = read_file(
         &ca_path,
         match args.ca {
@@ -127,7 +155,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
             Some(_) => Vec::new(),
         },
     )?;
-    let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
+    let anchors = verify::parse_certs(&ca_bytes).map_err(|r| unreadable(&ca_path, &ca_bytes, r))?;
 
     let key_path = match &args.key {
         Some(k) => Some(k.clone()),
@@ -136,9 +164,11 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
             (sibling != cert_path && store::mode_of(&sibling)?.is_some()).then_some(sibling)
         }
     };
+    let mut key_file = None;
     let key = match key_path {
         Some(path) => {
             let bytes = read_file(&path, Vec::new())?;
+            key_file = Some(aitls::clients::facts::key_file(&bytes));
             let spki_der =
                 aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
             let mode = store::mode_of(&path)?.unwrap_or(0);
@@ -161,6 +191,13 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
         nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
+        clients: if args.clients.is_empty() {
+            Client::ALL.to_vec()
+        } else {
+            args.clients.clone()
+        },
+        ca_pem: aitls::clients::facts::pem_quirks(&ca_bytes),
+        key_file,
     };
     let report = verify::verify(&request);
     if out.json() {

@@ -18,6 +18,8 @@ use crate::util::{Sandbox, openssl, stderr, stdout};
 struct Report {
     valid: bool,
     checks: Vec<Check>,
+    #[serde(default)]
+    clients: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -453,7 +455,11 @@ fn verdicts_agree_with_openssl_verify_on_a_table_of_chains() {
             "verify".to_owned(),
             "bundle.pem".to_owned(),
         ];
-        args.extend(["--ca", "ca.crt", "--key", "leaf.key"].map(String::from));
+        // The checks as they stood before the client model: rustls's view plus what every
+        // client shares (tests/cli/clients.rs compares the other families).
+        args.extend(
+            ["--ca", "ca.crt", "--key", "leaf.key", "--client", "rustls"].map(String::from),
+        );
         if let Some(h) = c.host {
             args.extend(["--host".to_owned(), h.to_owned()]);
         }
@@ -699,7 +705,7 @@ fn bad_usage_and_missing_files_exit_2_with_one_error_line() {
 }
 
 #[test]
-fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
+fn the_seed_recipe_chain_is_refused_by_python313_and_valid_with_a_warning_for_openssl() {
     // The OpenSSL recipe of the seed, with EC keys instead of RSA for speed: its CA has
     // no keyUsage, which plain `openssl verify` and rustls accept and `-x509_strict`
     // (Python 3.13's default) refuses.
@@ -783,9 +789,38 @@ fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
         .success()
     );
 
+    // Python 3.13's strict default refuses it (SPEC §6), and says why.
     let out = s
         .aitls()
         .args(["--json", "verify", "--host", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = report(&out);
+    let python = r
+        .clients
+        .iter()
+        .find(|c| c["name"] == "python3.13")
+        .unwrap();
+    assert_eq!(python["accepts"], false, "{python}");
+    assert!(
+        python["reason"].as_str().unwrap().contains("no keyUsage"),
+        "{python}"
+    );
+
+    // The clients that accept it, alone, make it valid, with the warning.
+    let out = s
+        .aitls()
+        .args([
+            "--json",
+            "verify",
+            "--host",
+            "localhost",
+            "--client",
+            "openssl",
+            "--client",
+            "rustls",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
