@@ -225,14 +225,62 @@ pub struct ServerProfile {
     /// End validity no later than this (the CA's own notAfter: a certificate is useless
     /// once its CA has expired, and RFC 5280 path validation rejects it).
     pub not_after_cap: Option<OffsetDateTime>,
+    /// An explicit validity window (`--not-before`/`--not-after`), issued exactly as given,
+    /// past ones included: it replaces `days`, the backdating and the cap.
+    pub window: Option<Window>,
 }
 
-fn random_serial() -> Result<SerialNumber> {
+/// An explicit validity window: notBefore and notAfter exactly as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+}
+
+/// The first four octets of the serial of a certificate issued with an explicit
+/// [`Window`] ("aiwn"). A window is never renewed automatically (SPEC §2), and the
+/// certificate itself must say it had one: a sidecar file would be one more file to lose,
+/// and a private extension would show in every client. The serial keeps 95 random bits
+/// (over the 64 the Baseline Requirements ask for), and ordinary serials are drawn again
+/// when they start with these octets, so aitls never marks one by chance.
+const WINDOW_SERIAL_PREFIX: [u8; 4] = *b"aiwn";
+
+/// Whether a certificate was issued by aitls with an explicit validity window (its serial
+/// starts with the window marker).
+pub fn has_explicit_window(serial: &[u8]) -> bool {
+    serial.starts_with(&WINDOW_SERIAL_PREFIX)
+}
+
+fn random_serial(window: bool) -> Result<SerialNumber> {
     let mut bytes = [0u8; SERIAL_LEN];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|e| Error::crypto("random serial", e))?;
-    bytes[0] &= 0x7f; // positive
-    bytes[0] |= 0x01; // no leading zero octet, so the DER length is always 16
-    Ok(SerialNumber::from_slice(&bytes))
+    loop {
+        aws_lc_rs::rand::fill(&mut bytes).map_err(|e| Error::crypto("random serial", e))?;
+        bytes[0] &= 0x7f; // positive
+        bytes[0] |= 0x01; // no leading zero octet, so the DER length is always 16
+        if window {
+            bytes[..WINDOW_SERIAL_PREFIX.len()].copy_from_slice(&WINDOW_SERIAL_PREFIX);
+        }
+        if window || !has_explicit_window(&bytes) {
+            return Ok(SerialNumber::from_slice(&bytes));
+        }
+    }
+}
+
+/// Applies an explicit validity window to `params`, and marks the serial.
+pub(crate) fn set_window(params: &mut CertificateParams, window: Window) -> Result<()> {
+    if window.not_after <= window.not_before {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: window.not_after.to_string(),
+            reason: "the validity must end after it begins (--not-before)".into(),
+        });
+    }
+    params.not_before = window.not_before;
+    params.not_after = window.not_after;
+    params.serial_number = Some(random_serial(true)?);
+    Ok(())
 }
 
 fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<CertificateParams> {
@@ -248,7 +296,7 @@ fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<Cert
             value: days.to_string(),
             reason: "the validity ends past the year 9999".into(),
         })?;
-    params.serial_number = Some(random_serial()?);
+    params.serial_number = Some(random_serial(false)?);
     Ok(params)
 }
 
@@ -264,10 +312,20 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 
 /// Issues a self-signed CA certificate for `key`.
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
+    self_sign(&ca_params(profile, now)?, key)
+}
+
+/// The CA profile as rcgen parameters (the fixtures alter them to make broken CAs).
+pub(crate) fn ca_params(profile: &CaProfile, now: OffsetDateTime) -> Result<CertificateParams> {
     let mut params = base_params(&profile.common_name, profile.days, now)?;
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    Ok(params)
+}
+
+/// Signs `params` with their own `key` (a CA, or the fixtures' self-signed server).
+pub(crate) fn self_sign(params: &CertificateParams, key: &KeyPair) -> Result<Issued> {
     let cert = params
         .self_signed(key)
         .map_err(|e| Error::crypto("signing the CA certificate failed", e))?;
@@ -294,9 +352,23 @@ pub fn issue_server(
     key: &KeyPair,
     now: OffsetDateTime,
 ) -> Result<Issued> {
+    sign_server(&server_params(profile, key, now)?, key, ca)
+}
+
+/// The server profile as rcgen parameters, for `key` (the fixtures alter them).
+pub(crate) fn server_params(
+    profile: &ServerProfile,
+    key: &KeyPair,
+    now: OffsetDateTime,
+) -> Result<CertificateParams> {
     let mut params = base_params(&profile.common_name, profile.days, now)?;
-    if let Some(cap) = profile.not_after_cap {
-        params.not_after = params.not_after.min(cap);
+    match profile.window {
+        Some(window) => set_window(&mut params, window)?,
+        None => {
+            if let Some(cap) = profile.not_after_cap {
+                params.not_after = params.not_after.min(cap);
+            }
+        }
     }
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = server_key_usages(key_type_of(key));
@@ -317,6 +389,12 @@ pub fn issue_server(
             ),
         });
     }
+    Ok(params)
+}
+
+/// Signs server `params` for `key` with `ca`, checking that the issuer name is the CA's
+/// subject byte for byte.
+pub(crate) fn sign_server(params: &CertificateParams, key: &KeyPair, ca: &Ca) -> Result<Issued> {
     let issuer = Issuer::from_ca_cert_der(&ca.cert.der.as_slice().into(), &ca.key)
         .map_err(|e| Error::crypto("reading the CA certificate for signing", e))?;
     let cert = params

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::fix::{Fix, Warning};
-use crate::issue::{self, Ca, CaProfile, ServerProfile};
+use crate::issue::{self, Ca, CaProfile, ServerProfile, Window};
 use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
@@ -70,6 +70,9 @@ pub struct ServerRequest {
     pub force: bool,
     /// Reissue when the certificate expires within this many days.
     pub renew_within_days: u32,
+    /// An explicit validity window (`--not-before`/`--not-after`): issued as asked, and
+    /// never renewed automatically.
+    pub window: Option<Window>,
 }
 
 /// What `ca` or `server` did: the wire format of their `--json` output.
@@ -472,7 +475,34 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         client_auth: cert.client_auth,
         not_before: cert.not_before,
         not_after: cert.not_after,
+        explicit_window: issue::has_explicit_window(&cert.serial),
     }))
+}
+
+/// An explicit window for `aitls server`: it ends after it begins, and lasts no longer
+/// than `--days` may ([`issue::MAX_SERVER_DAYS`], Apple's limit).
+fn check_window(w: Window) -> Result<()> {
+    if w.not_after <= w.not_before {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: crate::cert::rfc3339(w.not_after),
+            reason: format!(
+                "the validity must end after it begins ({})",
+                crate::cert::rfc3339(w.not_before)
+            ),
+        });
+    }
+    if w.not_after - w.not_before > time::Duration::days(i64::from(issue::MAX_SERVER_DAYS)) {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: crate::cert::rfc3339(w.not_after),
+            reason: format!(
+                "the window is longer than {} days, which Apple platforms reject",
+                issue::MAX_SERVER_DAYS
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Issues, renews or keeps the server certificate under `req.stem` (SPEC §2
@@ -486,6 +516,9 @@ pub fn ensure_server(
     let now = whole_seconds(now);
     store::check_stem(&req.stem)?;
     issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
+    if let Some(w) = req.window {
+        check_window(w)?;
+    }
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),
         None => {
@@ -505,6 +538,7 @@ pub fn ensure_server(
         key_type: req.key_type,
         client_auth: req.client_auth,
         renew_within_days: req.renew_within_days,
+        window: req.window,
     };
     let plan = plan::plan_server(&found, &wanted, req.force, now);
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
@@ -519,6 +553,7 @@ pub fn ensure_server(
             days: req.days,
             client_auth: req.client_auth,
             not_after_cap: Some(ca.cert.not_after),
+            window: req.window,
         };
         let issued = issue::issue_server(&ca, &profile, &key, now)?;
         write_pair(store, &lock, &key_file, &cert_file, &issued)?;
@@ -539,7 +574,7 @@ pub fn ensure_server(
         Fix::ReplaceCa,
     ));
     let asked_until = now + time::Duration::days(i64::from(req.days));
-    if plan.writes() && asked_until - not_after > time::Duration::days(1) {
+    if plan.writes() && req.window.is_none() && asked_until - not_after > time::Duration::days(1) {
         warnings.push(
             format!(
                 "the certificate ends on {}, when the CA expires, not after {} days as asked",
@@ -549,7 +584,7 @@ pub fn ensure_server(
             .into(),
         );
     }
-    if req.renew_within_days >= req.days {
+    if req.window.is_none() && req.renew_within_days >= req.days {
         warnings.push(
             format!(
                 "--renew-within {} is not less than --days {}: every run will reissue the certificate",

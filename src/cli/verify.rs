@@ -79,7 +79,7 @@ fn parse_client(s: &str) -> Result<Client, String> {
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
-fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("not an RFC 3339 time like 2027-01-01T00:00:00Z ({e})"))?;
     if t.unix_timestamp() < 0 {

@@ -51,6 +51,11 @@ pub fn text(what: &str, outcome: &Outcome, style: Style) -> String {
             outcome.key.display(),
             outcome.common_name,
         ));
+        // "current, …" repeats the line above; any other reason to keep is news (an
+        // explicit validity window, kept expired).
+        if !outcome.reason.starts_with("current") {
+            text.push_str(&format!("  because {}\n", outcome.reason));
+        }
     } else {
         text.push_str(&format!(
             "{action} {} ({key_type}, mode 0600)\n",
