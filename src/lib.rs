@@ -21,6 +21,7 @@ pub mod cert;
 pub mod clients;
 pub mod error;
 pub mod fix;
+pub mod fixtures;
 pub mod inspect;
 pub mod issue;
 pub mod key_type;

@@ -7,6 +7,7 @@ mod ca;
 mod completions;
 mod env;
 mod fix;
+mod fixtures;
 mod inspect;
 mod output;
 mod probe;
@@ -78,6 +79,7 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
     Probe(probe::ProbeArgs),
+    Fixtures(fixtures::FixturesArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -216,6 +218,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
+        Command::Fixtures(args) => fixtures::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }
