@@ -550,7 +550,7 @@ fn misfit(
     {
         if issuer.not_after - now < Duration::days(RENEW_WITHIN_DAYS) {
             return Ok(Some(Misfit::Dates(
-                "its CA expires within 30 days".to_owned(),
+                "an issuer expires within 30 days".to_owned(),
             )));
         }
     }

@@ -9,6 +9,7 @@ mod completions;
 mod docs;
 mod env;
 mod fixes;
+mod fixtures;
 mod inspect;
 mod probe;
 mod regression;
