@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -62,6 +63,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'File stem: writes DIR/STEM.crt and DIR/STEM.key')
             [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Reissue when the certificate expires within DAYS')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked, past ones included, and never renewed automatically')
+            [CompletionResult]::new('--not-after', '--not-after', [CompletionResultType]::ParameterName, 'End of the explicit validity window, RFC 3339 (with --not-before)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS)')
@@ -139,6 +142,20 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'aitls;fixtures' {
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of every key')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Make or check only this case (repeatable)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'aitls;completions' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
@@ -158,6 +175,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -178,6 +196,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help;probe' {
+            break
+        }
+        'aitls;help;fixtures' {
             break
         }
         'aitls;help;completions' {

@@ -25,6 +25,9 @@ _aitls() {
             aitls,env)
                 cmd="aitls__subcmd__env"
                 ;;
+            aitls,fixtures)
+                cmd="aitls__subcmd__fixtures"
+                ;;
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
@@ -49,6 +52,9 @@ _aitls() {
             aitls__subcmd__help,env)
                 cmd="aitls__subcmd__help__subcmd__env"
                 ;;
+            aitls__subcmd__help,fixtures)
+                cmd="aitls__subcmd__help__subcmd__fixtures"
+                ;;
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
@@ -71,7 +77,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env probe completions help"
+            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env probe fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,8 +192,38 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__fixtures)
+            opts="-d -q -h -V --key-type --only --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-type)
+                    COMPREPLY=($(compgen -W "rsa2048 rsa3072 rsa4096 ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env probe completions help"
+            opts="ca server verify inspect env probe fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +265,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__fixtures)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -377,7 +427,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__server)
-            opts="-d -q -h -V --cn --days --key-type --out --client --force --renew-within --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --out --client --force --renew-within --not-before --not-after --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,6 +450,14 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

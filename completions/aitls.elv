@@ -33,6 +33,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -57,6 +58,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --key-type 'Key algorithm'
             cand --out 'File stem: writes DIR/STEM.crt and DIR/STEM.key'
             cand --renew-within 'Reissue when the certificate expires within DAYS'
+            cand --not-before 'Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked, past ones included, and never renewed automatically'
+            cand --not-after 'End of the explicit validity window, RFC 3339 (with --not-before)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
@@ -129,6 +132,19 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;fixtures'= {
+            cand --key-type 'Key algorithm of every key'
+            cand --only 'Make or check only this case (repeatable)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -147,6 +163,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -161,6 +178,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;env'= {
         }
         &'aitls;help;probe'= {
+        }
+        &'aitls;help;fixtures'= {
         }
         &'aitls;help;completions'= {
         }

@@ -438,7 +438,10 @@ fn s_client_words(category: &str) -> &'static [&'static str] {
         "unknown_issuer" => &["unable to get local issuer certificate"],
         "self_signed" => &["self-signed certificate", "self signed certificate"],
         "issuer_not_ca" => &["invalid CA certificate"],
-        "bad_eku" => &["unsuitable certificate purpose", "unsupported certificate purpose"],
+        "bad_eku" => &[
+            "unsuitable certificate purpose",
+            "unsupported certificate purpose",
+        ],
         _ => &[],
     }
 }
@@ -655,4 +658,55 @@ fn the_pytest_example_runs_as_written() {
         actions_ran,
         "docs/fixtures.md has no tested GitHub Actions step"
     );
+}
+
+/// Every key of a JSON value, recursively.
+fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                keys(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_json_md_describes_every_fixtures_and_manifest_field() {
+    let doc = crate::docs::read_doc("docs/json.md");
+    let section = doc
+        .split_once("## `aitls fixtures`")
+        .expect("docs/json.md has an `aitls fixtures` section")
+        .1;
+    let sb = Sandbox::new();
+    let mut found = std::collections::BTreeSet::new();
+    keys(&sb.json(&["fixtures"]), &mut found);
+    let text = std::fs::read(sb.certs().join("fixtures/manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    keys(&manifest, &mut found);
+    for k in ["other_ca", "category", "manifest_written"] {
+        assert!(found.contains(k), "{k} not emitted: {found:?}");
+    }
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|k| !section.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/json.md does not describe {missing:?}"
+    );
+    // Every category the manifest uses has its row.
+    for case in manifest["cases"].as_array().unwrap() {
+        for e in case["clients"].as_object().unwrap().values() {
+            if let Some(c) = e["category"].as_str() {
+                assert!(
+                    section.contains(&format!("| `{c}` |")),
+                    "category {c} undocumented"
+                );
+            }
+        }
+    }
 }
