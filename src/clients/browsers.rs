@@ -21,6 +21,7 @@ pub(super) const CHROMIUM_RULES: &[Rule] = &[
     chromium_sha1,
     chromium_unknown_critical_extension,
     chromium_eku,
+    chromium_key_usage,
     name_constraints,
     chromium_no_common_name,
     chromium_host_names,
@@ -86,6 +87,17 @@ fn chromium_unknown_critical_extension(f: &Facts) -> Option<Refusal> {
 /// Source: BoringSSL `pki/verify_certificate_chain.cc` `VerifyExtendedKeyUsage`.
 fn chromium_eku(f: &Facts) -> Option<Refusal> {
     rules::eku_not_server(f, true).map(Refusal::all)
+}
+
+/// keyUsage without digitalSignature for a signed handshake (`ERR_SSL_KEY_USAGE_INCOMPATIBLE`):
+/// BoringSSL always enforces it for ECDSA keys, and Chrome enforces it for RSA keys under
+/// every root since Chrome 124 (`enforce_rsa_key_usage`). NSS does not check it.
+///
+/// Source: BoringSSL `ssl/ssl_cert.cc` `ssl_cert_check_key_usage`,
+/// `ssl/handshake_client.cc`; Chromium `net/base/features.cc` (`RSAKeyUsageForLocalAnchors`,
+/// on by default since Chrome 124); measured: Chromium 156 refuses.
+fn chromium_key_usage(f: &Facts) -> Option<Refusal> {
+    rules::ku_forbids_handshake_signature(f).map(Refusal::all)
 }
 
 /// A name outside a CA's nameConstraints (both browsers).

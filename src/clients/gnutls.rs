@@ -14,6 +14,7 @@ pub(super) const RULES: &[Rule] = &[
     sha1_signature,
     unknown_critical_extension,
     eku_server_auth,
+    handshake_key_usage,
     name_constraints,
     host_names,
     ca_file_utf16,
@@ -40,6 +41,14 @@ fn unknown_critical_extension(f: &Facts) -> Option<Refusal> {
 /// Source: GnuTLS 3.7 `lib/x509/verify.c` `_gnutls_check_key_purpose`.
 fn eku_server_auth(f: &Facts) -> Option<Refusal> {
     rules::eku_not_server(f, true).map(Refusal::all)
+}
+
+/// keyUsage without digitalSignature for a signed handshake ("Key usage violation in
+/// certificate has been detected").
+///
+/// Source: GnuTLS 3.7 `lib/tls-sig.c` `_gnutls_check_key_usage_for_sig`.
+fn handshake_key_usage(f: &Facts) -> Option<Refusal> {
+    rules::ku_forbids_handshake_signature(f).map(Refusal::all)
 }
 
 /// A name outside a CA's nameConstraints.

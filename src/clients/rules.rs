@@ -219,3 +219,11 @@ pub(super) fn key_pkcs8_v2(f: &Facts) -> Option<String> {
         "the private key is PKCS#8 v2 (RFC 5958, with the public key inside), which this TLS library cannot read".to_owned()
     })
 }
+
+/// The server certificate has keyUsage without digitalSignature: with TLS 1.3 (and ECDHE)
+/// the server signs the handshake with its key, which that keyUsage forbids.
+pub(super) fn ku_forbids_handshake_signature(f: &Facts) -> Option<String> {
+    f.leaf.key_usage.filter(|ku| ku & 1 == 0).map(|_| {
+        "the server certificate's keyUsage lacks digitalSignature, which a TLS 1.3 handshake needs".to_owned()
+    })
+}

@@ -653,6 +653,7 @@ const CHROMIUM_CASES: &[&str] = &[
     "cn_only",
     "ed25519_leaf",
     "pem_bom",
+    "rsa_ku_encipherment_only",
 ];
 
 /// Chromium headless: the CA trusted through a fresh NSS database under a temporary HOME;
