@@ -20,6 +20,7 @@ pub(super) const RULES: &[Rule] = &[
     ca_file_utf16,
     key_encrypted,
     key_pkcs8_v2,
+    server_file_utf16,
 ];
 
 /// SHA-1 and MD5 certificate signatures ("uses insecure algorithm").
@@ -96,4 +97,11 @@ fn key_encrypted(f: &Facts) -> Option<Refusal> {
 /// publicKey); measured with `certtool --key-info` 3.7.9.
 fn key_pkcs8_v2(f: &Facts) -> Option<Refusal> {
     rules::key_pkcs8_v2(f).map(Refusal::all)
+}
+
+/// A UTF-16 certificate or key file for the server.
+///
+/// Source: GnuTLS 3.7 `lib/x509/x509.c` (searches for `-----BEGIN`).
+fn server_file_utf16(f: &Facts) -> Option<Refusal> {
+    rules::server_file_utf16(f).map(Refusal::all)
 }

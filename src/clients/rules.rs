@@ -227,3 +227,26 @@ pub(super) fn ku_forbids_handshake_signature(f: &Facts) -> Option<String> {
         "the server certificate's keyUsage lacks digitalSignature, which a TLS 1.3 handshake needs".to_owned()
     })
 }
+
+/// The server's certificate or key file is UTF-16: no PEM reader finds anything in it.
+pub(super) fn server_file_utf16(f: &Facts) -> Option<String> {
+    let key = f.key.is_some_and(|k| k.pem.utf16);
+    (f.cert_pem.utf16 || key).then(|| {
+        format!(
+            "the server's {} file is UTF-16 text: the server cannot load it",
+            if key { "key" } else { "certificate" }
+        )
+    })
+}
+
+/// The server's certificate or key file starts with a UTF-8 byte order mark, which PEM
+/// readers that want `-----BEGIN` at the start of a line do not skip.
+pub(super) fn server_file_bom(f: &Facts) -> Option<String> {
+    let key = f.key.is_some_and(|k| k.pem.bom);
+    (f.cert_pem.bom || key).then(|| {
+        format!(
+            "the server's {} file starts with a byte order mark: the server finds no PEM in it",
+            if key { "key" } else { "certificate" }
+        )
+    })
+}
