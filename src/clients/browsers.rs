@@ -9,7 +9,7 @@
 //! and the Chrome Root Program policy for what applies to public roots only (398-day
 //! validity, Certificate Transparency): a private CA is exempt.
 
-use super::facts::{Facts, PubKey, SigHash};
+use super::facts::{Facts, SigHash};
 use super::rules::{self, Matching};
 use super::{Refusal, Rule};
 
@@ -145,13 +145,7 @@ fn nss_import(f: &Facts) -> Option<Refusal> {
 ///
 /// Source: NSS `lib/certhigh/certvfy.c` (`NSS_RSA_MIN_KEY_SIZE` policy, default 1023).
 fn firefox_weak_key(f: &Facts) -> Option<Refusal> {
-    match f
-        .path()
-        .find(|c| matches!(c.key, PubKey::Rsa(b) if b < 1023))
-    {
-        Some(_) => rules::rsa_below(f, 1024).map(Refusal::all),
-        None => None,
-    }
+    rules::rsa_below(f, 1023).map(Refusal::all)
 }
 
 /// MD5 signatures. SHA-1 under a CA the user imported is still accepted.

@@ -43,9 +43,10 @@ pub(super) fn weak_signature(f: &Facts, weak: &[SigHash]) -> Option<String> {
 
 /// An unknown critical extension; `with_ca` includes the trusted CA itself.
 pub(super) fn unknown_critical(f: &Facts, with_ca: bool) -> Option<String> {
+    // Without the CA (a certificate judged alone), the leaf is still checked.
     let n = f.issuers.len();
     f.path()
-        .take(if with_ca { n + 1 } else { n })
+        .take(if with_ca { n + 1 } else { n.max(1) })
         .find_map(|c| {
             c.unknown_critical.first().map(|oid| {
                 format!(
