@@ -200,6 +200,8 @@ pub struct Request {
     pub clients: Vec<Client>,
     /// Quirks of the CA file's PEM (some clients cannot read a BOM, UTF-16).
     pub ca_pem: PemQuirks,
+    /// Quirks of the certificate file's PEM (some servers cannot read a BOM).
+    pub cert_pem: PemQuirks,
     /// What decides whether a server loads the key file.
     pub key_file: Option<KeyFile>,
 }
@@ -450,7 +452,10 @@ fn clients_of(ctx: &Context<'_>, checks: &[Check]) -> Vec<Verdict> {
     let facts =
         clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file);
     let mut facts = match facts {
-        Ok(f) => f,
+        Ok(f) => clients::Facts {
+            cert_pem: req.cert_pem,
+            ..f
+        },
         Err(e) => return clients::refuse_all(&req.clients, &format!("a certificate {e}")),
     };
     let failed = |c: &&Check| !c.ok && !c.skipped;

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         nearby: Vec::new(),
         clients: aitls::clients::Client::ALL.to_vec(),
         ca_pem: aitls::clients::facts::pem_quirks(data),
+        cert_pem: aitls::clients::facts::pem_quirks(data),
         key_file: None,
     };
     let report = aitls::verify::verify(&request);

@@ -197,6 +197,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
             args.clients.clone()
         },
         ca_pem: aitls::clients::facts::pem_quirks(&ca_bytes),
+        cert_pem: aitls::clients::facts::pem_quirks(&cert_bytes),
         key_file,
     };
     let report = verify::verify(&request);

@@ -9,7 +9,7 @@
 //! and the Chrome Root Program policy for what applies to public roots only (398-day
 //! validity, Certificate Transparency): a private CA is exempt.
 
-use super::facts::{Facts, PubKey, SigHash};
+use super::facts::{Facts, SigHash};
 use super::rules::{self, Matching};
 use super::{Refusal, Rule};
 
@@ -21,6 +21,7 @@ pub(super) const CHROMIUM_RULES: &[Rule] = &[
     chromium_sha1,
     chromium_unknown_critical_extension,
     chromium_eku,
+    chromium_key_usage,
     name_constraints,
     chromium_no_common_name,
     chromium_host_names,
@@ -88,6 +89,17 @@ fn chromium_eku(f: &Facts) -> Option<Refusal> {
     rules::eku_not_server(f, true).map(Refusal::all)
 }
 
+/// keyUsage without digitalSignature for a signed handshake (`ERR_SSL_KEY_USAGE_INCOMPATIBLE`):
+/// BoringSSL always enforces it for ECDSA keys, and Chrome enforces it for RSA keys under
+/// every root since Chrome 124 (`enforce_rsa_key_usage`). NSS does not check it.
+///
+/// Source: BoringSSL `ssl/ssl_cert.cc` `ssl_cert_check_key_usage`,
+/// `ssl/handshake_client.cc`; Chromium `net/base/features.cc` (`RSAKeyUsageForLocalAnchors`,
+/// on by default since Chrome 124); measured: Chromium 156 refuses.
+fn chromium_key_usage(f: &Facts) -> Option<Refusal> {
+    rules::ku_forbids_handshake_signature(f).map(Refusal::all)
+}
+
 /// A name outside a CA's nameConstraints (both browsers).
 ///
 /// Source: BoringSSL `pki/name_constraints.cc`; NSS `lib/certdb/genname.c`
@@ -133,13 +145,7 @@ fn nss_import(f: &Facts) -> Option<Refusal> {
 ///
 /// Source: NSS `lib/certhigh/certvfy.c` (`NSS_RSA_MIN_KEY_SIZE` policy, default 1023).
 fn firefox_weak_key(f: &Facts) -> Option<Refusal> {
-    match f
-        .path()
-        .find(|c| matches!(c.key, PubKey::Rsa(b) if b < 1023))
-    {
-        Some(_) => rules::rsa_below(f, 1024).map(Refusal::all),
-        None => None,
-    }
+    rules::rsa_below(f, 1023).map(Refusal::all)
 }
 
 /// MD5 signatures. SHA-1 under a CA the user imported is still accepted.

@@ -121,6 +121,8 @@ pub struct Facts {
     pub hosts: Vec<SanName>,
     /// Quirks of the CA file, when it is read from one.
     pub ca_pem: PemQuirks,
+    /// Quirks of the certificate file the server loads.
+    pub cert_pem: PemQuirks,
     /// The key file, when there is one.
     pub key: Option<KeyFile>,
     /// Why rustls-webpki refuses the chain or the names, when it does: the rustls
@@ -392,6 +394,7 @@ pub fn path_facts(
             .collect::<Result<_, _>>()?,
         hosts: hosts.to_vec(),
         ca_pem,
+        cert_pem: PemQuirks::default(),
         key,
         webpki: None,
         universal: None,

@@ -14,11 +14,13 @@ pub(super) const RULES: &[Rule] = &[
     sha1_signature,
     unknown_critical_extension,
     eku_server_auth,
+    handshake_key_usage,
     name_constraints,
     host_names,
     ca_file_utf16,
     key_encrypted,
     key_pkcs8_v2,
+    server_file_utf16,
 ];
 
 /// SHA-1 and MD5 certificate signatures ("uses insecure algorithm").
@@ -40,6 +42,14 @@ fn unknown_critical_extension(f: &Facts) -> Option<Refusal> {
 /// Source: GnuTLS 3.7 `lib/x509/verify.c` `_gnutls_check_key_purpose`.
 fn eku_server_auth(f: &Facts) -> Option<Refusal> {
     rules::eku_not_server(f, true).map(Refusal::all)
+}
+
+/// keyUsage without digitalSignature for a signed handshake ("Key usage violation in
+/// certificate has been detected").
+///
+/// Source: GnuTLS 3.7 `lib/tls-sig.c` `_gnutls_check_key_usage_for_sig`.
+fn handshake_key_usage(f: &Facts) -> Option<Refusal> {
+    rules::ku_forbids_handshake_signature(f).map(Refusal::all)
 }
 
 /// A name outside a CA's nameConstraints.
@@ -87,4 +97,11 @@ fn key_encrypted(f: &Facts) -> Option<Refusal> {
 /// publicKey); measured with `certtool --key-info` 3.7.9.
 fn key_pkcs8_v2(f: &Facts) -> Option<Refusal> {
     rules::key_pkcs8_v2(f).map(Refusal::all)
+}
+
+/// A UTF-16 certificate or key file for the server.
+///
+/// Source: GnuTLS 3.7 `lib/x509/x509.c` (searches for `-----BEGIN`).
+fn server_file_utf16(f: &Facts) -> Option<Refusal> {
+    rules::server_file_utf16(f).map(Refusal::all)
 }

@@ -23,6 +23,7 @@ pub(super) const RULES: &[Rule] = &[
     ca_file_pem,
     certificate_message_size,
     key_encrypted,
+    server_files_pem,
 ];
 
 /// A negative serial number: the certificate does not even parse.
@@ -122,4 +123,14 @@ fn certificate_message_size(f: &Facts) -> Option<Refusal> {
 /// Source: `src/crypto/tls/tls.go` `X509KeyPair`.
 fn key_encrypted(f: &Facts) -> Option<Refusal> {
     rules::key_encrypted(f).map(Refusal::all)
+}
+
+/// A certificate or key file with a UTF-8 byte order mark, or in UTF-16: `pem.Decode` finds
+/// no block ("failed to find any PEM data").
+///
+/// Source: `src/encoding/pem/pem.go` `Decode`; `src/crypto/tls/tls.go` `X509KeyPair`.
+fn server_files_pem(f: &Facts) -> Option<Refusal> {
+    rules::server_file_utf16(f)
+        .or_else(|| rules::server_file_bom(f))
+        .map(Refusal::all)
 }

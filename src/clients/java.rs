@@ -17,6 +17,7 @@ pub(super) const RULES: &[Rule] = &[
     md5_signature,
     unknown_critical_extension,
     eku_server_auth,
+    handshake_key_usage,
     name_constraints,
     underscore_host,
     host_names,
@@ -55,6 +56,14 @@ fn unknown_critical_extension(f: &Facts) -> Option<Refusal> {
 /// Source: OpenJDK 17 `EndEntityChecker.java` `checkTLSServer`.
 fn eku_server_auth(f: &Facts) -> Option<Refusal> {
     rules::eku_not_server(f, true).map(Refusal::all)
+}
+
+/// keyUsage without digitalSignature on the server certificate, for a handshake the
+/// server signs (TLS 1.3, ECDHE): "KeyUsage does not allow digital signatures".
+///
+/// Source: OpenJDK 17 `sun/security/validator/EndEntityChecker.java` `checkTLSServer`.
+fn handshake_key_usage(f: &Facts) -> Option<Refusal> {
+    rules::ku_forbids_handshake_signature(f).map(Refusal::all)
 }
 
 /// nameConstraints of intermediates; a trust anchor made from a key store entry carries

@@ -241,6 +241,7 @@ pub fn judge_ca(ca: &CertFacts) -> Vec<Verdict> {
         issuers: vec![ca.clone()],
         hosts: Vec::new(),
         ca_pem: PemQuirks::default(),
+        cert_pem: PemQuirks::default(),
         key: None,
         webpki: None,
         universal: None,
@@ -317,6 +318,7 @@ pub fn judge_alone(der: &[u8]) -> Vec<Verdict> {
         issuers: Vec::new(),
         hosts: Vec::new(),
         ca_pem: PemQuirks::default(),
+        cert_pem: PemQuirks::default(),
         key: None,
         webpki: None,
         universal: None,
@@ -385,6 +387,7 @@ mod tests {
                 .map(|h| SanName::Dns((*h).to_owned()))
                 .collect(),
             ca_pem: PemQuirks::default(),
+            cert_pem: PemQuirks::default(),
             key: None,
             webpki: None,
             universal: None,

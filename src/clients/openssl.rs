@@ -29,6 +29,7 @@ pub(super) const RULES: &[Rule] = &[
     certificate_list_size,
     key_encrypted,
     key_pkcs8_v2,
+    server_file_utf16,
 ];
 
 /// The rules of the `python3.13` family: OpenSSL's, for one program, plus strict mode.
@@ -48,6 +49,7 @@ pub(super) const STRICT_RULES: &[Rule] = &[
     certificate_list_size,
     key_encrypted,
     key_pkcs8_v2,
+    server_file_utf16,
 ];
 
 /// RSA keys under 2048 bits anywhere in the chain (`EE_KEY_TOO_SMALL`,
@@ -239,4 +241,13 @@ fn strict_authority_key_identifier(f: &Facts) -> Option<Refusal> {
 /// `load_cert_chain`.
 fn key_pkcs8_v2(f: &Facts) -> Option<Refusal> {
     rules::key_pkcs8_v2(f).map(Refusal::all)
+}
+
+/// A UTF-16 certificate or key file for the server; a BOM, CR LF or text before the
+/// header are read.
+///
+/// Source: OpenSSL 3.0 `crypto/pem/pem_lib.c` `PEM_read_bio_ex`; measured with
+/// `openssl s_server` and Python `load_cert_chain`.
+fn server_file_utf16(f: &Facts) -> Option<Refusal> {
+    rules::server_file_utf16(f).map(Refusal::all)
 }

@@ -43,9 +43,10 @@ pub(super) fn weak_signature(f: &Facts, weak: &[SigHash]) -> Option<String> {
 
 /// An unknown critical extension; `with_ca` includes the trusted CA itself.
 pub(super) fn unknown_critical(f: &Facts, with_ca: bool) -> Option<String> {
+    // Without the CA (a certificate judged alone), the leaf is still checked.
     let n = f.issuers.len();
     f.path()
-        .take(if with_ca { n + 1 } else { n })
+        .take(if with_ca { n + 1 } else { n.max(1) })
         .find_map(|c| {
             c.unknown_critical.first().map(|oid| {
                 format!(
@@ -217,5 +218,36 @@ pub(super) fn name_constraints_below_ca(f: &Facts) -> Option<String> {
 pub(super) fn key_pkcs8_v2(f: &Facts) -> Option<String> {
     f.key.is_some_and(|k| k.pkcs8_v2).then(|| {
         "the private key is PKCS#8 v2 (RFC 5958, with the public key inside), which this TLS library cannot read".to_owned()
+    })
+}
+
+/// The server certificate has keyUsage without digitalSignature: with TLS 1.3 (and ECDHE)
+/// the server signs the handshake with its key, which that keyUsage forbids.
+pub(super) fn ku_forbids_handshake_signature(f: &Facts) -> Option<String> {
+    f.leaf.key_usage.filter(|ku| ku & 1 == 0).map(|_| {
+        "the server certificate's keyUsage lacks digitalSignature, which a TLS 1.3 handshake needs".to_owned()
+    })
+}
+
+/// The server's certificate or key file is UTF-16: no PEM reader finds anything in it.
+pub(super) fn server_file_utf16(f: &Facts) -> Option<String> {
+    let key = f.key.is_some_and(|k| k.pem.utf16);
+    (f.cert_pem.utf16 || key).then(|| {
+        format!(
+            "the server's {} file is UTF-16 text: the server cannot load it",
+            if key { "key" } else { "certificate" }
+        )
+    })
+}
+
+/// The server's certificate or key file starts with a UTF-8 byte order mark, which PEM
+/// readers that want `-----BEGIN` at the start of a line do not skip.
+pub(super) fn server_file_bom(f: &Facts) -> Option<String> {
+    let key = f.key.is_some_and(|k| k.pem.bom);
+    (f.cert_pem.bom || key).then(|| {
+        format!(
+            "the server's {} file starts with a byte order mark: the server finds no PEM in it",
+            if key { "key" } else { "certificate" }
+        )
     })
 }

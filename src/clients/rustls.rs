@@ -16,6 +16,7 @@ pub(super) const RULES: &[Rule] = &[
     server_key_size,
     ca_file_pem,
     key_encrypted,
+    server_files_pem,
 ];
 
 /// webpki's own verdict on the chain and names, taken from the checks.
@@ -56,4 +57,14 @@ fn ca_file_pem(f: &Facts) -> Option<Refusal> {
 /// Source: rustls-pki-types `src/pem.rs` (`SectionKind`: no encrypted kinds).
 fn key_encrypted(f: &Facts) -> Option<Refusal> {
     rules::key_encrypted(f).map(Refusal::all)
+}
+
+/// A certificate or key file with a UTF-8 byte order mark, or in UTF-16: rustls's PEM
+/// reader finds no section.
+///
+/// Source: rustls-pki-types `src/pem.rs` (see `rustls_pem_reader_agrees`).
+fn server_files_pem(f: &Facts) -> Option<Refusal> {
+    rules::server_file_utf16(f)
+        .or_else(|| rules::server_file_bom(f))
+        .map(Refusal::all)
 }

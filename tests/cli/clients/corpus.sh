@@ -72,6 +72,12 @@ mkleaf no_aki _ca "$EC" localhost 365 sha256 0x5a14 basicConstraints=CA:FALSE ke
 mkleaf ca_no_ski _ca_noski "$EC" localhost 365 sha256 0x5a15 basicConstraints=CA:FALSE keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=issuer "$(san DNS:localhost)"
 mkleaf ca_bc_not_critical _ca_bcnc "$EC" localhost 365 sha256 0x5a16 "${LEAF_GOOD[@]}" "$(san DNS:localhost)"
 
+# keyUsage that does not fit the handshake: an RSA key without digitalSignature (TLS 1.3
+# and ECDHE sign with it), an ECDSA key with keyAgreement only.
+mkleaf rsa_ku_encipherment_only _ca_rsa "-algorithm RSA -pkeyopt rsa_keygen_bits:2048" localhost 365 sha256 0x5a18 basicConstraints=CA:FALSE keyUsage=critical,keyEncipherment extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=keyid "$(san DNS:localhost)"
+mkleaf ec_ku_key_agreement_only _ca "$EC" localhost 365 sha256 0x5a19 basicConstraints=CA:FALSE keyUsage=critical,keyAgreement extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=keyid "$(san DNS:localhost)"
+mkleaf serial_zero _ca "$EC" localhost 365 sha256 0 "${LEAF_GOOD[@]}" "$(san DNS:localhost)"
+
 # A 40 KiB certificate (1600 names): over Java's 32 KiB handshake message limit.
 bigsan="DNS:localhost$(seq -f ',DNS:host%04g.example.test' 1 1600 | tr -d '\n')"
 mkleaf big_certificate _ca "$EC" localhost 365 sha256 0x5a17 "${LEAF_GOOD[@]}" "subjectAltName=$bigsan"
