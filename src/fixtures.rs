@@ -318,17 +318,33 @@ pub fn ensure(
     progress: &dyn Progress,
 ) -> Result<Report> {
     let now = now.replace_nanosecond(0).unwrap_or(now);
-    let ca_outcome = provision::ensure_ca(
+    let replace = ca_needs_replacing(out, req.key_type, now)?;
+    // The fixes of `aitls ca` (`aitls ca --force` …) are about the project's CA in DIR,
+    // not this one: the fixtures CA is replaced by this command when it no longer fits.
+    let mut ca_outcome = provision::ensure_ca(
         out,
         &CaRequest {
             common_name: CA_NAME.into(),
             days: CA_DAYS,
             key_type: req.key_type,
-            force: false,
+            force: replace.is_some(),
         },
         now,
         progress,
-    )?;
+    )
+    .map_err(|e| match e {
+        Error::Refused { message, .. } => Error::Refused {
+            message,
+            fixes: Vec::new(),
+        },
+        e => e,
+    })?;
+    for w in &mut ca_outcome.warnings {
+        w.fix = None;
+    }
+    if let Some(why) = replace {
+        ca_outcome.reason = why;
+    }
     let lock = out.lock()?;
     let ca = provision::load_signing_ca(out, now)?;
     let ca_pem = out
@@ -379,6 +395,41 @@ pub fn ensure(
         cases,
         manifest: out.path(store::FIXTURES_MANIFEST),
         manifest_written: written,
+    })
+}
+
+/// Why the fixtures CA in `out` must be made afresh, if it must: it is readable but of another key
+/// type than asked, expires within [`RENEW_WITHIN_DAYS`] or cannot sign. A `ca.crt` that
+/// is not a fixtures CA (the project's, when OUTDIR is DIR) is refused: the fixtures are
+/// never signed by another CA, and it is never replaced. Lone or mismatched files are left
+/// to [`provision::ensure_ca`], which refuses them.
+fn ca_needs_replacing(out: &Store, kt: KeyType, now: OffsetDateTime) -> Result<Option<String>> {
+    let (Some(cert_bytes), Some(_)) = (out.read(store::CA_CERT)?, out.read(store::CA_KEY)?) else {
+        return Ok(None);
+    };
+    let Ok(cert) = cert::parse_pem(&cert_bytes) else {
+        return Ok(None);
+    };
+    if cert.common_name.as_deref() != Some(CA_NAME) {
+        return Err(Error::Refused {
+            message: format!(
+                "{} is not a fixtures CA ({:?}): aitls fixtures signs only with a CA of its own; choose another OUTDIR",
+                out.path(store::CA_CERT).display(),
+                cert.common_name.unwrap_or_default()
+            ),
+            fixes: Vec::new(),
+        });
+    }
+    Ok(if cert.key_type != Some(kt) {
+        Some(format!("the fixtures CA's key type was not {kt}"))
+    } else if cert.not_after - now < Duration::days(RENEW_WITHIN_DAYS) {
+        Some(format!(
+            "the fixtures CA expired or expires within {RENEW_WITHIN_DAYS} days"
+        ))
+    } else if let Err(e) = provision::load_signing_ca(out, now) {
+        Some(format!("the fixtures CA could not sign: {e}"))
+    } else {
+        None
     })
 }
 

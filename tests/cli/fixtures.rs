@@ -365,16 +365,46 @@ fn key_types_apply_to_every_key() {
         .arg(&key)
         .output()
         .unwrap();
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["key_type"], "ecdsa-p384", "{items}");
+    let out = crate::util::aitls(sb.root())
+        .args(["--json", "inspect"])
+        .arg(sb.certs().join("fixtures/good/server.crt"))
+        .arg(sb.certs().join("fixtures/ca.crt"))
+        .output()
+        .unwrap();
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["key_type"], "ecdsa-p384", "{items}");
+    assert_eq!(items[1]["key_type"], "ecdsa-p384", "{items}");
+    // Another key type on a rerun makes a fixtures CA and the case for it.
+    let json = sb.json(&["fixtures", "--only", "good"]);
+    assert_eq!(json["ca"]["action"], "replaced");
+    assert_eq!(json["ca"]["key_type"], "ecdsa-p256");
     assert!(
-        stdout(&out).contains("P-384")
-            || stdout(&out).contains("p384")
-            || stdout(&out).contains("384"),
-        "{}",
-        stdout(&out)
+        json["ca"]["reason"].as_str().unwrap().contains("key type"),
+        "{json}"
     );
-    // Another key type on a rerun reissues the case for it.
-    let report = fixtures(&sb, &["--only", "good"]);
-    assert_eq!(report.cases[0].action, "replaced");
+    assert_eq!(json["cases"][0]["action"], "replaced");
+}
+
+#[test]
+fn the_projects_ca_is_never_used_or_replaced() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let ca = sb.read("ca.crt");
+    let key = sb.read("ca.key");
+    // OUTDIR = DIR: its ca.crt is the project's, not a fixtures CA.
+    let out = sb.aitls().arg("fixtures").arg(sb.certs()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stderr(&out).contains("not a fixtures CA"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(sb.read("ca.crt"), ca);
+    assert_eq!(sb.read("ca.key"), key);
+    assert!(!sb.certs().join("good").exists());
 }
 
 /// The fixtures the real clients are run against, made once per test run, and each case
