@@ -438,7 +438,7 @@ _aitls() {
                     return 0
                     ;;
                 --client)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "openssl python3.13 rustls go java chromium firefox apple gnutls" -- "${cur}"))
                     return 0
                     ;;
                 --at)

@@ -51,9 +51,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub host: Vec<String>,
 
-    /// Only these client families decide the verdict (repeatable; default: all of
-    /// openssl, python3.13, rustls, go, java, chromium, firefox, apple, gnutls)
-    #[arg(long = "client", value_name = "NAME", value_parser = parse_client)]
+    /// Only these client families decide the verdict (repeatable; default: all)
+    #[arg(long = "client", value_name = "NAME", value_parser = client_parser())]
     pub clients: Vec<Client>,
 
     /// Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
@@ -73,9 +72,11 @@ fn unreadable(path: &std::path::Path, bytes: &[u8], reason: String) -> aitls::Er
     malformed(path, reason)
 }
 
-/// Parses `--client`: a family of SPEC §6.
-fn parse_client(s: &str) -> Result<Client, String> {
-    s.parse()
+/// Parses `--client`: a family of SPEC §6, listed for help and completions.
+fn client_parser() -> impl clap::builder::TypedValueParser<Value = Client> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Client::ALL.map(Client::name))
+        .map(|name| name.parse::<Client>().unwrap_or(Client::Rustls))
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
