@@ -112,6 +112,11 @@ pub struct Check {
     /// (`fix` in `--json` is that text).
     #[serde(skip)]
     pub fix: Option<Fix>,
+    /// The client families of the target set that a failure makes refuse (SPEC §6):
+    /// `rustls` alone for webpki's own view, every family for a shared failure, none for
+    /// the key file's mode; omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_by: Vec<&'static str>,
 }
 
 impl Check {
@@ -123,6 +128,7 @@ impl Check {
             skipped: false,
             detail,
             fix: None,
+            refused_by: Vec::new(),
         }
     }
 
@@ -142,6 +148,7 @@ impl Check {
             skipped: false,
             detail,
             fix,
+            refused_by: Vec::new(),
         }
     }
 
@@ -383,8 +390,20 @@ pub fn verify(req: &Request) -> VerifyReport {
         ee: &ee,
         path,
     };
-    let checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
+    let mut checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
     let clients = clients_of(&ctx, &checks);
+    for c in &mut checks {
+        if c.ok || c.skipped || c.name == CheckName::KeyMode {
+            continue;
+        }
+        let rustls = rustls_only(&ctx, c);
+        c.refused_by = req
+            .clients
+            .iter()
+            .filter(|f| !rustls || **f == Client::Rustls)
+            .map(|f| f.name())
+            .collect();
+    }
     let valid =
         checks.iter().all(|c| c.ok || rustls_only(&ctx, c)) && clients.iter().all(|v| v.accepts);
     VerifyReport {
