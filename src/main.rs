@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let (cli, dir_flag) = cli::parse();
-    match cli::run(cli) {
+    match cli::run(cli, dir_flag.clone()) {
         Ok(code) => code,
         Err(err) => cli::report_error(&err, dir_flag.as_deref()),
     }

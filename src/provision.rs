@@ -15,7 +15,9 @@ use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
 use crate::names::SanName;
-use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
+use crate::plan::{
+    self, Action, CaFound, CaRefusal, CaRenewal, Existing, Given, Reason, ServerFound, Wanted,
+};
 use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
 
 /// File name of the CA certificate.
@@ -26,6 +28,19 @@ pub const CA_KEY: &str = "ca.key";
 pub const DEFAULT_STEM: &str = "server";
 /// A certificate is reported as expiring when it has fewer days left than this.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
+/// The CA's common name when none is given (the OpenSSL recipe's).
+pub const DEFAULT_CA_CN: &str = "AI Services CA";
+/// The CA's key type when none is given (the OpenSSL recipe's `genrsa 4096`).
+pub const DEFAULT_CA_KEY_TYPE: KeyType = KeyType::Rsa4096;
+/// The CA's validity when none is given (the OpenSSL recipe's `-days 365`).
+pub const DEFAULT_CA_DAYS: u32 = 365;
+/// A server certificate's key type when neither the command line nor an existing
+/// certificate says (the OpenSSL recipe's `genrsa 2048`).
+pub const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
+/// A server certificate's validity when none is given (the OpenSSL recipe's).
+pub const DEFAULT_SERVER_DAYS: u32 = 365;
+/// Renew when fewer days than this are left, unless `--renew-within` says otherwise.
+pub const DEFAULT_RENEW_WITHIN_DAYS: u32 = 30;
 
 /// Told when slow work (RSA key generation) starts and ends, so a front end can show a
 /// spinner. The library itself never prints.
@@ -45,32 +60,40 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
-/// What `aitls ca` is asked for.
-#[derive(Debug, Clone)]
+/// What `aitls ca` is asked for. `None` marks an option that was not given: a new CA gets
+/// the default, and a kept CA is compared only on the options that were given.
+#[derive(Debug, Clone, Default)]
 pub struct CaRequest {
-    /// Subject common name.
-    pub common_name: String,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
+    /// Subject common name ([`DEFAULT_CA_CN`]).
+    pub common_name: Option<String>,
+    /// Validity in days ([`DEFAULT_CA_DAYS`]); also the validity of a renewal.
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_CA_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
     /// Replace an existing CA.
     pub force: bool,
+    /// Renew the CA certificate (same key and subject) even when it is not due.
+    pub renew: bool,
+    /// Renew the CA certificate when it expires within this many days.
+    pub renew_within_days: u32,
 }
 
-/// What `aitls server` is asked for.
+/// What `aitls server` is asked for. `None` marks an option that was not given: it comes
+/// from the existing certificate, or from the default when there is none (SPEC §2
+/// `server`: renewal keeps what was issued).
 #[derive(Debug, Clone)]
 pub struct ServerRequest {
     /// subjectAltNames, already validated.
-    pub names: Vec<SanName>,
-    /// Subject common name; default: the first DNS name, else the first IP address.
+    pub names: Option<Vec<SanName>>,
+    /// Subject common name, one of the names; default: the first DNS name, else the first
+    /// IP address.
     pub common_name: Option<String>,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
-    /// Add clientAuth.
-    pub client_auth: bool,
+    /// Validity in days ([`DEFAULT_SERVER_DAYS`]).
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_SERVER_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
+    /// clientAuth wanted (`Some(true)`) or not (`Some(false)`).
+    pub client_auth: Option<bool>,
     /// File stem inside the directory (`server` → `server.crt`, `server.key`).
     pub stem: String,
     /// Reissue even when current.
@@ -104,6 +127,42 @@ pub struct Outcome {
     pub names: Option<Vec<SanName>>,
     /// Things the user should know that did not stop the command.
     pub warnings: Vec<String>,
+    /// Facts the front end words, with the command that acts on them (added to
+    /// `warnings` when rendered).
+    #[serde(skip)]
+    pub notes: Vec<Note>,
+}
+
+/// A fact about what `ca` or `server` did that the front end words, with the command
+/// that acts on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The CA certificate was reissued for the same key: certificates issued before still
+    /// verify, but copies of the old `ca.crt` elsewhere must be replaced by the new one.
+    CaRenewed,
+    /// The server certificate ends when the CA does; only renewing the CA lets it be
+    /// renewed.
+    CappedByCa {
+        /// When the CA (and so the certificate) expires.
+        ca_not_after: OffsetDateTime,
+    },
+    /// `--days` differs from the validity of the certificate that was kept; it applies at
+    /// the next renewal.
+    DaysNotApplied {
+        /// `--days` as given.
+        asked: u32,
+        /// The validity the kept certificate was issued for, in days.
+        issued_for: i64,
+    },
+    /// An option given for the CA differs from the CA that was kept or renewed.
+    CaOptionDiffers {
+        /// The option (`--cn`, `--key-type`, `--days`).
+        option: &'static str,
+        /// Its value as given.
+        asked: String,
+        /// The kept CA's value.
+        kept: String,
+    },
 }
 
 fn malformed(store: &Store, file: &str, reason: String, hint: Option<String>) -> Error {
@@ -160,7 +219,8 @@ fn expiry_warning(
     }
 }
 
-/// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
+/// Creates the CA, keeps a matching existing one, renews its certificate for the same key
+/// when due or asked, or refuses (SPEC §2 `aitls ca`).
 pub fn ensure_ca(
     store: &Store,
     req: &CaRequest,
@@ -188,7 +248,7 @@ pub fn ensure_ca(
                 matches: cert::key_matches(&key, &info),
                 days_left: plan::days_between(now, info.not_after),
             };
-            existing = Some(info);
+            existing = Some((info, key));
             found
         }
     };
@@ -218,16 +278,49 @@ pub fn ensure_ca(
                     .into(),
         }
     })?;
+    let plan = match &existing {
+        Some((info, _)) => plan::plan_ca_renewal(
+            plan,
+            info.not_after,
+            CaRenewal {
+                asked: req.renew,
+                within_days: req.renew_within_days,
+            },
+            now,
+        ),
+        None => plan,
+    };
 
     let key_mode = store.mode(CA_KEY)?;
-    if let (false, Some(info)) = (plan.writes(), existing) {
+    if let (Action::Kept | Action::Renewed, Some((info, key))) = (plan.action, existing) {
         let mut warnings = Vec::new();
-        warnings.extend(expiry_warning(
-            "the CA",
-            now,
-            info.not_after,
-            "aitls ca --force",
-        ));
+        let mut notes = ca_option_notes(req, &info, plan.action == Action::Kept);
+        let mut not_after = info.not_after;
+        if plan.action == Action::Renewed {
+            let profile = issue::CaRenewalProfile {
+                days: req.days.unwrap_or(DEFAULT_CA_DAYS),
+                path_len: None,
+            };
+            let issued = issue::renew_ca(&info, &key, &profile, now)?;
+            // Only the certificate changes: the key, and every certificate it signed, stay.
+            store.write_all(
+                &lock,
+                &[NewFile {
+                    name: CA_CERT.to_owned(),
+                    contents: issued.cert_pem.as_bytes(),
+                    mode: CERT_MODE,
+                }],
+            )?;
+            not_after = issued.not_after;
+            notes.push(Note::CaRenewed);
+        } else {
+            warnings.extend(expiry_warning(
+                "the CA",
+                now,
+                info.not_after,
+                "aitls ca --renew",
+            ));
+        }
         if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
             warnings.push(format!(
                 "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
@@ -235,18 +328,10 @@ pub fn ensure_ca(
                 store.path(CA_KEY).display()
             ));
         }
-        if !info.key_cert_sign {
+        if !info.key_cert_sign && plan.action == Action::Kept {
             warnings.push(format!(
-                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
+                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --renew`",
                 store.path(CA_CERT).display()
-            ));
-        }
-        let cn = info.common_name.clone().unwrap_or_default();
-        if cn != req.common_name || info.key_type != Some(req.key_type) {
-            warnings.push(format!(
-                "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA (`aitls ca --force`)",
-                cn,
-                info.key_type.map_or("unknown key type", KeyType::name)
             ));
         }
         return Ok(Outcome {
@@ -254,19 +339,25 @@ pub fn ensure_ca(
             reason: plan.reason.to_string(),
             cert: store.path(CA_CERT),
             key: store.path(CA_KEY),
-            common_name: cn,
+            common_name: info.common_name.clone().unwrap_or_default(),
             key_type: info.key_type,
-            not_after: info.not_after,
-            days_left: plan::days_between(now, info.not_after),
+            not_after,
+            days_left: plan::days_between(now, not_after),
             names: None,
             warnings,
+            notes,
         });
     }
 
-    let key = generate(req.key_type, progress)?;
+    let key_type = req.key_type.unwrap_or(DEFAULT_CA_KEY_TYPE);
+    let common_name = req
+        .common_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CA_CN.to_owned());
+    let key = generate(key_type, progress)?;
     let profile = CaProfile {
-        common_name: req.common_name.clone(),
-        days: req.days,
+        common_name: common_name.clone(),
+        days: req.days.unwrap_or(DEFAULT_CA_DAYS),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
@@ -275,13 +366,47 @@ pub fn ensure_ca(
         reason: plan.reason.to_string(),
         cert: store.path(CA_CERT),
         key: store.path(CA_KEY),
-        common_name: req.common_name.clone(),
-        key_type: Some(req.key_type),
+        common_name,
+        key_type: Some(key_type),
         not_after: issued.not_after,
         days_left: plan::days_between(now, issued.not_after),
         names: None,
         warnings: Vec::new(),
+        notes: Vec::new(),
     })
+}
+
+/// The options given for the CA that differ from the CA that is kept or renewed: its
+/// subject and key stay whatever was asked (only `--force` changes them), and `--days`
+/// applies to a kept CA only when it is renewed.
+fn ca_option_notes(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let cn = info.common_name.clone().unwrap_or_default();
+    if let Some(asked) = req.common_name.as_ref().filter(|asked| **asked != cn) {
+        notes.push(Note::CaOptionDiffers {
+            option: "--cn",
+            asked: asked.clone(),
+            kept: cn,
+        });
+    }
+    if let Some(asked) = req.key_type.filter(|kt| info.key_type != Some(*kt)) {
+        notes.push(Note::CaOptionDiffers {
+            option: "--key-type",
+            asked: asked.to_string(),
+            kept: info
+                .key_type
+                .map_or("an unknown key type".into(), |k| k.to_string()),
+        });
+    }
+    let lifetime = plan::lifetime_days(info.not_before, info.not_after);
+    if let Some(asked) = req.days.filter(|d| kept && i64::from(*d) != lifetime) {
+        notes.push(Note::CaOptionDiffers {
+            option: "--days",
+            asked: asked.to_string(),
+            kept: lifetime.to_string(),
+        });
+    }
+    notes
 }
 
 fn write_pair(
@@ -409,8 +534,16 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
     }))
 }
 
+/// The existing certificate under `stem`, when it exists and parses: what renewal keeps
+/// comes from it even when its key is missing or does not match.
+fn issued_cert(store: &Store, stem: &str) -> Result<Option<CertInfo>> {
+    Ok(store
+        .read(&format!("{stem}.crt"))?
+        .and_then(|bytes| cert::parse_pem(&bytes).ok()))
+}
+
 /// Issues, renews or keeps the server certificate under `req.stem` (SPEC §2
-/// `aitls server`).
+/// `aitls server`). What the request leaves out comes from the existing certificate.
 pub fn ensure_server(
     store: &Store,
     req: &ServerRequest,
@@ -419,65 +552,108 @@ pub fn ensure_server(
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
     crate::store::check_stem(&req.stem)?;
-    let common_name = match &req.common_name {
-        Some(cn) => cn.clone(),
-        None => {
-            crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
-                what: "NAME",
-                value: String::new(),
-                reason: "at least one name is needed".into(),
-            })?
-        }
-    };
     let lock = store.lock()?;
     let ca = load_ca(store, now)?;
     let found = find_server(store, &req.stem, &ca)?;
-    let wanted = Wanted {
-        names: &req.names,
-        common_name: &common_name,
+    let previous = issued_cert(store, &req.stem)?;
+    let default_names = crate::names::parse_all::<&str>(&[])?;
+    let given = Given {
+        names: req.names.clone(),
+        common_name: req.common_name.clone(),
         key_type: req.key_type,
         client_auth: req.client_auth,
+    };
+    let profile = plan::resolve_server(
+        &given,
+        previous.as_ref().map(|c| plan::Previous {
+            names: &c.names,
+            common_name: c.common_name.as_deref(),
+            key_type: c.key_type,
+            client_auth: c.client_auth,
+        }),
+        plan::Defaults {
+            names: &default_names,
+            key_type: DEFAULT_SERVER_KEY_TYPE,
+        },
+    )
+    .map_err(|e| Error::InvalidValue {
+        what: "--cn",
+        value: e.common_name,
+        reason: format!(
+            "the common name must be one of the certificate's names ({})",
+            e.names
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
+    let wanted = Wanted {
+        names: &profile.names,
+        common_name: &profile.common_name,
+        key_type: profile.key_type,
+        client_auth: profile.client_auth,
         renew_within_days: req.renew_within_days,
     };
-    let plan = plan::plan_server(&found, &wanted, req.force, now);
+    let mut plan = plan::plan_server(&found, &wanted, req.force, now);
+    if let ServerFound::Pair(existing) = &found {
+        let reissued_until = plan::reissue_end(now, days, ca.cert.not_after);
+        plan = plan::keep_while_capped(plan, existing.not_after, reissued_until);
+    }
     let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
     let mut warnings = Vec::new();
+    let mut notes = Vec::new();
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
+        if matches!(plan.reason, Reason::CappedByCa { .. }) {
+            notes.push(Note::CappedByCa {
+                ca_not_after: ca.cert.not_after,
+            });
+        } else if let Some(asked) = req.days {
+            let issued_for = plan::lifetime_days(existing.not_before, existing.not_after);
+            // A certificate that ends with the CA could not have lasted longer: asking for
+            // more than it got is not a difference worth a warning.
+            let capped = existing.not_after == ca.cert.not_after && i64::from(asked) > issued_for;
+            if issued_for != i64::from(asked) && !capped {
+                notes.push(Note::DaysNotApplied { asked, issued_for });
+            }
+        }
         existing.not_after
     } else {
-        let key = generate(req.key_type, progress)?;
-        let profile = ServerProfile {
-            common_name: common_name.clone(),
-            names: req.names.clone(),
-            days: req.days,
-            client_auth: req.client_auth,
+        let key = generate(profile.key_type, progress)?;
+        let issue_profile = ServerProfile {
+            common_name: profile.common_name.clone(),
+            names: profile.names.clone(),
+            days,
+            client_auth: profile.client_auth,
             not_after_cap: Some(ca.cert.not_after),
         };
-        let issued = issue::issue_server(&ca, &profile, &key, now)?;
+        let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
         write_pair(store, &lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     };
-    warnings.extend(expiry_warning(
-        "the CA",
-        now,
-        ca.cert.not_after,
-        "aitls ca --force",
-    ));
-    let asked_until = now + time::Duration::days(i64::from(req.days));
+    if !notes.iter().any(|n| matches!(n, Note::CappedByCa { .. })) {
+        warnings.extend(expiry_warning(
+            "the CA",
+            now,
+            ca.cert.not_after,
+            "aitls ca --renew",
+        ));
+    }
+    let asked_until = now + time::Duration::days(i64::from(days));
     if plan.writes() && asked_until - not_after > time::Duration::days(1) {
         warnings.push(format!(
-            "the certificate ends on {}, when the CA expires, not after {} days as asked",
+            "the certificate ends on {}, when the CA expires, not after {days} days as asked",
             not_after.date(),
-            req.days
         ));
     }
-    if req.renew_within_days >= req.days {
+    if i64::from(req.renew_within_days) >= i64::from(days) {
         warnings.push(format!(
-            "--renew-within {} is not less than --days {}: every run will reissue the certificate",
-            req.renew_within_days, req.days
+            "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
+            req.renew_within_days
         ));
     }
-    if req.key_type == KeyType::Ed25519 {
+    if profile.key_type == KeyType::Ed25519 {
         warnings.push(
             "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
                 .into(),
@@ -488,11 +664,12 @@ pub fn ensure_server(
         reason: plan.reason.to_string(),
         cert: store.path(&cert_file),
         key: store.path(&key_file),
-        common_name,
-        key_type: Some(req.key_type),
+        common_name: profile.common_name,
+        key_type: Some(profile.key_type),
         not_after,
         days_left: plan::days_between(now, not_after),
-        names: Some(req.names.clone()),
+        names: Some(profile.names),
         warnings,
+        notes,
     })
 }

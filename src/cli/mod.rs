@@ -7,6 +7,7 @@ mod ca;
 mod completions;
 mod env;
 mod inspect;
+mod notes;
 mod output;
 mod server;
 mod verify;
@@ -78,6 +79,9 @@ pub enum Command {
 pub struct Globals {
     /// The certificate directory.
     pub dir: PathBuf,
+    /// The directory when it was given with `--dir`, so that commands printed as next
+    /// steps name it too.
+    pub dir_flag: Option<PathBuf>,
 }
 
 /// The `--key-type` parser: the library's key types, each with its help line.
@@ -99,9 +103,12 @@ pub fn parse() -> (Cli, Option<PathBuf>) {
 }
 
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli, dir_flag: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let out = Output::new(cli.json, cli.quiet);
-    let globals = Globals { dir: cli.dir };
+    let globals = Globals {
+        dir: cli.dir,
+        dir_flag,
+    };
     let Some(command) = cli.command else {
         out.short_usage();
         return Ok(ExitCode::from(2));
@@ -198,7 +205,7 @@ mod tests {
     fn key_types_parse_by_name() {
         let cli = Cli::try_parse_from(["aitls", "ca", "--key-type", "ecdsa-p384"]).unwrap();
         match cli.command {
-            Some(Command::Ca(args)) => assert_eq!(args.key_type, KeyType::EcdsaP384),
+            Some(Command::Ca(args)) => assert_eq!(args.key_type, Some(KeyType::EcdsaP384)),
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["aitls", "ca", "--key-type", "dsa"]).is_err());

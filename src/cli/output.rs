@@ -128,13 +128,23 @@ impl Output {
         eprintln!("{label} {message}");
     }
 
-    /// Reports what `ca` or `server` did; `what` is "CA" or "server certificate".
-    pub fn outcome(&self, what: &str, outcome: &Outcome) -> io::Result<()> {
+    /// Reports what `ca` or `server` did; `what` is "CA" or "server certificate". The
+    /// notes are worded first; the next step, if any, ends the human output.
+    pub fn outcome(
+        &self,
+        what: &str,
+        outcome: &Outcome,
+        globals: &super::Globals,
+    ) -> io::Result<()> {
+        let mut outcome = outcome.clone();
+        let next = super::notes::apply(&mut outcome, what, globals);
         if self.json {
-            return self.json_doc(outcome);
+            return self.json_doc(&outcome);
         }
         for warning in &outcome.warnings {
-            self.warn(warning);
+            if Some(warning) != next.as_ref() {
+                self.warn(warning);
+            }
         }
         let color = match outcome.action {
             Action::Kept => "32",
@@ -160,6 +170,14 @@ impl Output {
                 outcome.key.display(),
                 outcome.common_name,
             ));
+        } else if what == "CA" && outcome.action == Action::Renewed {
+            // A CA is renewed for the same key: only the certificate is new.
+            text.push_str(&format!(
+                "{action} {}: {what} {:?}, same key ({} kept), {until}\n",
+                outcome.cert.display(),
+                outcome.common_name,
+                outcome.key.display(),
+            ));
         } else {
             text.push_str(&format!(
                 "{action} {} ({key_type}, mode 0600)\n",
@@ -170,9 +188,13 @@ impl Output {
                 outcome.cert.display(),
                 outcome.common_name,
             ));
-            if outcome.action != Action::Created {
-                text.push_str(&format!("  because {}\n", outcome.reason));
-            }
+        }
+        if outcome.action != Action::Created && outcome.action != Action::Kept {
+            text.push_str(&format!("  because {}\n", outcome.reason));
+        }
+        if let Some(next) = next {
+            text.push_str(&next);
+            text.push('\n');
         }
         self.text(&text)
     }

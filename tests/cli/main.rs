@@ -9,6 +9,7 @@ mod docs;
 mod env;
 mod inspect;
 mod regression;
+mod rotation;
 mod safety;
 mod server;
 mod tls;
