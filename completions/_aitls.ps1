@@ -107,7 +107,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         }
         'aitls;env' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: dotenv; json with --json]')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]')
+            [CompletionResult]::new('--yolo26', '--yolo26', [CompletionResultType]::ParameterName, 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else server]')
+            [CompletionResult]::new('--nemotron', '--nemotron', [CompletionResultType]::ParameterName, 'Stem of Nemotron''s certificate (llama-server) [default: --out, else server]')
             [CompletionResult]::new('--yolo-url', '--yolo-url', [CompletionResultType]::ParameterName, 'URL of the YOLO26 service (https only)')
             [CompletionResult]::new('--nemotron-url', '--nemotron-url', [CompletionResultType]::ParameterName, 'URL of the Nemotron service, llama-server (https only)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')

@@ -147,7 +147,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__env)
-            opts="-d -q -h -V --format --out --yolo-url --nemotron-url --dir --quiet --json --help --version"
+            opts="-d -q -h -V --format --out --yolo26 --nemotron --yolo-url --nemotron-url --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +158,14 @@ _aitls() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --yolo26)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nemotron)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -99,7 +99,9 @@ set edit:completion:arg-completer[aitls] = {|@words|
         }
         &'aitls;env'= {
             cand --format 'Output format [default: dotenv; json with --json]'
-            cand --out 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key'
+            cand --out 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]'
+            cand --yolo26 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else server]'
+            cand --nemotron 'Stem of Nemotron''s certificate (llama-server) [default: --out, else server]'
             cand --yolo-url 'URL of the YOLO26 service (https only)'
             cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
             cand -d 'Certificate directory [default: ai/certs]'

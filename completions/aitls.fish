@@ -87,7 +87,9 @@ complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s V -l version -d 
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l format -d 'Output format [default: dotenv; json with --json]' -r -f -a "dotenv\t'KEY=value lines for a .env file (python-dotenv, docker compose env_file)'
 shell\t'export KEY=\'value\' lines, safe to eval in sh, bash and zsh'
 json\t'One JSON object mapping each variable to its value'"
-complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of both services\' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo26 -d 'Stem of YOLO26\'s certificate (uvicorn) [default: --out, else server]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron -d 'Stem of Nemotron\'s certificate (llama-server) [default: --out, else server]' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo-url -d 'URL of the YOLO26 service (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron-url -d 'URL of the Nemotron service, llama-server (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
