@@ -138,8 +138,12 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
     /// The CA certificate was reissued for the same key: certificates issued before still
-    /// verify, but copies of the old `ca.crt` elsewhere must be replaced by the new one.
-    CaRenewed,
+    /// verify, but copies of the old `ca.crt` elsewhere must be replaced by the new one
+    /// before the old one expires.
+    CaRenewed {
+        /// When the old CA certificate expires (or expired).
+        previous_not_after: OffsetDateTime,
+    },
     /// The server certificate ends when the CA does; only renewing the CA lets it be
     /// renewed.
     CappedByCa {
@@ -312,7 +316,9 @@ pub fn ensure_ca(
                 }],
             )?;
             not_after = issued.not_after;
-            notes.push(Note::CaRenewed);
+            notes.push(Note::CaRenewed {
+                previous_not_after: info.not_after,
+            });
         } else {
             warnings.extend(expiry_warning(
                 "the CA",

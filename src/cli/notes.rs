@@ -19,9 +19,10 @@ pub fn command(globals: &Globals, rest: &str) -> String {
 /// One note in words.
 fn word(note: &Note, outcome: &Outcome, globals: &Globals) -> String {
     match note {
-        Note::CaRenewed => format!(
-            "{} was renewed for the same key: certificates issued before keep verifying, but every copy of it elsewhere (trust stores, other hosts, containers) must be replaced by the new file",
-            outcome.cert.display()
+        Note::CaRenewed { previous_not_after } => format!(
+            "{} was renewed for the same key: certificates issued before keep verifying; replace every copy of it elsewhere (trust stores, other hosts, containers) with the new file before the old one expires on {}",
+            outcome.cert.display(),
+            previous_not_after.date()
         ),
         Note::CappedByCa { ca_not_after } => format!(
             "{} ends with the CA on {}, and a new one could not last longer: renew the CA with `{}`, then `{}` renews the certificate",
@@ -58,13 +59,17 @@ fn word(note: &Note, outcome: &Outcome, globals: &Globals) -> String {
 /// the human output, if there is one: `what` is "CA" or "server certificate".
 pub fn apply(outcome: &mut Outcome, what: &str, globals: &Globals) -> Option<String> {
     let notes = std::mem::take(&mut outcome.notes);
-    for note in notes.iter().filter(|n| **n != Note::CaRenewed) {
+    let renewed = notes.iter().find(|n| matches!(n, Note::CaRenewed { .. }));
+    for note in notes
+        .iter()
+        .filter(|n| !matches!(n, Note::CaRenewed { .. }))
+    {
         let words = word(note, outcome, globals);
         outcome.warnings.push(words);
     }
     let next = match (what, outcome.action) {
         (_, Action::Kept) => None,
-        ("CA", Action::Renewed) => Some(word(&Note::CaRenewed, outcome, globals)),
+        ("CA", Action::Renewed) => renewed.map(|note| word(note, outcome, globals)),
         ("CA", _) => Some(format!(
             "next: `{}` issues the certificate the services serve",
             command(globals, "server")
@@ -92,7 +97,7 @@ pub fn apply(outcome: &mut Outcome, what: &str, globals: &Globals) -> Option<Str
             outcome.cert.display()
         )),
     };
-    if let (Some(next), true) = (&next, notes.contains(&Note::CaRenewed)) {
+    if let (Some(next), true) = (&next, renewed.is_some()) {
         outcome.warnings.push(next.clone());
     }
     next
