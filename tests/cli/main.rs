@@ -8,6 +8,7 @@ mod completions;
 mod docs;
 mod env;
 mod inspect;
+mod proxy;
 mod regression;
 mod rotation;
 mod safety;
