@@ -337,3 +337,34 @@ fn no_command_prints_a_short_usage_not_a_wall_of_text() {
         assert!(usage.contains(phrase), "{phrase:?} missing from:\n{usage}");
     }
 }
+
+#[test]
+fn readme_completion_install_lines_work_in_a_fresh_home() {
+    // Each line creates the directory it writes into (a fresh account has none of them).
+    let readme = read_doc("README.md");
+    let block = blocks(&readme)
+        .into_iter()
+        .find(|b| b.body.contains("aitls completions bash >"))
+        .expect("README.md shows how to install completions");
+    let home = TempDir::new().unwrap();
+    let lines: String = block
+        .body
+        .lines()
+        .filter(|l| !l.contains("powershell"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = run_sh(home.path(), &lines, &[("HOME", home.path())]);
+    assert!(out.status.success(), "{lines}\n{}", stderr(&out));
+    for file in [
+        ".local/share/bash-completion/completions/aitls",
+        ".zfunc/_aitls",
+        ".config/fish/completions/aitls.fish",
+        ".config/elvish/lib/aitls.elv",
+    ] {
+        let path = home.path().join(file);
+        assert!(
+            std::fs::metadata(&path).is_ok_and(|m| m.len() > 100),
+            "{file} was not written"
+        );
+    }
+}
