@@ -98,6 +98,17 @@ fn a_plain_server_run_keeps_the_names_and_key_type_that_were_issued() {
     );
     assert_eq!(json["key_type"], "ecdsa-p384", "key type kept");
     assert_eq!(json["common_name"], "localhost");
+
+    // A certificate whose key was lost is reissued as it was issued, too.
+    sb.ok(&["server", "--client", "api.internal", "10.0.0.5"]);
+    std::fs::remove_file(sb.file("server.key")).unwrap();
+    let json = sb.json(&["server"]);
+    assert_eq!(json["reason"], "server.key was missing");
+    assert_eq!(names(&json), ["api.internal", "10.0.0.5"]);
+    assert_eq!(json["key_type"], "ecdsa-p384");
+    with_cert(&sb.file("server.crt"), |c| {
+        assert!(c.extended_key_usage().unwrap().unwrap().value.client_auth);
+    });
 }
 
 #[test]
