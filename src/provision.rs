@@ -13,21 +13,24 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
+use crate::fix::{Fix, Warning};
+use crate::issue::{self, Ca, CaProfile, ServerProfile};
+use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::{
     self, Action, CaFound, CaRefusal, CaRenewal, Existing, Given, Reason, ServerFound, Wanted,
 };
-use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
+use crate::store::{self, CA_CERT, CA_KEY, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
 
-/// File name of the CA certificate.
-pub const CA_CERT: &str = "ca.crt";
-/// File name of the CA key.
-pub const CA_KEY: &str = "ca.key";
-/// Default stem of the server certificate and key.
-pub const DEFAULT_STEM: &str = "server";
-/// A certificate is reported as expiring when it has fewer days left than this.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+/// Told when slow work (RSA key generation) starts and ends, so a front end can show a
+/// spinner. The library itself never prints.
+pub trait Progress {
+    /// Slow work starts; `what` says what, in a few words.
+    fn start(&self, what: &str);
+    /// The slow work has ended.
+    fn finish(&self);
+}
+
 /// The CA's common name when none is given (the OpenSSL recipe's).
 pub const DEFAULT_CA_CN: &str = "AI Services CA";
 /// The CA's key type when none is given (the OpenSSL recipe's `genrsa 4096`).
@@ -41,15 +44,6 @@ pub const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
 pub const DEFAULT_SERVER_DAYS: u32 = 365;
 /// Renew when fewer days than this are left, unless `--renew-within` says otherwise.
 pub const DEFAULT_RENEW_WITHIN_DAYS: u32 = 30;
-
-/// Told when slow work (RSA key generation) starts and ends, so a front end can show a
-/// spinner. The library itself never prints.
-pub trait Progress {
-    /// Slow work starts; `what` says what, in a few words.
-    fn start(&self, what: &str);
-    /// The slow work has ended.
-    fn finish(&self);
-}
 
 /// A [`Progress`] that shows nothing.
 #[derive(Debug, Default)]
@@ -125,64 +119,26 @@ pub struct Outcome {
     /// The certificate's subjectAltNames (`server` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<SanName>>,
-    /// Things the user should know that did not stop the command.
-    pub warnings: Vec<String>,
-    /// Facts the front end words, with the command that acts on them (added to
-    /// `warnings` when rendered).
+    /// Things the user should know that did not stop the command. The binary words them
+    /// with their fixes, also in `--json` (an array of strings).
     #[serde(skip)]
-    pub notes: Vec<Note>,
+    pub warnings: Vec<Warning>,
 }
 
-/// A fact about what `ca` or `server` did that the front end words, with the command
-/// that acts on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Note {
-    /// The CA certificate was reissued for the same key: certificates issued before still
-    /// verify, but copies of the old `ca.crt` elsewhere must be replaced by the new one
-    /// before the old one expires.
-    CaRenewed {
-        /// When the old CA certificate expires (or expired).
-        previous_not_after: OffsetDateTime,
-    },
-    /// The server certificate ends when the CA does; only renewing the CA lets it be
-    /// renewed.
-    CappedByCa {
-        /// When the CA (and so the certificate) expires.
-        ca_not_after: OffsetDateTime,
-    },
-    /// `--days` differs from the validity of the certificate that was kept; it applies at
-    /// the next renewal.
-    DaysNotApplied {
-        /// `--days` as given.
-        asked: u32,
-        /// The validity the kept certificate was issued for, in days.
-        issued_for: i64,
-    },
-    /// An option given for the CA differs from the CA that was kept or renewed.
-    CaOptionDiffers {
-        /// The option (`--cn`, `--key-type`, `--days`).
-        option: &'static str,
-        /// Its value as given.
-        asked: String,
-        /// The kept CA's value.
-        kept: String,
-    },
-}
-
-fn malformed(store: &Store, file: &str, reason: String, hint: Option<String>) -> Error {
+fn malformed(store: &Store, file: &str, reason: String, fixes: Vec<Fix>) -> Error {
     Error::Malformed {
         path: store.path(file),
         reason,
-        hint,
+        fixes,
     }
 }
 
-fn parse_cert(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<CertInfo> {
-    cert::parse_pem(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+fn parse_cert(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<CertInfo> {
+    cert::parse_pem(bytes).map_err(|r| malformed(store, file, r, vec![fix]))
 }
 
-fn parse_key(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<KeyPair> {
-    issue::load_key(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+fn parse_key(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<KeyPair> {
+    issue::load_key(bytes).map_err(|r| malformed(store, file, r, vec![fix]))
 }
 
 fn generate(kt: KeyType, progress: &dyn Progress) -> Result<KeyPair> {
@@ -205,18 +161,21 @@ fn expiry_warning(
     what: &str,
     now: OffsetDateTime,
     not_after: OffsetDateTime,
-    fix: &str,
-) -> Option<String> {
-    let days_left = plan::days_between(now, not_after);
+    fix: Fix,
+) -> Option<Warning> {
+    let days_left = cert::days_between(now, not_after);
     if not_after <= now {
-        Some(format!(
-            "{what} expired on {}; run `{fix}`",
-            not_after.date()
+        Some(Warning::with_fix(
+            format!("{what} expired on {}", not_after.date()),
+            fix,
         ))
-    } else if days_left < EXPIRY_WARNING_DAYS {
-        Some(format!(
-            "{what} expires in {days_left} days, on {}; run `{fix}`",
-            not_after.date()
+    } else if days_left < cert::EXPIRY_WARNING_DAYS {
+        Some(Warning::with_fix(
+            format!(
+                "{what} expires in {days_left} days, on {}",
+                not_after.date()
+            ),
+            fix,
         ))
     } else {
         None
@@ -232,10 +191,11 @@ pub fn ensure_ca(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
+    let days = req.days.unwrap_or(DEFAULT_CA_DAYS);
+    issue::check_days(days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
     let key_bytes = store.read(CA_KEY)?;
     let cert_bytes = store.read(CA_CERT)?;
-    let force_hint = "to replace the CA, run `aitls ca --force` (every server certificate must then be reissued)";
     let mut existing = None;
     let found = match (&key_bytes, &cert_bytes) {
         (None, None) => CaFound::Nothing,
@@ -246,11 +206,11 @@ pub fn ensure_ca(
             days_left: 0,
         },
         (Some(k), Some(c)) => {
-            let info = parse_cert(store, CA_CERT, c, force_hint)?;
-            let key = parse_key(store, CA_KEY, k, force_hint)?;
+            let info = parse_cert(store, CA_CERT, c, Fix::ReplaceCa)?;
+            let key = parse_key(store, CA_KEY, k, Fix::ReplaceCa)?;
             let found = CaFound::Pair {
                 matches: cert::key_matches(&key, &info),
-                days_left: plan::days_between(now, info.not_after),
+                days_left: cert::days_between(now, info.not_after),
             };
             existing = Some((info, key));
             found
@@ -277,11 +237,10 @@ pub fn ensure_ca(
         };
         Error::Refused {
             message,
-            hint:
-                "restore the missing or matching file, or run `aitls ca --force` to create a new CA"
-                    .into(),
+            fixes: vec![Fix::Restore { file: None }, Fix::ReplaceCa],
         }
     })?;
+
     let plan = match &existing {
         Some((info, _)) => plan::plan_ca_renewal(
             plan,
@@ -297,12 +256,11 @@ pub fn ensure_ca(
 
     let key_mode = store.mode(CA_KEY)?;
     if let (Action::Kept | Action::Renewed, Some((info, key))) = (plan.action, existing) {
-        let mut warnings = Vec::new();
-        let mut notes = ca_option_notes(req, &info, plan.action == Action::Kept);
+        let mut warnings = ca_option_warnings(req, &info, plan.action == Action::Kept);
         let mut not_after = info.not_after;
         if plan.action == Action::Renewed {
             let profile = issue::CaRenewalProfile {
-                days: req.days.unwrap_or(DEFAULT_CA_DAYS),
+                days,
                 path_len: None,
             };
             let issued = issue::renew_ca(&info, &key, &profile, now)?;
@@ -316,42 +274,51 @@ pub fn ensure_ca(
                 }],
             )?;
             not_after = issued.not_after;
-            notes.push(Note::CaRenewed {
-                previous_not_after: info.not_after,
-            });
-        } else {
-            warnings.extend(expiry_warning(
-                "the CA",
-                now,
-                info.not_after,
-                "aitls ca --renew",
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} was renewed for the same key: certificates issued before keep verifying, and copies of the old one elsewhere work until it expires on {}",
+                    store.path(CA_CERT).display(),
+                    info.not_after.date()
+                ),
+                Fix::DistributeCa {
+                    path: store.path(CA_CERT),
+                },
             ));
+        } else {
+            warnings.extend(expiry_warning("the CA", now, info.not_after, Fix::RenewCa));
         }
-        if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
-            warnings.push(format!(
-                "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
-                store.path(CA_KEY).display(),
-                store.path(CA_KEY).display()
+        if let Some(mode) = key_mode.filter(|m| !store::is_owner_only(*m)) {
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} is readable by others (mode {mode:04o})",
+                    store.path(CA_KEY).display()
+                ),
+                Fix::Chmod {
+                    path: store.path(CA_KEY),
+                },
             ));
         }
         if !info.key_cert_sign && plan.action == Action::Kept {
-            warnings.push(format!(
-                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --renew`",
-                store.path(CA_CERT).display()
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
+                    store.path(CA_CERT).display()
+                ),
+                Fix::RenewCa,
             ));
         }
+        let cn = info.common_name.clone().unwrap_or_default();
         return Ok(Outcome {
             action: plan.action,
             reason: plan.reason.to_string(),
             cert: store.path(CA_CERT),
             key: store.path(CA_KEY),
-            common_name: info.common_name.clone().unwrap_or_default(),
+            common_name: cn,
             key_type: info.key_type,
             not_after,
-            days_left: plan::days_between(now, not_after),
+            days_left: cert::days_between(now, not_after),
             names: None,
             warnings,
-            notes,
         });
     }
 
@@ -363,7 +330,7 @@ pub fn ensure_ca(
     let key = generate(key_type, progress)?;
     let profile = CaProfile {
         common_name: common_name.clone(),
-        days: req.days.unwrap_or(DEFAULT_CA_DAYS),
+        days,
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
@@ -375,44 +342,43 @@ pub fn ensure_ca(
         common_name,
         key_type: Some(key_type),
         not_after: issued.not_after,
-        days_left: plan::days_between(now, issued.not_after),
+        days_left: cert::days_between(now, issued.not_after),
         names: None,
         warnings: Vec::new(),
-        notes: Vec::new(),
     })
 }
 
 /// The options given for the CA that differ from the CA that is kept or renewed: its
 /// subject and key stay whatever was asked (only `--force` changes them), and `--days`
 /// applies to a kept CA only when it is renewed.
-fn ca_option_notes(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Note> {
-    let mut notes = Vec::new();
+fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let new_ca_only = |option: &str, asked: &str, kept: &str| {
+        Warning::with_fix(
+            format!(
+                "{option} {asked:?} differs from the kept CA's {kept:?}; only a new CA changes it, which every client must then trust anew"
+            ),
+            Fix::ReplaceCa,
+        )
+    };
     let cn = info.common_name.clone().unwrap_or_default();
     if let Some(asked) = req.common_name.as_ref().filter(|asked| **asked != cn) {
-        notes.push(Note::CaOptionDiffers {
-            option: "--cn",
-            asked: asked.clone(),
-            kept: cn,
-        });
+        warnings.push(new_ca_only("--cn", asked, &cn));
     }
     if let Some(asked) = req.key_type.filter(|kt| info.key_type != Some(*kt)) {
-        notes.push(Note::CaOptionDiffers {
-            option: "--key-type",
-            asked: asked.to_string(),
-            kept: info
-                .key_type
-                .map_or("an unknown key type".into(), |k| k.to_string()),
-        });
+        let kept = info.key_type.map_or("an unknown key type", KeyType::name);
+        warnings.push(new_ca_only("--key-type", asked.name(), kept));
     }
     let lifetime = plan::lifetime_days(info.not_before, info.not_after);
     if let Some(asked) = req.days.filter(|d| kept && i64::from(*d) != lifetime) {
-        notes.push(Note::CaOptionDiffers {
-            option: "--days",
-            asked: asked.to_string(),
-            kept: lifetime.to_string(),
-        });
+        warnings.push(Warning::with_fix(
+            format!(
+                "--days {asked} differs from the kept CA's {lifetime} days; it applies when the CA is renewed"
+            ),
+            Fix::RenewCaDays { days: asked },
+        ));
     }
-    notes
+    warnings
 }
 
 fn write_pair(
@@ -452,7 +418,7 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
                     store.dir().display()
                 ),
-                hint: "run `aitls ca` first to create one".into(),
+                fixes: vec![Fix::CreateCa],
             });
         }
         (k, _) => {
@@ -466,16 +432,20 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
                     "the CA in {} is incomplete: {present} exists but {missing} is missing",
                     store.dir().display()
                 ),
-                hint: format!("restore {missing}, or run `aitls ca --force` to create a new CA"),
+                fixes: vec![
+                    Fix::Restore {
+                        file: Some(missing.to_owned()),
+                    },
+                    Fix::ReplaceCa,
+                ],
             });
         }
     };
-    let hint = "run `aitls ca --force` to create a new CA";
-    let cert = parse_cert(store, CA_CERT, &cert_bytes, hint)?;
-    let key = parse_key(store, CA_KEY, &key_bytes, hint)?;
+    let cert = parse_cert(store, CA_CERT, &cert_bytes, Fix::ReplaceCa)?;
+    let key = parse_key(store, CA_KEY, &key_bytes, Fix::ReplaceCa)?;
     let refuse = |message: String| Error::Refused {
         message,
-        hint: hint.into(),
+        fixes: vec![Fix::ReplaceCa],
     };
     if !cert::key_matches(&key, &cert) {
         return Err(refuse(format!(
@@ -491,11 +461,15 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
         )));
     }
     if cert.not_after <= now {
-        return Err(refuse(format!(
-            "the CA {} expired on {}",
-            store.path(CA_CERT).display(),
-            cert.not_after.date()
-        )));
+        // Renewal keeps the key, so what the CA issued before stays trusted.
+        return Err(Error::Refused {
+            message: format!(
+                "the CA {} expired on {}",
+                store.path(CA_CERT).display(),
+                cert.not_after.date()
+            ),
+            fixes: vec![Fix::RenewCa],
+        });
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(
@@ -508,7 +482,7 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 
 /// Inspects what exists under `stem`.
 fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
-    let (key_file, cert_file) = (format!("{stem}.key"), format!("{stem}.crt"));
+    let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
     let key_bytes = store.read(&key_file)?;
     let cert_bytes = store.read(&cert_file)?;
     let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
@@ -544,7 +518,7 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
 /// comes from it even when its key is missing or does not match.
 fn issued_cert(store: &Store, stem: &str) -> Result<Option<CertInfo>> {
     Ok(store
-        .read(&format!("{stem}.crt"))?
+        .read(&store::cert_file(stem))?
         .and_then(|bytes| cert::parse_pem(&bytes).ok()))
 }
 
@@ -557,7 +531,16 @@ pub fn ensure_server(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
-    crate::store::check_stem(&req.stem)?;
+    store::check_stem(&req.stem)?;
+    let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
+    issue::check_days(days, issue::MAX_SERVER_DAYS)?;
+    if req.names.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        });
+    }
     let lock = store.lock()?;
     let ca = load_ca(store, now)?;
     let found = find_server(store, &req.stem, &ca)?;
@@ -594,7 +577,6 @@ pub fn ensure_server(
                 .join(", ")
         ),
     })?;
-    let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
     let wanted = Wanted {
         names: &profile.names,
         common_name: &profile.common_name,
@@ -607,21 +589,38 @@ pub fn ensure_server(
         let reissued_until = plan::reissue_end(now, days, ca.cert.not_after);
         plan = plan::keep_while_capped(plan, existing.not_after, reissued_until);
     }
-    let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
+    let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut warnings = Vec::new();
-    let mut notes = Vec::new();
+    let capped = matches!(plan.reason, Reason::CappedByCa { .. });
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
-        if matches!(plan.reason, Reason::CappedByCa { .. }) {
-            notes.push(Note::CappedByCa {
-                ca_not_after: ca.cert.not_after,
-            });
+        if capped {
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} ends with the CA on {}, and a new one could not last longer until the CA is renewed",
+                    store.path(&cert_file).display(),
+                    ca.cert.not_after.date()
+                ),
+                Fix::RenewCaAndServer {
+                    stem: req.stem.clone(),
+                },
+            ));
         } else if let Some(asked) = req.days {
             let issued_for = plan::lifetime_days(existing.not_before, existing.not_after);
             // A certificate that ends with the CA could not have lasted longer: asking for
             // more than it got is not a difference worth a warning.
-            let capped = existing.not_after == ca.cert.not_after && i64::from(asked) > issued_for;
-            if issued_for != i64::from(asked) && !capped {
-                notes.push(Note::DaysNotApplied { asked, issued_for });
+            let ends_with_ca =
+                existing.not_after == ca.cert.not_after && i64::from(asked) > issued_for;
+            if issued_for != i64::from(asked) && !ends_with_ca {
+                warnings.push(Warning::with_fix(
+                    format!(
+                        "kept {}, issued for {issued_for} days: --days {asked} applies at its next renewal",
+                        store.path(&cert_file).display()
+                    ),
+                    Fix::ReissueDays {
+                        stem: req.stem.clone(),
+                        days: asked,
+                    },
+                ));
             }
         }
         existing.not_after
@@ -638,26 +637,32 @@ pub fn ensure_server(
         write_pair(store, &lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     };
-    if !notes.iter().any(|n| matches!(n, Note::CappedByCa { .. })) {
+    if !capped {
         warnings.extend(expiry_warning(
             "the CA",
             now,
             ca.cert.not_after,
-            "aitls ca --renew",
+            Fix::RenewCa,
         ));
     }
     let asked_until = now + time::Duration::days(i64::from(days));
     if plan.writes() && asked_until - not_after > time::Duration::days(1) {
-        warnings.push(format!(
-            "the certificate ends on {}, when the CA expires, not after {days} days as asked",
-            not_after.date(),
-        ));
+        warnings.push(
+            format!(
+                "the certificate ends on {}, when the CA expires, not after {days} days as asked",
+                not_after.date(),
+            )
+            .into(),
+        );
     }
-    if i64::from(req.renew_within_days) >= i64::from(days) {
-        warnings.push(format!(
-            "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
-            req.renew_within_days
-        ));
+    if req.renew_within_days >= days {
+        warnings.push(
+            format!(
+                "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
+                req.renew_within_days
+            )
+            .into(),
+        );
     }
     if profile.key_type == KeyType::Ed25519 {
         warnings.push(
@@ -673,9 +678,30 @@ pub fn ensure_server(
         common_name: profile.common_name,
         key_type: Some(profile.key_type),
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: cert::days_between(now, not_after),
         names: Some(profile.names),
         warnings,
-        notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_ca_refuses_days_out_of_range_before_touching_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("certs"));
+        let req = CaRequest {
+            days: Some(u32::MAX),
+            key_type: Some(KeyType::EcdsaP256),
+            ..CaRequest::default()
+        };
+        let err = ensure_ca(&store, &req, OffsetDateTime::now_utc(), &Silent).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidValue { what: "--days", .. }),
+            "{err}"
+        );
+        assert!(!store.dir().exists());
+    }
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::provision::{CA_CERT, DEFAULT_STEM};
-use crate::store::{self, Store};
+use crate::fix::Fix;
+use crate::store::{self, CA_CERT, Store};
 
 /// Where the YOLO26 detection service listens (the seed's `uvicorn.run(port=8095)`).
 pub const DEFAULT_YOLO26_URL: &str = "https://localhost:8095";
@@ -108,7 +108,7 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
         missing.push(store.path(CA_CERT));
     }
     for stem in [&request.yolo26_stem, &request.nemotron_stem] {
-        for name in [format!("{stem}.crt"), format!("{stem}.key")] {
+        for name in [store::cert_file(stem), store::key_file(stem)] {
             let path = store.path(&name);
             if !missing.contains(&path) && store.mode(&name)?.is_none() {
                 missing.push(path);
@@ -129,10 +129,10 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     let join = |name: &str| format!("{}/{name}", dir.trim_end_matches('/'));
     let (yolo26, nemotron) = (&request.yolo26_stem, &request.nemotron_stem);
     Ok(Settings {
-        yolo26_ssl_certfile: join(&format!("{yolo26}.crt")),
-        yolo26_ssl_keyfile: join(&format!("{yolo26}.key")),
-        llama_arg_ssl_cert_file: join(&format!("{nemotron}.crt")),
-        llama_arg_ssl_key_file: join(&format!("{nemotron}.key")),
+        yolo26_ssl_certfile: join(&store::cert_file(yolo26)),
+        yolo26_ssl_keyfile: join(&store::key_file(yolo26)),
+        llama_arg_ssl_cert_file: join(&store::cert_file(nemotron)),
+        llama_arg_ssl_key_file: join(&store::key_file(nemotron)),
         yolo26_url: request.yolo26_url.clone(),
         nemotron_url: request.nemotron_url.clone(),
         ai_ca_cert_path: join(CA_CERT),
@@ -140,30 +140,24 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     })
 }
 
-/// The refusal for missing files, with the commands that create them.
+/// The refusal for missing files, with what creates them: the CA and the first stem's
+/// certificate, or that certificate (the message lists every missing file).
 fn missing_files(missing: &[PathBuf], ca_cert: &Path, stems: &[&str]) -> Error {
     let list: Vec<String> = missing.iter().map(|p| p.display().to_string()).collect();
-    let servers: Vec<String> = stems
-        .iter()
-        .map(|stem| {
-            if *stem == DEFAULT_STEM {
-                "`aitls server`".to_owned()
-            } else {
-                format!("`aitls server --out {stem}`")
-            }
-        })
-        .collect();
-    let server = servers.join(" and ");
-    let hint = match (missing.iter().any(|p| p == ca_cert), servers.len()) {
-        (true, 0) => "run `aitls ca` to create it".to_owned(),
-        (true, _) => format!("run `aitls ca` and then {server} to create them"),
-        (false, 1) => format!("run {server} to issue the server certificate"),
-        (false, _) => format!("run {server} to issue the server certificates"),
+    let stem = stems
+        .first()
+        .copied()
+        .unwrap_or(store::DEFAULT_STEM)
+        .to_owned();
+    let fix = if missing.iter().any(|p| p == ca_cert) {
+        Fix::CreateCaAndServer { stem }
+    } else {
+        Fix::IssueServer { stem }
     };
     let noun = if missing.len() == 1 { "file" } else { "files" };
     Error::Refused {
         message: format!("missing {noun} {}", list.join(", ")),
-        hint,
+        fixes: vec![fix],
     }
 }
 
@@ -270,18 +264,17 @@ mod tests {
             &["web"],
         );
         assert_eq!(err.to_string(), "missing files /d/ca.crt, /d/web.crt");
-        assert_eq!(
-            err.hint().as_deref(),
-            Some("run `aitls ca` and then `aitls server --out web` to create them")
-        );
+        assert_eq!(err.fixes(), [Fix::CreateCaAndServer { stem: "web".into() }]);
         let err = missing_files(
             &[PathBuf::from("/d/server.key")],
             Path::new("/d/ca.crt"),
             &["server"],
         );
         assert_eq!(
-            err.hint().as_deref(),
-            Some("run `aitls server` to issue the server certificate")
+            err.fixes(),
+            [Fix::IssueServer {
+                stem: "server".into()
+            }]
         );
         let err = missing_files(
             &[
@@ -289,13 +282,13 @@ mod tests {
                 PathBuf::from("/d/nemotron.key"),
             ],
             Path::new("/d/ca.crt"),
-            &["server", "nemotron"],
+            &["nemotron", "yolo"],
         );
         assert_eq!(
-            err.hint().as_deref(),
-            Some(
-                "run `aitls server` and `aitls server --out nemotron` to issue the server certificates"
-            )
+            err.fixes(),
+            [Fix::IssueServer {
+                stem: "nemotron".into()
+            }]
         );
     }
 }

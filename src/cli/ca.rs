@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use aitls::issue::{KeyType, MAX_CA_DAYS};
+use aitls::issue::MAX_CA_DAYS;
+use aitls::key_type::KeyType;
 use aitls::provision::{self, CaRequest, DEFAULT_RENEW_WITHIN_DAYS};
 use aitls::store::Store;
 use clap::Args;
@@ -69,6 +70,6 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     let spinner = out.spinner();
     let outcome =
         provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
-    out.outcome("CA", &outcome, globals)?;
+    super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -154,7 +154,7 @@ fn a_renewed_ca_keeps_its_key_and_subject_and_old_certificates_verify() {
     );
     assert!(
         text.trim_end().lines().last().unwrap().contains(
-            "replace every copy of it elsewhere (trust stores, other hosts, containers) with the new file before the old one expires on"
+            "replace every copy of ai/certs/ca.crt elsewhere (trust stores, other hosts, containers) with the new file"
         ),
         "{text}"
     );
@@ -243,7 +243,7 @@ fn the_ca_renews_itself_within_renew_within_days() {
         json["warnings"][0]
             .as_str()
             .unwrap()
-            .contains("with the new file before the old one expires"),
+            .contains("copies of the old one elsewhere work until it expires on"),
         "{json}"
     );
     assert_eq!(sb.read("ca.key"), key);
@@ -268,7 +268,8 @@ fn a_certificate_capped_at_the_ca_is_kept_with_a_warning_until_the_ca_renews() {
     assert!(stdout(&out).starts_with("kept"), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("ends with the CA on") && err.contains("`aitls ca --renew`"),
+        err.contains("ends with the CA on")
+            && err.contains("run `aitls ca --renew && aitls server`"),
         "{err}"
     );
     let json = json_at(&sb, 346, &["server"]);

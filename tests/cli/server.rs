@@ -640,7 +640,7 @@ fn server_refuses_an_expired_ca_or_a_non_ca_certificate() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("expired on") && err.contains("aitls ca --force"),
+        err.contains("expired on") && err.contains("`aitls ca --renew`"),
         "{err}"
     );
     assert!(!sb.file("server.key").exists());

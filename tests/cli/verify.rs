@@ -795,7 +795,8 @@ fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
     assert!(ca.detail.contains("no keyUsage"), "{ca:?}");
     assert_eq!(
         ca.fix.as_deref(),
-        Some("aitls ca --force, then aitls server --force")
+        Some("aitls ca --renew"),
+        "renewing the recipe's CA for its key adds keyUsage and keeps what it issued"
     );
 }
 
