@@ -129,6 +129,8 @@ mod tests {
     use aitls::key_type::KeyType;
     use aitls::names::SanName;
 
+    use crate::cli::fix::DirSource;
+
     fn outcome(action: Action) -> Outcome {
         Outcome {
             action,
@@ -184,6 +186,66 @@ mod tests {
         assert!(
             painted.starts_with("\x1b[1;32mcreated\x1b[0m "),
             "{painted}"
+        );
+    }
+
+    #[test]
+    fn a_renewed_ca_keeps_its_key_and_ends_with_the_copies_to_replace() {
+        let mut ca = outcome(Action::Renewed);
+        ca.cert = "ai/certs/ca.crt".into();
+        ca.key = "ai/certs/ca.key".into();
+        ca.names = None;
+        ca.warnings.push(Warning::with_fix(
+            "ai/certs/ca.crt was renewed",
+            Fix::DistributeCa {
+                path: "ai/certs/ca.crt".into(),
+            },
+        ));
+        let lines: Vec<String> = text("CA", &ca, Style::PLAIN)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            lines[0].contains("same key (ai/certs/ca.key kept)"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "  because expiring in 10 days");
+        let words = Words::new(DirSource::Default);
+        let next = next_step("CA", &ca, &words).unwrap();
+        assert!(
+            next.starts_with("ai/certs/ca.crt was renewed; replace every copy of ai/certs/ca.crt"),
+            "{next}"
+        );
+        assert!(is_next_step(&ca.warnings[0]));
+    }
+
+    #[test]
+    fn the_next_step_names_the_command_with_the_directory_in_force() {
+        let words = Words::new(DirSource::Flag("my certs".into()));
+        let created = outcome(Action::Created);
+        assert_eq!(
+            next_step("server certificate", &created, &words).unwrap(),
+            "next: `aitls --dir 'my certs' env >> backend/.env` points the services and the backend at these files"
+        );
+        assert_eq!(
+            next_step("CA", &created, &words).unwrap(),
+            "next: `aitls --dir 'my certs' server` issues the certificate the services serve"
+        );
+        let mut other = outcome(Action::Created);
+        other.cert = "ai/certs/nemotron.crt".into();
+        assert!(
+            next_step("server certificate", &other, &words)
+                .unwrap()
+                .contains("env --yolo26 nemotron` (or --nemotron nemotron)")
+        );
+        assert!(
+            next_step("server certificate", &outcome(Action::Replaced), &words)
+                .unwrap()
+                .starts_with("next: restart the services that use ai/certs/server.crt")
+        );
+        assert_eq!(
+            next_step("server certificate", &outcome(Action::Kept), &words),
+            None
         );
     }
 }
