@@ -272,6 +272,19 @@ fn a_certificate_capped_at_the_ca_is_kept_with_a_warning_until_the_ca_renews() {
             && err.contains("run `aitls ca --renew && aitls server`"),
         "{err}"
     );
+    // verify gives the same advice, not a --force that could not extend it.
+    let out = aitls_at(&sb, 345, &["--json", "verify"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validity = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "validity")
+        .unwrap();
+    assert_eq!(
+        validity["fix"], "aitls ca --renew && aitls server",
+        "{report}"
+    );
     let json = json_at(&sb, 346, &["server"]);
     assert_eq!(json["action"], "kept");
     assert!(json["reason"].as_str().unwrap().contains("CA is renewed"));
