@@ -198,6 +198,13 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     };
     let Some(command) = cli.command else {
         out.short_usage();
+        if out.json() {
+            out.json_doc(&ErrorJson {
+                error: "no command given",
+                hint: Some("run `aitls --help`"),
+                exit_code: 2,
+            })?;
+        }
         return Ok(ExitCode::from(2));
     };
     match command {

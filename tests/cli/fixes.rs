@@ -50,6 +50,11 @@ fn with_json_bad_input_and_bad_usage_are_objects_with_exit_code_2() {
     assert_eq!(err.exit_code, 2);
     assert!(err.error.contains("--days"), "{err:?}");
     assert_eq!(err.hint, None);
+    // No command at all: the short usage on stderr, the object on stdout.
+    let out = sb.aitls().arg("--json").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err: JsonError = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((err.error.as_str(), err.exit_code), ("no command given", 2));
 }
 
 #[test]
