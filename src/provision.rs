@@ -15,8 +15,8 @@ use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
 use crate::names::SanName;
-use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
-use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
+use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, ServerRefusal, Wanted};
+use crate::store::{self, CERT_MODE, DirHandle, DirLock, FileRead, KEY_MODE, NewFile, Store};
 
 /// File name of the CA certificate.
 pub const CA_CERT: &str = "ca.crt";
@@ -160,6 +160,62 @@ fn expiry_warning(
     }
 }
 
+/// Reads a CA file through the locked directory, refusing one that a user other than
+/// this one or root owns: another user could have planted or swapped it (SPEC §4; no
+/// `--force` gets past this).
+fn read_ca_file(dir: &DirHandle, name: &str) -> Result<Option<FileRead>> {
+    let file = dir.read(name)?;
+    if let Some(f) = &file {
+        check_owner(dir, name, f.uid)?;
+    }
+    Ok(file)
+}
+
+fn check_owner(dir: &DirHandle, name: &str, uid: u32) -> Result<()> {
+    if store::trusted_owner(uid) {
+        return Ok(());
+    }
+    let me = store::current_uid();
+    let path = dir.dir().join(name);
+    Err(Error::Refused {
+        message: format!(
+            "{} is owned by user {uid}, not by you (user {me}) or root: another user could have planted it, so aitls does not use it",
+            path.display()
+        ),
+        hint: format!(
+            "if you trust the file, take it over with `{}chown {me} {}`; otherwise remove it",
+            if me == 0 { "" } else { "sudo " },
+            store::quote_path(&path)
+        ),
+    })
+}
+
+/// Warnings about the directory's own trust: a group that can write it could swap the CA.
+pub fn dir_warnings(dir: &DirHandle) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if dir.group_writable() {
+        warnings.push(format!(
+            "{} is writable by its group (mode {:04o}): group members could swap the CA or keys; run `chmod g-w {}`",
+            dir.dir().display(),
+            dir.dir_mode(),
+            store::quote_path(dir.dir())
+        ));
+    }
+    warnings
+}
+
+/// The warning for a CA key that group or others can read, wherever the key is used.
+pub fn ca_key_warning(dir: &DirHandle, mode: u32) -> Option<String> {
+    (mode & 0o077 != 0).then(|| {
+        let path = dir.dir().join(CA_KEY);
+        format!(
+            "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
+            path.display(),
+            store::quote_path(&path)
+        )
+    })
+}
+
 /// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
 pub fn ensure_ca(
     store: &Store,
@@ -169,8 +225,12 @@ pub fn ensure_ca(
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
     let lock = store.lock()?;
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
+    let mut warnings = dir_warnings(&lock);
+    let key_file = read_ca_file(&lock, CA_KEY)?;
+    let cert_file = read_ca_file(&lock, CA_CERT)?;
+    let key_mode = key_file.as_ref().map(|f| f.mode);
+    let key_bytes = key_file.map(|f| f.bytes);
+    let cert_bytes = cert_file.map(|f| f.bytes);
     let force_hint = "to replace the CA, run `aitls ca --force` (every server certificate must then be reissued)";
     let mut existing = None;
     let found = match (&key_bytes, &cert_bytes) {
@@ -219,22 +279,14 @@ pub fn ensure_ca(
         }
     })?;
 
-    let key_mode = store.mode(CA_KEY)?;
     if let (false, Some(info)) = (plan.writes(), existing) {
-        let mut warnings = Vec::new();
         warnings.extend(expiry_warning(
             "the CA",
             now,
             info.not_after,
             "aitls ca --force",
         ));
-        if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
-            warnings.push(format!(
-                "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
-                store.path(CA_KEY).display(),
-                store.path(CA_KEY).display()
-            ));
-        }
+        warnings.extend(key_mode.and_then(|mode| ca_key_warning(&lock, mode)));
         if !info.key_cert_sign {
             warnings.push(format!(
                 "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
@@ -269,7 +321,7 @@ pub fn ensure_ca(
         days: req.days,
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
-    write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
+    write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -280,40 +332,47 @@ pub fn ensure_ca(
         not_after: issued.not_after,
         days_left: plan::days_between(now, issued.not_after),
         names: None,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
+/// Writes a certificate and its key, the certificate first: a run killed between the two
+/// renames never leaves a key without its certificate (SPEC §2, §4).
 fn write_pair(
-    store: &Store,
     lock: &DirLock,
     key_file: &str,
     cert_file: &str,
     issued: &issue::Issued,
 ) -> Result<()> {
-    store.write_all(
-        lock,
-        &[
-            NewFile {
-                name: key_file.to_owned(),
-                contents: issued.key_pem.as_bytes(),
-                mode: KEY_MODE,
-            },
-            NewFile {
-                name: cert_file.to_owned(),
-                contents: issued.cert_pem.as_bytes(),
-                mode: CERT_MODE,
-            },
-        ],
-    )
+    lock.write_all(&[
+        NewFile {
+            name: cert_file.to_owned(),
+            contents: issued.cert_pem.as_bytes(),
+            mode: CERT_MODE,
+        },
+        NewFile {
+            name: key_file.to_owned(),
+            contents: issued.key_pem.as_bytes(),
+            mode: KEY_MODE,
+        },
+    ])
 }
 
-/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
-/// expired.
-fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
-    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched,
+/// expired or owned by another user; warns (into `warnings`) about a CA key others can
+/// read.
+fn load_ca(
+    store: &Store,
+    lock: &DirLock,
+    now: OffsetDateTime,
+    warnings: &mut Vec<String>,
+) -> Result<Ca> {
+    let key_file = read_ca_file(lock, CA_KEY)?;
+    let cert_file = read_ca_file(lock, CA_CERT)?;
+    if let Some(f) = &key_file {
+        warnings.extend(ca_key_warning(lock, f.mode));
+    }
+    let (key_bytes, cert_bytes) = match (key_file.map(|f| f.bytes), cert_file.map(|f| f.bytes)) {
         (Some(k), Some(c)) => (k, c),
         (None, None) => {
             return Err(Error::Refused {
@@ -376,13 +435,14 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 }
 
 /// Inspects what exists under `stem`.
-fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
+fn find_server(lock: &DirLock, stem: &str, ca: &Ca) -> Result<ServerFound> {
     let (key_file, cert_file) = (format!("{stem}.key"), format!("{stem}.crt"));
-    let key_bytes = store.read(&key_file)?;
-    let cert_bytes = store.read(&cert_file)?;
-    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+    let key_read = lock.read(&key_file)?;
+    let cert_bytes = lock.read(&cert_file)?.map(|f| f.bytes);
+    let key_mode = key_read.as_ref().map_or(KEY_MODE, |f| f.mode);
+    let (key_bytes, cert_bytes) = match (key_read.map(|f| f.bytes), cert_bytes) {
         (None, None) => return Ok(ServerFound::Nothing),
-        (Some(_), None) => return Ok(ServerFound::Partial(cert_file)),
+        (Some(_), None) => return Ok(ServerFound::LoneKey(cert_file)),
         (None, Some(_)) => return Ok(ServerFound::Partial(key_file)),
         (Some(k), Some(c)) => (k, c),
     };
@@ -398,7 +458,7 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         key_matches: cert::key_matches(&key, &cert),
         signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
             && cert::is_signed_by(&cert, &ca.cert.spki_der),
-        key_mode: store.mode(&key_file)?.unwrap_or(KEY_MODE),
+        key_mode,
         names: cert.names,
         common_name: cert.common_name,
         key_type: cert.key_type,
@@ -430,8 +490,9 @@ pub fn ensure_server(
         }
     };
     let lock = store.lock()?;
-    let ca = load_ca(store, now)?;
-    let found = find_server(store, &req.stem, &ca)?;
+    let mut warnings = dir_warnings(&lock);
+    let ca = load_ca(store, &lock, now, &mut warnings)?;
+    let found = find_server(&lock, &req.stem, &ca)?;
     let wanted = Wanted {
         names: &req.names,
         common_name: &common_name,
@@ -439,9 +500,24 @@ pub fn ensure_server(
         client_auth: req.client_auth,
         renew_within_days: req.renew_within_days,
     };
-    let plan = plan::plan_server(&found, &wanted, req.force, now);
     let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
-    let mut warnings = Vec::new();
+    let plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
+        ServerRefusal::LoneKey => Error::Refused {
+            message: format!(
+                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                store.path(&key_file).display(),
+                store.path(&cert_file).display()
+            ),
+            hint: format!(
+                "restore {cert_file}, move the key away, or run `aitls server{} --force` to replace it",
+                if req.stem == DEFAULT_STEM {
+                    String::new()
+                } else {
+                    format!(" --out {}", req.stem)
+                }
+            ),
+        },
+    })?;
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
         existing.not_after
     } else {
@@ -454,7 +530,7 @@ pub fn ensure_server(
             not_after_cap: Some(ca.cert.not_after),
         };
         let issued = issue::issue_server(&ca, &profile, &key, now)?;
-        write_pair(store, &lock, &key_file, &cert_file, &issued)?;
+        write_pair(&lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     };
     warnings.extend(expiry_warning(

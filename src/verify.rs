@@ -35,7 +35,8 @@ pub struct VerifyReport {
 /// One named check and its result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// Stable name: `chain`, `ca`, `validity`, `usage`, `san`, `host`, `key` or `key_mode`.
+    /// Stable name: `chain`, `ca`, `validity`, `usage`, `san`, `host`, `key`, `key_mode`,
+    /// `dir_mode` or `ca_key_mode`.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -99,6 +100,20 @@ pub struct Request {
     /// The `aitls server …` command (with `--dir`/`--out` as needed) that reissues this
     /// certificate, when aitls manages it; fixes then name it.
     pub reissue_with: Option<String>,
+    /// Facts about the certificate directory, when the CA checked against is its own.
+    pub dir: Option<DirFacts>,
+}
+
+/// What `verify` warns about in the certificate directory whose CA it uses (SPEC §4): a
+/// directory others can write, a CA key others can read.
+#[derive(Debug, Clone)]
+pub struct DirFacts {
+    /// The directory, as shown to the user.
+    pub path: String,
+    /// Its permission bits.
+    pub mode: u32,
+    /// `DIR/ca.key`, as shown, and its permission bits, when it exists.
+    pub ca_key: Option<(String, u32)>,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER
@@ -311,8 +326,49 @@ pub fn verify(req: &Request) -> VerifyReport {
             )
         });
     }
+    if let Some(dir) = &req.dir {
+        checks.extend(dir_checks(dir));
+    }
     let valid = checks.iter().all(|c| c.ok);
     VerifyReport { valid, checks }
+}
+
+/// Warnings (never failures: verify only reads) about a directory others could write and
+/// a CA key others could read; present only when there is something to act on.
+fn dir_checks(dir: &DirFacts) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let warn = |name, detail, fix| Check {
+        name,
+        ok: true,
+        warning: true,
+        detail,
+        fix: Some(fix),
+    };
+    if dir.mode & 0o022 != 0 {
+        let who = if dir.mode & 0o002 != 0 {
+            "every user"
+        } else {
+            "its group"
+        };
+        checks.push(warn(
+            "dir_mode",
+            format!(
+                "{} is writable by {who} (mode {:04o}): they could swap the CA or the keys",
+                dir.path, dir.mode
+            ),
+            format!("chmod go-w {}", shell_word(&dir.path)),
+        ));
+    }
+    if let Some((path, mode)) = &dir.ca_key
+        && mode & 0o077 != 0
+    {
+        checks.push(warn(
+            "ca_key_mode",
+            format!("{path} is readable by group or others (mode {mode:04o})"),
+            format!("chmod 600 {}", shell_word(path)),
+        ));
+    }
+    checks
 }
 
 fn shell_word(s: &str) -> String {

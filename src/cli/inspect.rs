@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aitls::inspect::{self, Item};
-use aitls::store::{self, Store};
+use aitls::store::{self, FileRead, ReadLock, Store};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -39,10 +39,19 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
     }
 }
 
-/// Reads an input file (at most 1 MiB); a missing file is an input error naming it, with
-/// `hint` when there is a command that creates it.
-pub(super) fn read_file(path: &Path, hint: Option<&str>) -> Result<Vec<u8>, aitls::Error> {
-    store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
+/// Reads an input file (a regular file of at most 1 MiB), through the locked directory
+/// when it is in DIR; a missing file is an input error naming it, with `hint` when there
+/// is a command that creates it.
+pub(super) fn read_file(
+    dir: Option<&ReadLock>,
+    path: &Path,
+    hint: Option<&str>,
+) -> Result<FileRead, aitls::Error> {
+    let read = match dir {
+        Some(dir) => dir.read_path(path)?,
+        None => store::read_file(path)?,
+    };
+    read.ok_or_else(|| aitls::Error::Malformed {
         path: path.to_owned(),
         reason: "does not exist".into(),
         hint: hint.map(str::to_owned),
@@ -60,8 +69,8 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         let (name, bytes, mode) = if path == Path::new("-") {
             ("-".to_owned(), store::read_stdin()?, None)
         } else {
-            let bytes = read_file(path, None)?;
-            (path.display().to_string(), bytes, store::mode_of(path)?)
+            let file = read_file(None, path, None)?;
+            (path.display().to_string(), file.bytes, Some(file.mode))
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
     }
@@ -73,24 +82,24 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
 /// read gets its own line with the reason, and the exit code is 2.
 fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Result<ExitCode> {
     let store = Store::new(&globals.dir);
-    let names = store
-        .list_pki_files()?
+    // A shared lock: a concurrent `aitls server` is never seen half done.
+    let lock = store
+        .lock_shared()?
         .ok_or_else(|| aitls::Error::Malformed {
             path: globals.dir.clone(),
-            reason: "does not exist".into(),
+            reason: "does not exist or cannot be opened".into(),
             hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
         })?;
+    let names = lock.list_pki_files()?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for name in &names {
-        let path = store.path(name);
-        let shown = path.display().to_string();
-        let result = read_file(&path, None)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                let mode = store::mode_of(&path).map_err(|e| e.to_string())?;
-                inspect::inspect(&shown, &bytes, mode, now).map_err(|r| format!("{shown}: {r}"))
-            });
+        let shown = store.path(name).display().to_string();
+        let result = lock.read(name).map_err(|e| e.to_string()).and_then(|file| {
+            let file = file.ok_or_else(|| format!("{shown} vanished while being read"))?;
+            inspect::inspect(&shown, &file.bytes, Some(file.mode), now)
+                .map_err(|r| format!("{shown}: {r}"))
+        });
         match result {
             Ok(found) => items.extend(found),
             Err(reason) => broken.push(reason),

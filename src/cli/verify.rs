@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use aitls::provision::{CA_CERT, DEFAULT_STEM};
-use aitls::verify::{self, KeyInput, Request};
+use aitls::provision::{CA_CERT, CA_KEY, DEFAULT_STEM};
+use aitls::store::Store;
+use aitls::verify::{self, DirFacts, KeyInput, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -105,36 +106,60 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
     let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
 
-    let cert_bytes = read_file(&cert_path, setup_hint)?;
+    // A shared lock on DIR for every read: a concurrent `aitls server` is never seen
+    // between its two renames (SPEC §2 verify). Files in DIR are read through it.
+    let store = Store::new(&globals.dir);
+    let lock = store.lock_shared()?;
+    let lock = lock.as_ref();
+    let cert_bytes = read_file(lock, &cert_path, setup_hint)?.bytes;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
     let ca_bytes = read_file(
+        lock,
         &ca_path,
         args.ca
             .is_none()
             .then_some("run `aitls ca` to create it, or give --ca FILE"),
-    )?;
+    )?
+    .bytes;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
-    let key_path = match &args.key {
-        Some(k) => Some(k.clone()),
+    let key_file = match &args.key {
+        Some(k) => Some((k.clone(), read_file(lock, k, None)?)),
         None => {
             let sibling = cert_path.with_extension("key");
-            (sibling != cert_path && aitls::store::mode_of(&sibling)?.is_some()).then_some(sibling)
+            if sibling == cert_path {
+                None
+            } else {
+                let read = match lock {
+                    Some(dir) => dir.read_path(&sibling)?,
+                    None => aitls::store::read_file(&sibling)?,
+                };
+                read.map(|file| (sibling, file))
+            }
         }
     };
-    let key = match key_path {
-        Some(path) => {
-            let bytes = read_file(&path, None)?;
-            let spki_der =
-                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
+    let key = match key_file {
+        Some((path, file)) => {
+            let spki_der = aitls::inspect::public_key_of_private(&file.bytes)
+                .map_err(|r| malformed(&path, r))?;
             Some(KeyInput {
                 path: path.display().to_string(),
                 spki_der,
-                mode,
+                mode: file.mode,
             })
         }
         None => None,
+    };
+    // Warnings about DIR itself when its CA is the one trusted (SPEC §4).
+    let dir = match lock {
+        Some(dir) if ca_path == globals.dir.join(CA_CERT) => Some(DirFacts {
+            path: globals.dir.display().to_string(),
+            mode: dir.dir_mode(),
+            ca_key: dir
+                .stat(CA_KEY)?
+                .map(|(mode, _)| (globals.dir.join(CA_KEY).display().to_string(), mode)),
+        }),
+        _ => None,
     };
 
     let reissue_with = reissue_command(&cert_path, globals, chain.first().and_then(|c| c.key_type));
@@ -146,6 +171,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         hosts,
         at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
         reissue_with,
+        dir,
     };
     let report = verify::verify(&request);
     out.verify_report(&cert_path, &report)?;
