@@ -117,16 +117,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
-/// bad usage or unreadable/malformed input, 1 for everything else. A closed stdout (as in
-/// `aitls inspect | head -1`) is not an error.
+/// bad usage or unreadable/malformed input, 1 for everything else. (A closed stdout is
+/// not an error at all: [`Output`] treats it as written, so it never reaches here and
+/// never turns a verdict into exit 0.)
 pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> ExitCode {
-    if err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    }) {
-        return ExitCode::SUCCESS;
-    }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let hint = lib.and_then(aitls::Error::hint).map(|hint| match dir_flag {
         // A hint that names an aitls command must name the same directory.

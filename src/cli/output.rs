@@ -39,6 +39,23 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
+/// Writes `bytes` to stdout and flushes. A closed stdout (`aitls verify | true`,
+/// `aitls inspect | head -1`) is not an error: nobody reads the rest, and the exit code
+/// must stay the command's own (SPEC §3), so `BrokenPipe` counts as written.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `text` to stderr. Errors are ignored: a closed or full stderr has nowhere to be
+/// reported, and must neither panic (as `eprintln!` does) nor change the exit code.
+fn write_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints an error (and its hint) to stderr: the one place errors are shown.
 pub fn error(err: &anyhow::Error, hint: Option<&str>) {
     let color = io::stderr().is_terminal() && !no_color();
@@ -87,22 +104,21 @@ impl Output {
 
     /// Prints the usage shown when no subcommand is given.
     pub fn short_usage(&self) {
-        eprintln!(
+        write_stderr(
             "aitls: TLS for your AI services in one line\n\n\
              usage: aitls [-d DIR] <ca|server|verify|inspect|env|completions> [OPTIONS]\n\n  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
              aitls verify                check them as a TLS client would\n  \
              aitls env                   print the AI services' TLS settings\n\n\
-             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples."
+             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples.\n",
         );
     }
 
     /// Writes `value` as the one JSON document on stdout.
     pub fn json_doc<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
-        let mut stdout = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, value)?;
-        writeln!(stdout)?;
-        stdout.flush()
+        let mut doc = serde_json::to_vec_pretty(value)?;
+        doc.push(b'\n');
+        write_stdout(&doc)
     }
 
     /// Writes lines of human text to stdout, unless `--quiet`.
@@ -110,9 +126,7 @@ impl Output {
         if self.quiet {
             return Ok(());
         }
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()
+        write_stdout(text.as_bytes())
     }
 
     /// Prints a warning on stderr, unless `--quiet` or `--json` (JSON carries warnings).
@@ -125,7 +139,7 @@ impl Output {
         } else {
             "warning:"
         };
-        eprintln!("{label} {message}");
+        write_stderr(&format!("{label} {message}\n"));
     }
 
     /// Reports what `ca` or `server` did; `what` is "CA" or "server certificate".
@@ -205,12 +219,12 @@ impl Progress for Spinner {
             const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
             let mut i = 0;
             while !flag.load(Ordering::Relaxed) {
-                eprint!("\r{} {what}…", FRAMES[i % FRAMES.len()]);
+                write_stderr(&format!("\r{} {what}…", FRAMES[i % FRAMES.len()]));
                 i += 1;
                 std::thread::sleep(Duration::from_millis(80));
             }
             // Clear the spinner's line.
-            eprint!("\r\x1b[2K");
+            write_stderr("\r\x1b[2K");
         });
         if let Ok(mut running) = self.running.lock() {
             *running = Some((stop, handle));
@@ -510,9 +524,7 @@ impl Output {
     fn json_whole<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
         let mut doc = serde_json::to_vec_pretty(value)?;
         doc.push(b'\n');
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&doc)?;
-        stdout.flush()
+        write_stdout(&doc)
     }
 
     /// Shows `aitls inspect` without FILE: one line per item found in `dir`, then the files
@@ -730,9 +742,7 @@ impl Output {
     /// Writes a command's result to stdout as is. Unlike [`Output::text`], `--quiet` does
     /// not silence it: the bytes are what was asked for (a script, settings to `eval`).
     pub fn data(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(bytes)?;
-        stdout.flush()
+        write_stdout(bytes)
     }
 
     /// Prints the AI services' settings in `format`.
