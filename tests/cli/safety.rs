@@ -514,8 +514,9 @@ fn a_run_killed_between_its_renames_is_repaired_by_the_next() {
 
 #[test]
 fn runs_killed_at_random_moments_never_block_the_next() {
-    // Real kill -9 at pseudo-random moments of `server --force`; after each, a plain
-    // `aitls server` succeeds and leaves a matching pair. Bounded: 25 kills.
+    // Real kill -9 at pseudo-random moments of `server --force` (renewals and first
+    // issues); after each, a plain `aitls server` succeeds and leaves a matching pair.
+    // Bounded: 25 kills.
     let sb = Sandbox::new();
     sb.quick_pair();
     let mut seed = std::time::SystemTime::now()
@@ -528,6 +529,12 @@ fn runs_killed_at_random_moments_never_block_the_next() {
         seed ^= seed >> 17;
         seed ^= seed << 5;
         let delay = std::time::Duration::from_micros(u64::from(seed % 25_000));
+        if i % 2 == 1 {
+            // Every other kill hits a first issue (nothing under the stem yet): the case
+            // where renaming the key first would leave a lone key that blocks the next run.
+            let _ = fs::remove_file(sb.file("server.crt"));
+            let _ = fs::remove_file(sb.file("server.key"));
+        }
         let mut child = sb.spawn(&["server", "--force", "--key-type", "ecdsa-p256"]);
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
