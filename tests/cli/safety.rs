@@ -1,5 +1,39 @@
-//! SPEC §4, "what must never happen", as tests: keys readable by others, a key beside a
-//! certificate it does not match, a CA replaced unasked, a symlink followed, a panic.
+//! SPEC §4, "what must never happen", as tests, line by line (and SPEC §3's closed
+//! streams). Each line of §4, then the tests that hold it (here unless a module is named):
+//!
+//! - "A private key readable by group or others, even for a moment."
+//!   `keys_are_0600_and_certificates_0644_under_any_umask`,
+//!   `a_key_is_never_readable_by_others_even_while_being_written`.
+//! - "A key and certificate under the same stem that do not match, after any sequence of
+//!   runs, including parallel runs, and including a DIR reached through a symlink that
+//!   changes while aitls runs" (and a run killed between its two renames).
+//!   `parallel_forced_servers_leave_one_matching_pair_and_no_temporary_files`,
+//!   `parallel_cas_in_an_empty_directory_create_exactly_one`,
+//!   `forced_servers_through_a_flipping_dir_symlink_leave_every_pair_matching`,
+//!   `readers_under_a_writer_loop_never_see_a_half_written_pair`,
+//!   `a_run_killed_between_its_renames_is_repaired_by_the_next`,
+//!   `runs_killed_at_random_moments_never_block_the_next`,
+//!   `temporary_files_left_by_a_killed_run_are_cleaned_up`.
+//! - "An existing CA replaced without --force, or a lone key overwritten."
+//!   `a_lone_server_key_is_never_overwritten_without_force`; `ca::lone_ca_key_is_never_overwritten`,
+//!   `ca::lone_ca_certificate_is_refused`,
+//!   `ca::mismatched_ca_pair_is_refused_naming_the_mismatch_and_force`.
+//! - "A CA that another user could have planted or swapped used silently" (a DIR others
+//!   can write, CA files owned by another user, a group-writable DIR, a CA key others can
+//!   read). `a_dir_others_can_write_is_refused_even_with_force`,
+//!   `ca_files_owned_by_another_user_are_refused_even_with_force`,
+//!   `a_group_writable_dir_is_a_warning`,
+//!   `a_ca_key_readable_by_others_is_a_warning_wherever_it_is_used`,
+//!   `a_symlink_at_a_target_path_is_replaced_not_followed`.
+//! - "A panic on any input, however malformed, at any clock value; a hang on any input (a
+//!   FIFO, a device, a huge file): only regular files are read, with a size limit."
+//!   `malformed_files_never_cause_a_panic`,
+//!   `fifos_devices_directories_and_huge_files_in_dir_are_refused_never_hung`,
+//!   `files_named_on_the_command_line_must_be_regular_files`,
+//!   `a_fifo_planted_in_dir_does_not_block_other_writers`.
+//! - SPEC §3 "A closed stdout or stderr never changes the exit code and never causes a
+//!   panic." `a_closed_stderr_never_panics_nor_changes_the_exit_code`,
+//!   `a_closed_stdout_never_changes_the_exit_code`.
 
 use std::collections::BTreeSet;
 use std::fs;
