@@ -306,3 +306,43 @@ fn no_command_prints_a_short_usage_not_a_wall_of_text() {
         assert!(usage.contains(phrase), "{phrase:?} missing from:\n{usage}");
     }
 }
+
+#[test]
+fn readme_names_what_ci_installs_and_the_rust_version() {
+    // A new user reads the README, CI runs .ci/run: they must name the same things.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = read_doc("README.md");
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let packages: Vec<&str> = ci
+        .split("need+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(packages.len() >= 10, "parsed .ci/run: {packages:?}");
+    for package in packages {
+        assert!(
+            readme.contains(&format!("`{package}`")),
+            "README's set-up does not name the Debian package `{package}` that .ci/run installs"
+        );
+    }
+    let requirements = std::fs::read_to_string(root.join(".ci/requirements.txt")).unwrap();
+    for line in requirements.lines() {
+        let name = line.split('#').next().unwrap_or_default().trim();
+        if !name.is_empty() {
+            assert!(
+                readme.contains(name),
+                "README does not name the PyPI package {name} that .ci/run installs"
+            );
+        }
+    }
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let msrv = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert!(
+        readme.contains(&format!("Rust {msrv} or newer")),
+        "README names Rust {msrv} (Cargo.toml's rust-version)"
+    );
+}
