@@ -5,8 +5,8 @@
 //! writers, shared by readers (`verify`, `inspect` of DIR, `env`). Every later read, temp
 //! file, rename and sync goes relative to the same handle (`openat`, `renameat`), so when
 //! `DIR` is reached through a symlink that changes meanwhile, the lock still covers exactly
-//! the files read and written (SPEC §4). This uses `rustix`, which tempfile already
-//! depends on: safe wrappers for exactly these system calls.
+//! the files read and written (SPEC §4). This uses `rustix` (already in the tree through
+//! clap's terminal-size support): safe wrappers for exactly these system calls.
 //!
 //! Every write goes temp file → fsync → rename → fsync of the directory (SPEC §1), so a
 //! crash never leaves a half-written file under a final name, and a symlink at a target
