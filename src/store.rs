@@ -239,10 +239,11 @@ impl DirHandle {
         match rfs::openat(&self.fd, name, read_flags(), Mode::empty()) {
             Ok(fd) => read_regular(fd, &path).map(Some),
             Err(rustix::io::Errno::NOENT) => Ok(None),
-            Err(e) => Err(Error::Read {
-                path,
-                source: e.into(),
-            }),
+            Err(e) => Err(open_error(
+                rfs::statat(&self.fd, name, AtFlags::empty()),
+                &path,
+                e,
+            )),
         }
     }
 
@@ -438,14 +439,7 @@ fn read_regular(fd: OwnedFd, path: &Path) -> Result<FileRead> {
     let stat = rfs::fstat(fd.as_fd()).map_err(|e| read_err(e.into()))?;
     let ft = FileType::from_raw_mode(stat.st_mode);
     if ft != FileType::RegularFile {
-        return Err(Error::Malformed {
-            path: path.to_owned(),
-            reason: format!(
-                "is {}, not a regular file; aitls reads only regular files",
-                type_name(ft)
-            ),
-            hint: None,
-        });
+        return Err(not_regular(path, ft));
     }
     if u64::try_from(stat.st_size).unwrap_or(u64::MAX) > MAX_READ {
         return Err(too_large(path));
@@ -472,10 +466,30 @@ pub fn read_file(path: &Path) -> Result<Option<FileRead>> {
     match rfs::open(path, read_flags(), Mode::empty()) {
         Ok(fd) => read_regular(fd, path).map(Some),
         Err(rustix::io::Errno::NOENT) => Ok(None),
-        Err(e) => Err(Error::Read {
+        Err(e) => Err(open_error(rfs::stat(path), path, e)),
+    }
+}
+
+/// The error for a file that could not be opened: what it is when that is the reason
+/// (a socket cannot be opened at all), else the system's reason.
+fn open_error(stat: rustix::io::Result<rfs::Stat>, path: &Path, e: rustix::io::Errno) -> Error {
+    match stat.map(|st| FileType::from_raw_mode(st.st_mode)) {
+        Ok(ft) if ft != FileType::RegularFile => not_regular(path, ft),
+        _ => Error::Read {
             path: path.to_owned(),
             source: e.into(),
-        }),
+        },
+    }
+}
+
+fn not_regular(path: &Path, ft: FileType) -> Error {
+    Error::Malformed {
+        path: path.to_owned(),
+        reason: format!(
+            "is {}, not a regular file; aitls reads only regular files",
+            type_name(ft)
+        ),
+        hint: None,
     }
 }
 

@@ -796,7 +796,11 @@ fn a_ca_key_readable_by_others_is_a_warning_wherever_it_is_used() {
 fn fifos_devices_directories_and_huge_files_in_dir_are_refused_never_hung() {
     // Each kind of impostor at each file aitls reads, for every command that reads it.
     type Make = fn(&Path);
-    let impostors: [(&str, Make); 5] = [
+    let impostors: [(&str, Make); 6] = [
+        ("socket", |p| {
+            // Left bound: the socket file stays after the listener is dropped.
+            drop(std::os::unix::net::UnixListener::bind(p).unwrap());
+        }),
         ("FIFO", |p| mkfifo(p)),
         ("character device", |p| symlink("/dev/zero", p).unwrap()),
         ("directory", |p| fs::create_dir(p).unwrap()),
@@ -848,11 +852,15 @@ fn files_named_on_the_command_line_must_be_regular_files() {
     mkfifo(&fifo);
     let huge = sb.root().join("huge.pem");
     fs::File::create(&huge).unwrap().set_len(4 << 30).unwrap();
+    let socket = sb.root().join("agent.sock");
+    drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
     let fifo = fifo.to_str().unwrap();
     let huge = huge.to_str().unwrap();
+    let socket = socket.to_str().unwrap();
     let root = sb.root().to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 10] = [
+    let cases: [(&[&str], &str, &str); 11] = [
         (&["inspect", fifo], fifo, "FIFO"),
+        (&["inspect", socket], socket, "socket"),
         (&["inspect", "/dev/zero"], "/dev/zero", "character device"),
         (&["inspect", "/dev/null"], "/dev/null", "character device"),
         (&["inspect", root], root, "directory"),
