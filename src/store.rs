@@ -27,6 +27,36 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
 
 use crate::error::{Error, Result};
+use crate::fix::Fix;
+
+/// File name of the CA certificate.
+pub const CA_CERT: &str = "ca.crt";
+/// File name of the CA key.
+pub const CA_KEY: &str = "ca.key";
+/// Default stem of the server certificate and key.
+pub const DEFAULT_STEM: &str = "server";
+
+/// File name of the certificate under `stem` (`server` → `server.crt`).
+pub fn cert_file(stem: &str) -> String {
+    format!("{stem}.crt")
+}
+
+/// File name of the private key under `stem` (`server` → `server.key`).
+pub fn key_file(stem: &str) -> String {
+    format!("{stem}.key")
+}
+
+/// The key file that goes with a certificate file anywhere: the same path with `.key`
+/// instead of its extension (`api.crt` → `api.key`).
+pub fn key_beside(cert: &Path) -> PathBuf {
+    cert.with_extension("key")
+}
+
+/// Whether a key file with these permission bits is readable or writable by its owner
+/// only (no group or other bits): the one test behind every "chmod 600" aitls suggests.
+pub fn is_owner_only(mode: u32) -> bool {
+    mode & 0o077 == 0
+}
 
 /// Mode of private key files: owner read/write only.
 pub const KEY_MODE: u32 = 0o600;
@@ -134,6 +164,16 @@ impl Store {
         self.dir.join(name)
     }
 
+    /// The stem of `cert` when it is a server certificate of this directory
+    /// (`DIR/STEM.crt`, not the CA's), as written by `aitls server --out STEM`.
+    pub fn stem_of<'a>(&self, cert: &'a Path) -> Option<&'a str> {
+        if cert.parent()? != self.dir || cert.extension()? != "crt" {
+            return None;
+        }
+        let stem = cert.file_stem()?.to_str()?;
+        (cert.file_name()?.to_str()? != CA_CERT && check_stem(stem).is_ok()).then_some(stem)
+    }
+
     /// Creates the directory (with parents) if missing, opens it, and takes the exclusive
     /// lock, waiting for any other aitls run that holds it. Refuses a directory that every
     /// user can write (SPEC §4; `--force` does not change that). Also removes temporary
@@ -164,10 +204,10 @@ impl Store {
                     self.dir.display(),
                     handle.mode
                 ),
-                hint: format!(
-                    "make it writable by its owner only: `chmod go-w {}`",
-                    quote_path(&self.dir)
-                ),
+                fixes: vec![Fix::ChmodDir {
+                    path: self.dir.clone(),
+                    others: true,
+                }],
             });
         }
         let lock = DirLock { handle };
@@ -456,7 +496,7 @@ fn too_large(path: &Path) -> Error {
     Error::Malformed {
         path: path.to_owned(),
         reason: "is larger than 1 MiB; not a certificate or key".into(),
-        hint: None,
+        fixes: Vec::new(),
     }
 }
 
@@ -489,7 +529,7 @@ fn not_regular(path: &Path, ft: FileType) -> Error {
             "is {}, not a regular file; aitls reads only regular files",
             type_name(ft)
         ),
-        hint: None,
+        fixes: Vec::new(),
     }
 }
 
@@ -529,19 +569,6 @@ pub fn mode_of(path: &Path) -> Result<Option<u32>> {
             path: path.to_owned(),
             source: e.into(),
         }),
-    }
-}
-
-/// A path as a shell word, for the `chmod`/`chown` commands in refusals.
-pub fn quote_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
-    {
-        s.into_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 

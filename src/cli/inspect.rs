@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::fix::Fix;
 use aitls::inspect::{self, Item};
-use aitls::store::{self, FileRead, ReadLock, Store};
+use aitls::store::{self, DEFAULT_STEM, FileRead, ReadLock, Store};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -35,17 +36,17 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
     aitls::Error::Malformed {
         path: path.to_owned(),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     }
 }
 
 /// Reads an input file (a regular file of at most 1 MiB), through the locked directory
-/// when it is in DIR; a missing file is an input error naming it, with `hint` when there
-/// is a command that creates it.
+/// when it is in DIR; a missing file is an input error naming it, with the `fixes` that
+/// create it.
 pub(super) fn read_file(
     dir: Option<&ReadLock>,
     path: &Path,
-    hint: Option<&str>,
+    fixes: Vec<Fix>,
 ) -> Result<FileRead, aitls::Error> {
     let read = match dir {
         Some(dir) => dir.read_path(path)?,
@@ -54,7 +55,7 @@ pub(super) fn read_file(
     read.ok_or_else(|| aitls::Error::Malformed {
         path: path.to_owned(),
         reason: "does not exist".into(),
-        hint: hint.map(str::to_owned),
+        fixes,
     })
 }
 
@@ -69,12 +70,16 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         let (name, bytes, mode) = if path == Path::new("-") {
             ("-".to_owned(), store::read_stdin()?, None)
         } else {
-            let file = read_file(None, path, None)?;
+            let file = read_file(None, path, Vec::new())?;
             (path.display().to_string(), file.bytes, Some(file.mode))
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
     }
-    out.inspect_items(&items)?;
+    if out.json() {
+        out.json_doc(&items)?;
+    } else {
+        out.text(&super::render::inspect::items(&items))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -88,7 +93,12 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         .ok_or_else(|| aitls::Error::Malformed {
             path: globals.dir.clone(),
             reason: "does not exist or cannot be opened".into(),
-            hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
+            fixes: vec![
+                Fix::CreateCaAndServer {
+                    stem: DEFAULT_STEM.into(),
+                },
+                Fix::GiveDir,
+            ],
         })?;
     let names = lock.list_pki_files()?;
     let mut items = Vec::new();
@@ -106,7 +116,27 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         }
     }
     inspect::link(&mut items);
-    out.inspect_overview(&globals.dir, &items, &broken)?;
+    for reason in &broken {
+        super::output::error(reason, None);
+    }
+    if out.json() {
+        out.json_doc(&items)?;
+    } else if items.is_empty() && broken.is_empty() {
+        let hint = globals.words.hint(&[Fix::CreateCaAndServer {
+            stem: DEFAULT_STEM.into(),
+        }]);
+        out.text(&format!(
+            "no certificates or keys in {}; {}\n",
+            globals.dir.display(),
+            hint.unwrap_or_default()
+        ))?;
+    } else {
+        out.text(&super::render::inspect::overview(
+            &items,
+            out.style(),
+            &globals.words,
+        ))?;
+    }
     Ok(if broken.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -1,11 +1,11 @@
 //! `aitls verify`: files → [`aitls::verify::verify`] → one line per check; exit 0 when
 //! valid, 1 when not, 2 when an input cannot be read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aitls::provision::{CA_CERT, CA_KEY, DEFAULT_STEM};
-use aitls::store::Store;
+use aitls::fix::Fix;
+use aitls::store::{self, CA_CERT, CA_KEY, DEFAULT_STEM, Store};
 use aitls::verify::{self, DirFacts, KeyInput, Request};
 use clap::Args;
 use time::OffsetDateTime;
@@ -61,36 +61,6 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     Ok(t)
 }
 
-/// The `aitls server` command that reissues `cert`, when it is `DIR/STEM.crt`.
-fn reissue_command(
-    cert: &Path,
-    globals: &Globals,
-    key_type: Option<aitls::issue::KeyType>,
-) -> Option<String> {
-    if cert.parent()? != globals.dir || cert.extension()? != "crt" {
-        return None;
-    }
-    let stem = cert.file_stem()?.to_str()?;
-    if stem == "ca" {
-        return None;
-    }
-    let mut cmd = "aitls".to_owned();
-    if globals.dir != Path::new("ai/certs") {
-        cmd.push_str(&format!(
-            " --dir {}",
-            super::output::shell_quote(&globals.dir.to_string_lossy())
-        ));
-    }
-    cmd.push_str(" server");
-    if stem != DEFAULT_STEM {
-        cmd.push_str(&format!(" --out {}", super::output::shell_quote(stem)));
-    }
-    if let Some(kt) = key_type.filter(|kt| *kt != aitls::issue::KeyType::Rsa2048) {
-        cmd.push_str(&format!(" --key-type {kt}"));
-    }
-    Some(cmd)
-}
-
 /// Runs `aitls verify`.
 pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let hosts = args
@@ -98,41 +68,46 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         .iter()
         .map(|h| verify::parse_host(h))
         .collect::<Result<Vec<_>, _>>()?;
-    let default_cert = args.cert.is_none();
+    let dir = Store::new(&globals.dir);
     let cert_path = args
         .cert
         .clone()
-        .unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
-    let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
-    let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
+        .unwrap_or_else(|| dir.path(&store::cert_file(DEFAULT_STEM)));
+    let ca_path = args.ca.clone().unwrap_or_else(|| dir.path(CA_CERT));
+    let setup = match args.cert {
+        None => vec![Fix::CreateCaAndServer {
+            stem: DEFAULT_STEM.into(),
+        }],
+        Some(_) => Vec::new(),
+    };
 
     // A shared lock on DIR for every read: a concurrent `aitls server` is never seen
     // between its two renames (SPEC §2 verify). Files in DIR are read through it.
-    let store = Store::new(&globals.dir);
-    let lock = store.lock_shared()?;
+    let lock = dir.lock_shared()?;
     let lock = lock.as_ref();
-    let cert_bytes = read_file(lock, &cert_path, setup_hint)?.bytes;
+    let cert_bytes = read_file(lock, &cert_path, setup)?.bytes;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
     let ca_bytes = read_file(
         lock,
         &ca_path,
-        args.ca
-            .is_none()
-            .then_some("run `aitls ca` to create it, or give --ca FILE"),
+        match args.ca {
+            None => vec![Fix::CreateCa, Fix::GiveCa],
+            Some(_) => Vec::new(),
+        },
     )?
     .bytes;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
     let key_file = match &args.key {
-        Some(k) => Some((k.clone(), read_file(lock, k, None)?)),
+        Some(k) => Some((k.clone(), read_file(lock, k, Vec::new())?)),
         None => {
-            let sibling = cert_path.with_extension("key");
+            let sibling = store::key_beside(&cert_path);
             if sibling == cert_path {
                 None
             } else {
                 let read = match lock {
                     Some(dir) => dir.read_path(&sibling)?,
-                    None => aitls::store::read_file(&sibling)?,
+                    None => store::read_file(&sibling)?,
                 };
                 read.map(|file| (sibling, file))
             }
@@ -151,18 +126,17 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         None => None,
     };
     // Warnings about DIR itself when its CA is the one trusted (SPEC §4).
-    let dir = match lock {
-        Some(dir) if ca_path == globals.dir.join(CA_CERT) => Some(DirFacts {
-            path: globals.dir.display().to_string(),
-            mode: dir.dir_mode(),
-            ca_key: dir
+    let dir_facts = match lock {
+        Some(handle) if ca_path == dir.path(CA_CERT) => Some(DirFacts {
+            path: globals.dir.clone(),
+            mode: handle.dir_mode(),
+            ca_key: handle
                 .stat(CA_KEY)?
-                .map(|(mode, _)| (globals.dir.join(CA_KEY).display().to_string(), mode)),
+                .map(|(mode, _)| (dir.path(CA_KEY), mode)),
         }),
         _ => None,
     };
 
-    let reissue_with = reissue_command(&cert_path, globals, chain.first().and_then(|c| c.key_type));
     let request = Request {
         chain,
         anchors,
@@ -170,11 +144,21 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         key,
         hosts,
         at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
-        reissue_with,
-        dir,
+        stem: dir.stem_of(&cert_path).map(str::to_owned),
+        own_ca: ca_path == dir.path(CA_CERT),
+        dir: dir_facts,
     };
     let report = verify::verify(&request);
-    out.verify_report(&cert_path, &report)?;
+    if out.json() {
+        out.json_doc(&super::render::verify::json(&report, &globals.words))?;
+    } else {
+        out.text(&super::render::verify::text(
+            &cert_path,
+            &report,
+            out.style(),
+            &globals.words,
+        ))?;
+    }
     Ok(if report.valid {
         ExitCode::SUCCESS
     } else {

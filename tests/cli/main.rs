@@ -7,6 +7,7 @@ mod ca;
 mod completions;
 mod docs;
 mod env;
+mod fixes;
 mod inspect;
 mod regression;
 mod safety;
