@@ -14,8 +14,7 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::fix::Reissue;
-use crate::fix::{Fix, Warning};
+use crate::fix::{Fix, Need, Reissue, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile};
 use crate::key_type::KeyType;
 use crate::names::SanName;
@@ -229,28 +228,24 @@ pub fn ensure_ca(
     issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
     let mut warnings = dir_warnings(&lock);
-    let key_file = read_ca_file(&lock, CA_KEY)?;
-    let cert_file = read_ca_file(&lock, CA_CERT)?;
-    let key_mode = key_file.as_ref().map(|f| f.mode);
-    let key_bytes = key_file.map(|f| f.bytes);
-    let cert_bytes = cert_file.map(|f| f.bytes);
+    let (pair, key_mode) = read_ca_pair(store, &lock)?;
     let mut existing = None;
-    let found = match (&key_bytes, &cert_bytes) {
-        (None, None) => CaFound::Nothing,
-        (Some(_), None) => CaFound::KeyOnly,
-        (None, Some(_)) => CaFound::CertOnly,
-        (Some(_), Some(_)) if req.force => CaFound::Pair {
+    let found = match pair {
+        CaPair::Nothing => CaFound::Nothing,
+        CaPair::KeyOnly => CaFound::KeyOnly,
+        CaPair::CertOnly => CaFound::CertOnly,
+        // --force replaces even a pair that cannot be read.
+        CaPair::Both(_) if req.force => CaFound::Pair {
             matches: false,
             days_left: 0,
         },
-        (Some(k), Some(c)) => {
-            let info = parse_cert(store, CA_CERT, c, Fix::ReplaceCa)?;
-            let key = parse_key(store, CA_KEY, k, Fix::ReplaceCa)?;
+        CaPair::Both(pair) => {
+            let ca = pair?;
             let found = CaFound::Pair {
-                matches: cert::key_matches(&key, &info),
-                days_left: cert::days_between(now, info.not_after),
+                matches: cert::key_matches(&ca.key, &ca.cert),
+                days_left: cert::days_between(now, ca.cert.not_after),
             };
-            existing = Some(info);
+            existing = Some(ca.cert);
             found
         }
     };
@@ -364,6 +359,39 @@ fn write_pair(
     ])
 }
 
+/// The CA pair as the directory holds it, read and classified once for both `aitls ca`
+/// and `aitls server`.
+enum CaPair {
+    /// Neither file.
+    Nothing,
+    /// `ca.key` alone.
+    KeyOnly,
+    /// `ca.crt` alone.
+    CertOnly,
+    /// Both files: parsed, or why one of them cannot be.
+    Both(Result<Box<Ca>>),
+}
+
+/// Reads the pair through the lock (refusing files another user owns); also the key
+/// file's mode, for the warning about a CA key others can read.
+fn read_ca_pair(store: &Store, lock: &DirLock) -> Result<(CaPair, Option<u32>)> {
+    let key_file = read_ca_file(lock, CA_KEY)?;
+    let cert_file = read_ca_file(lock, CA_CERT)?;
+    let key_mode = key_file.as_ref().map(|f| f.mode);
+    let pair = match (key_file.map(|f| f.bytes), cert_file.map(|f| f.bytes)) {
+        (None, None) => CaPair::Nothing,
+        (Some(_), None) => CaPair::KeyOnly,
+        (None, Some(_)) => CaPair::CertOnly,
+        (Some(k), Some(c)) => CaPair::Both(
+            parse_cert(store, CA_CERT, &c, Fix::ReplaceCa).and_then(|cert| {
+                let key = parse_key(store, CA_KEY, &k, Fix::ReplaceCa)?;
+                Ok(Box::new(Ca { cert, key }))
+            }),
+        ),
+    };
+    Ok((pair, key_mode))
+}
+
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched,
 /// expired or owned by another user; warns (into `warnings`) about a CA key others can
 /// read.
@@ -373,24 +401,27 @@ fn load_ca(
     now: OffsetDateTime,
     warnings: &mut Vec<Warning>,
 ) -> Result<Ca> {
-    let key_file = read_ca_file(lock, CA_KEY)?;
-    let cert_file = read_ca_file(lock, CA_CERT)?;
-    if let Some(f) = &key_file {
-        warnings.extend(ca_key_warning(lock, f.mode));
-    }
-    let (key_bytes, cert_bytes) = match (key_file.map(|f| f.bytes), cert_file.map(|f| f.bytes)) {
-        (Some(k), Some(c)) => (k, c),
-        (None, None) => {
+    let (pair, key_mode) = read_ca_pair(store, lock)?;
+    warnings.extend(key_mode.and_then(|mode| ca_key_warning(lock, mode)));
+    let Ca { cert, key } = match pair {
+        CaPair::Both(pair) => *pair?,
+        CaPair::Nothing => {
+            // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
+            // found above rather than at `aitls ca`, which would make a second one.
+            let fixes = match store.find_upward(CA_CERT) {
+                Some(dir) => vec![Fix::UseDir { dir }],
+                None => vec![Fix::CreateCa],
+            };
             return Err(Error::Refused {
                 message: format!(
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
-                    store.dir().display()
+                    store.absolute_dir().display()
                 ),
-                fixes: vec![Fix::CreateCa],
+                fixes,
             });
         }
-        (k, _) => {
-            let (present, missing) = if k.is_none() {
+        lone @ (CaPair::KeyOnly | CaPair::CertOnly) => {
+            let (present, missing) = if matches!(lone, CaPair::CertOnly) {
                 (CA_CERT, CA_KEY)
             } else {
                 (CA_KEY, CA_CERT)
@@ -409,8 +440,6 @@ fn load_ca(
             });
         }
     };
-    let cert = parse_cert(store, CA_CERT, &cert_bytes, Fix::ReplaceCa)?;
-    let key = parse_key(store, CA_KEY, &key_bytes, Fix::ReplaceCa)?;
     let refuse = |message: String| Error::Refused {
         message,
         fixes: vec![Fix::ReplaceCa],
@@ -527,7 +556,7 @@ pub fn ensure_server(
                     stem: Some(req.stem.clone()),
                     key_type: Some(req.key_type),
                     names: Vec::new(),
-                    need: crate::fix::Need::Renewal,
+                    need: Need::Renewal,
                 }),
             ],
         },

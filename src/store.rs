@@ -164,6 +164,26 @@ impl Store {
         self.dir.join(name)
     }
 
+    /// The directory as an absolute path (for messages that must say where aitls looked,
+    /// whatever the working directory); as given when it cannot be made absolute.
+    pub fn absolute_dir(&self) -> PathBuf {
+        std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone())
+    }
+
+    /// When the directory is relative and `name` is not in it: the same relative directory
+    /// under a parent of the working directory that holds `name` (aitls run from a
+    /// subdirectory of the project). The nearest parent wins.
+    pub fn find_upward(&self, name: &str) -> Option<PathBuf> {
+        if self.dir.is_absolute() {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        cwd.ancestors()
+            .skip(1)
+            .map(|parent| parent.join(&self.dir))
+            .find(|dir| dir.join(name).is_file())
+    }
+
     /// The stem of `cert` when it is a server certificate of this directory
     /// (`DIR/STEM.crt`, not the CA's), as written by `aitls server --out STEM`.
     pub fn stem_of<'a>(&self, cert: &'a Path) -> Option<&'a str> {
@@ -236,6 +256,33 @@ impl Store {
                 source,
             }),
         }
+    }
+
+    /// Reads `name` by its path, without a lock (for readers looking around, such as
+    /// verify's nearby certificates; writers read through [`DirLock`]). Only a regular
+    /// file of at most [`MAX_READ`] bytes; `None` when it does not exist.
+    pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(read_file(&self.path(name))?.map(|f| f.bytes))
+    }
+
+    /// The certificates, requests and keys in the directory, without a lock (see
+    /// [`DirHandle::list_pki_files`]); `None` when the directory does not exist.
+    pub fn list_pki_files(&self) -> Result<Option<Vec<String>>> {
+        let fd = match rfs::open(
+            &self.dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => fd,
+            Err(rustix::io::Errno::NOENT) => return Ok(None),
+            Err(e) => {
+                return Err(Error::Read {
+                    path: self.dir.clone(),
+                    source: e.into(),
+                });
+            }
+        };
+        list_pki(&fd, &self.dir).map(Some)
     }
 
     fn open_dir(&self, op: FlockOperation) -> io::Result<DirHandle> {
@@ -326,29 +373,35 @@ impl DirHandle {
     /// `*.der`, `*.csr`, `*.key`), sorted by name. Entries that are not regular files are
     /// listed too, so that a reader reports them instead of skipping them silently.
     pub fn list_pki_files(&self) -> Result<Vec<String>> {
-        let err = |e: rustix::io::Errno| Error::Read {
-            path: self.path.clone(),
-            source: e.into(),
-        };
-        let mut names = Vec::new();
-        let mut dir = rfs::Dir::read_from(&self.fd).map_err(err)?;
-        while let Some(entry) = dir.read() {
-            let entry = entry.map_err(err)?;
-            let Ok(name) = entry.file_name().to_str() else {
-                continue;
-            };
-            if name.starts_with('.')
-                || ![".crt", ".pem", ".cer", ".der", ".csr", ".key"]
-                    .iter()
-                    .any(|ext| name.ends_with(ext))
-            {
-                continue;
-            }
-            names.push(name.to_owned());
-        }
-        names.sort();
-        Ok(names)
+        list_pki(&self.fd, &self.path)
     }
+}
+
+/// The `*.crt`, `*.pem`, `*.cer`, `*.der`, `*.csr` and `*.key` entries of an open
+/// directory, sorted, whatever their type.
+fn list_pki(fd: &OwnedFd, path: &Path) -> Result<Vec<String>> {
+    let err = |e: rustix::io::Errno| Error::Read {
+        path: path.to_owned(),
+        source: e.into(),
+    };
+    let mut names = Vec::new();
+    let mut dir = rfs::Dir::read_from(fd).map_err(err)?;
+    while let Some(entry) = dir.read() {
+        let entry = entry.map_err(err)?;
+        let Ok(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if name.starts_with('.')
+            || ![".crt", ".pem", ".cer", ".der", ".csr", ".key"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        {
+            continue;
+        }
+        names.push(name.to_owned());
+    }
+    names.sort();
+    Ok(names)
 }
 
 impl DirLock {
@@ -529,7 +582,14 @@ fn not_regular(path: &Path, ft: FileType) -> Error {
             "is {}, not a regular file; aitls reads only regular files",
             type_name(ft)
         ),
-        fixes: Vec::new(),
+        // A directory given where a file goes was probably meant as DIR.
+        fixes: if ft == FileType::Directory {
+            vec![Fix::UseDir {
+                dir: path.to_owned(),
+            }]
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -572,6 +632,19 @@ pub fn mode_of(path: &Path) -> Result<Option<u32>> {
     }
 }
 
+/// The stem inside a file name given where a stem goes (`api.crt` → `api`): the name ends
+/// in an extension aitls writes or reads.
+pub fn stem_in_file_name(name: &str) -> Option<&str> {
+    let mut stem = name;
+    while let Some(shorter) = [".crt", ".key", ".pem"]
+        .iter()
+        .find_map(|ext| stem.strip_suffix(ext))
+    {
+        stem = shorter;
+    }
+    (stem != name && !stem.is_empty() && stem != "ca").then_some(stem)
+}
+
 /// Checks that `--out STEM` names a plain file in the directory, and not the CA's.
 pub fn check_stem(stem: &str) -> Result<()> {
     let bad = |reason: &str| Error::InvalidValue {
@@ -593,8 +666,41 @@ pub fn check_stem(stem: &str) -> Result<()> {
     if stem == "ca" {
         return Err(bad("`ca` is the CA's own stem"));
     }
+    if stem_in_file_name(stem).is_some() {
+        // `--out api.crt` would write api.crt.crt and api.crt.key.
+        return Err(bad(
+            "--out takes a stem, not a file name: the files are STEM.crt and STEM.key",
+        ));
+    }
     if stem.len() > 200 {
         return Err(bad("the stem is longer than 200 characters"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_given_as_stem_is_refused_with_the_stem_meant() {
+        for (given, meant) in [
+            ("api.crt", "api"),
+            ("api.key", "api"),
+            ("web.crt.pem", "web"),
+        ] {
+            let err = check_stem(given).unwrap_err();
+            assert!(err.to_string().contains("not a file name"), "{err}");
+            assert_eq!(err.fixes(), [Fix::UseStem { stem: meant.into() }]);
+        }
+        assert!(check_stem("api.v2").is_ok());
+        assert_eq!(stem_in_file_name("ca.crt"), None);
+        assert_eq!(stem_in_file_name("server"), None);
+    }
+
+    #[test]
+    fn only_owner_bits_make_a_key_owner_only() {
+        assert!(is_owner_only(0o600) && is_owner_only(0o400));
+        assert!(!is_owner_only(0o640) && !is_owner_only(0o604));
+    }
 }
