@@ -983,7 +983,10 @@ fn a_closed_stdout_never_changes_the_exit_code() {
     sb.quick_pair();
     // A failing verdict stays a failure: a key others can read fails `verify`.
     fs::set_permissions(sb.file("server.key"), fs::Permissions::from_mode(0o644)).unwrap();
-    let cases: [(&[&str], i32); 9] = [
+    let cases: [(&[&str], i32); 11] = [
+        // an error's JSON object goes to the closed stdout too
+        (&["--json", "inspect", "ai/certs/nothing.crt"], 2),
+        (&["--json", "--dir", "nowhere", "server"], 1),
         (&["verify"], 1),
         (&["--json", "verify"], 1),
         (&["verify", "--host", "example.com"], 1),
