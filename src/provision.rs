@@ -178,9 +178,14 @@ fn check_owner(dir: &DirHandle, name: &str, uid: u32) -> Result<()> {
     }
     let me = store::current_uid();
     let path = dir.dir().join(name);
+    let trusted = if me == 0 {
+        "root".to_owned()
+    } else {
+        format!("you (user {me}) or root")
+    };
     Err(Error::Refused {
         message: format!(
-            "{} is owned by user {uid}, not by you (user {me}) or root: another user could have planted it, so aitls does not use it",
+            "{} is owned by user {uid}, not by {trusted}: another user could have planted it, so aitls does not use it",
             path.display()
         ),
         fixes: vec![Fix::Chown { path, uid: me }],
