@@ -632,6 +632,18 @@ pub fn mode_of(path: &Path) -> Result<Option<u32>> {
     }
 }
 
+/// When the file at `path` was last modified, or `None` when it does not exist.
+pub fn modified_of(path: &Path) -> Result<Option<std::time::SystemTime>> {
+    match std::fs::metadata(path).and_then(|meta| meta.modified()) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
 /// The stem inside a file name given where a stem goes (`api.crt` → `api`): the name ends
 /// in an extension aitls writes or reads.
 pub fn stem_in_file_name(name: &str) -> Option<&str> {

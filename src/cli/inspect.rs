@@ -40,10 +40,15 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
     }
 }
 
-/// Reads an input file (a regular file of at most 1 MiB), through the locked directory
-/// when it is in DIR; a missing file is an input error naming it, with the `fixes` that
-/// create it.
-pub(super) fn read_file(
+/// Reads an input file (a regular file of at most 1 MiB); a missing file is an input
+/// error naming it, with the `fixes` that create it.
+pub(super) fn read_file(path: &Path, fixes: Vec<Fix>) -> Result<Vec<u8>, aitls::Error> {
+    read_in(None, path, fixes).map(|file| file.bytes)
+}
+
+/// [`read_file`], through the locked directory when `path` is in it, with the facts of
+/// the handle read (mode, owner).
+pub(super) fn read_in(
     dir: Option<&ReadLock>,
     path: &Path,
     fixes: Vec<Fix>,
@@ -70,7 +75,7 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         let (name, bytes, mode) = if path == Path::new("-") {
             ("-".to_owned(), store::read_stdin()?, None)
         } else {
-            let file = read_file(None, path, Vec::new())?;
+            let file = read_in(None, path, Vec::new())?;
             (path.display().to_string(), file.bytes, Some(file.mode))
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);

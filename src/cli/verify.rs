@@ -10,7 +10,7 @@ use aitls::verify::{self, DirFacts, KeyInput, Nearby, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
-use super::inspect::{malformed, read_file};
+use super::inspect::{malformed, read_in};
 use super::{Globals, Output};
 
 /// Check a certificate as a TLS client would
@@ -122,9 +122,9 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     // between its two renames (SPEC §2 verify). Files in DIR are read through it.
     let lock = dir.lock_shared()?;
     let lock = lock.as_ref();
-    let cert_bytes = read_file(lock, &cert_path, setup)?.bytes;
+    let cert_bytes = read_in(lock, &cert_path, setup)?.bytes;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
-    let ca_bytes = read_file(
+    let ca_bytes = read_in(
         lock,
         &ca_path,
         match args.ca {
@@ -136,7 +136,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
     let key_file = match &args.key {
-        Some(k) => Some((k.clone(), read_file(lock, k, Vec::new())?)),
+        Some(k) => Some((k.clone(), read_in(lock, k, Vec::new())?)),
         None => {
             let sibling = store::key_beside(&cert_path);
             if sibling == cert_path {
