@@ -192,23 +192,26 @@ fn check_owner(dir: &DirHandle, name: &str, uid: u32) -> Result<()> {
     })
 }
 
-/// Warnings about the directory's own trust: a group that can write it could swap the CA.
+/// Warnings about the directory's own trust: a group (or, for readers, which do not
+/// refuse, every user) that can write it could swap the CA. Writers refuse a directory
+/// every user can write before they get here.
 pub fn dir_warnings(dir: &DirHandle) -> Vec<Warning> {
-    let mut warnings = Vec::new();
-    if dir.group_writable() {
-        warnings.push(Warning::with_fix(
-            format!(
-                "{} is writable by its group (mode {:04o}): group members could swap the CA or keys",
-                dir.dir().display(),
-                dir.dir_mode(),
-            ),
-            Fix::ChmodDir {
-                path: dir.dir().to_owned(),
-                others: false,
-            },
-        ));
+    let mode = dir.dir_mode();
+    if mode & 0o022 == 0 {
+        return Vec::new();
     }
-    warnings
+    let others = mode & 0o002 != 0;
+    let who = if others { "every user" } else { "its group" };
+    vec![Warning::with_fix(
+        format!(
+            "{} is writable by {who} (mode {mode:04o}): they could swap the CA or keys",
+            dir.dir().display(),
+        ),
+        Fix::ChmodDir {
+            path: dir.dir().to_owned(),
+            others,
+        },
+    )]
 }
 
 /// The warning for a CA key that group or others can read, wherever the key is used.

@@ -313,12 +313,6 @@ impl DirHandle {
         self.mode
     }
 
-    /// Whether the group can write the directory (a warning: common with user-private
-    /// groups and umask 002, but then the group could swap the CA).
-    pub fn group_writable(&self) -> bool {
-        self.mode & 0o020 != 0
-    }
-
     /// Reads `name` from the directory; `None` when it does not exist. Only a regular file
     /// of at most [`MAX_READ`] bytes is read.
     pub fn read(&self, name: &str) -> Result<Option<FileRead>> {

@@ -105,6 +105,10 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
                 Fix::GiveDir,
             ],
         })?;
+    // A directory others can write: what is listed may not be what was put there.
+    for warning in aitls::provision::dir_warnings(&lock) {
+        out.warn(&globals.words.warning(&warning));
+    }
     let names = lock.list_pki_files()?;
     let mut items = Vec::new();
     let mut broken = Vec::new();

@@ -671,6 +671,13 @@ fn a_dir_others_can_write_is_refused_even_with_force() {
             .collect();
         assert!(before == after, "{dir_mode:o}: nothing written");
         assert!(!sb.file("api.crt").exists());
+        // Readers do not refuse, they warn.
+        let err = stderr(&sb.ok(&["inspect"]));
+        assert!(
+            err.contains("writable by every user") && err.contains("`chmod go-w ai/certs`"),
+            "inspect: {err}"
+        );
+        assert!(stdout(&sb.ok(&["verify"])).contains("dir_mode"));
         // The fix as printed works.
         let chmod = Command::new("chmod")
             .args(["go-w", "ai/certs"])
@@ -708,6 +715,11 @@ fn a_group_writable_dir_is_a_warning() {
             "{json}"
         );
     }
+    let err = stderr(&sb.ok(&["inspect"]));
+    assert!(
+        err.contains("writable by its group") && err.contains("`chmod g-w ai/certs`"),
+        "inspect: {err}"
+    );
     let out = sb.aitls().args(["--json", "verify"]).output().unwrap();
     assert!(out.status.success(), "a warning, not a failure");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
