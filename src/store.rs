@@ -291,7 +291,14 @@ impl Store {
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
-        rfs::flock(&fd, op)?;
+        match rfs::flock(&fd, op) {
+            Ok(()) => {}
+            // A file system without locks (some network mounts): readers still read,
+            // through the handle; writers must not write unlocked.
+            Err(rustix::io::Errno::NOLCK | rustix::io::Errno::OPNOTSUPP)
+                if op == FlockOperation::LockShared => {}
+            Err(e) => return Err(e.into()),
+        }
         // The facts of the directory as locked, not as the path resolves later.
         let stat = rfs::fstat(&fd)?;
         Ok(DirHandle {
