@@ -573,6 +573,10 @@ fn runs_killed_at_random_moments_never_block_the_next() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        assert!(
+            !sb.file("server.key").exists() || sb.file("server.crt").exists(),
+            "kill {i} after {delay:?} left a key without its certificate"
+        );
         let out = sb
             .aitls()
             .args(["server", "--key-type", "ecdsa-p256"])
