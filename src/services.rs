@@ -102,15 +102,23 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     }
     let dir = utf8(&request.dir)?;
     let store = Store::new(&request.dir);
+    // A shared lock: a concurrent `aitls server` is not seen between its two renames.
+    let lock = store.lock_shared()?;
     let mut missing = Vec::new();
     let mut stems_missing: Vec<&str> = Vec::new();
-    if store.mode(CA_CERT)?.is_none() {
+    let exists = |name: &str| -> Result<bool> {
+        Ok(match &lock {
+            Some(dir) => dir.exists(name)?,
+            None => store::mode_of(&store.path(name))?.is_some(),
+        })
+    };
+    if !exists(CA_CERT)? {
         missing.push(store.path(CA_CERT));
     }
     for stem in [&request.yolo26_stem, &request.nemotron_stem] {
         for name in [store::cert_file(stem), store::key_file(stem)] {
             let path = store.path(&name);
-            if !missing.contains(&path) && store.mode(&name)?.is_none() {
+            if !missing.contains(&path) && !exists(&name)? {
                 missing.push(path);
                 if !stems_missing.contains(&stem.as_str()) {
                     stems_missing.push(stem);
