@@ -28,7 +28,7 @@ use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::Action;
 use crate::provision::{self, CaRequest, Progress};
-use crate::store::{self, CERT_MODE, KEY_MODE, NewFile, Store};
+use crate::store::{self, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
 
 pub use manifest::{Category, Expectation, Manifest, ManifestCase};
 
@@ -324,10 +324,13 @@ pub fn ensure(
     let mut ca_outcome = provision::ensure_ca(
         out,
         &CaRequest {
-            common_name: CA_NAME.into(),
-            days: CA_DAYS,
-            key_type: req.key_type,
+            common_name: Some(CA_NAME.into()),
+            days: Some(CA_DAYS),
+            key_type: Some(req.key_type),
             force: replace.is_some(),
+            renew: false,
+            // Renewed (same key) like a project CA; the cases are then reissued under it.
+            renew_within_days: RENEW_WITHIN_DAYS.unsigned_abs() as u32,
         },
         now,
         progress,
@@ -346,7 +349,7 @@ pub fn ensure(
         ca_outcome.reason = why;
     }
     let lock = out.lock()?;
-    let ca = provision::load_signing_ca(out, now)?;
+    let ca = provision::load_signing_ca(out, &lock, now)?;
     let ca_pem = out
         .read(store::CA_CERT)?
         .ok_or_else(|| Error::Crypto("the fixtures CA vanished".into()))?;
@@ -380,14 +383,11 @@ pub fn ensure(
     let json = manifest::to_json(&manifest);
     let written = out.read(store::FIXTURES_MANIFEST)?.as_deref() != Some(json.as_bytes());
     if written {
-        out.write_all(
-            &lock,
-            &[NewFile {
-                name: store::FIXTURES_MANIFEST.into(),
-                contents: json.as_bytes(),
-                mode: CERT_MODE,
-            }],
-        )?;
+        lock.write_all(&[NewFile {
+            name: store::FIXTURES_MANIFEST.into(),
+            contents: json.as_bytes(),
+            mode: CERT_MODE,
+        }])?;
     }
     Ok(Report {
         dir: out.dir().to_path_buf(),
@@ -398,8 +398,8 @@ pub fn ensure(
     })
 }
 
-/// Why the fixtures CA in `out` must be made afresh, if it must: it is readable but of another key
-/// type than asked, expires within [`RENEW_WITHIN_DAYS`] or cannot sign. A `ca.crt` that
+/// Why the fixtures CA in `out` must be made afresh, if it must: it is readable but of
+/// another key type than asked, or cannot sign (an expiring one is renewed, same key). A `ca.crt` that
 /// is not a fixtures CA (the project's, when OUTDIR is DIR) is refused: the fixtures are
 /// never signed by another CA, and it is never replaced. Lone or mismatched files are left
 /// to [`provision::ensure_ca`], which refuses them.
@@ -422,11 +422,7 @@ fn ca_needs_replacing(out: &Store, kt: KeyType, now: OffsetDateTime) -> Result<O
     }
     Ok(if cert.key_type != Some(kt) {
         Some(format!("the fixtures CA's key type was not {kt}"))
-    } else if cert.not_after - now < Duration::days(RENEW_WITHIN_DAYS) {
-        Some(format!(
-            "the fixtures CA expired or expires within {RENEW_WITHIN_DAYS} days"
-        ))
-    } else if let Err(e) = provision::load_signing_ca(out, now) {
+    } else if let Err(e) = provision::load_signing_ca(out, &out.lock()?, now) {
         Some(format!("the fixtures CA could not sign: {e}"))
     } else {
         None
@@ -449,7 +445,7 @@ fn ensure_case(
 ) -> Result<CaseOutcome> {
     let store = case_store(out, case);
     let lock = store.lock()?;
-    let (action, reason) = match misfit(&store, case, ca, ca_pem, kt, now)? {
+    let (action, reason) = match misfit(&lock, case, ca, ca_pem, kt, now)? {
         None => (Action::Kept, "still what it stands for".to_owned()),
         Some(Misfit::Missing) => (Action::Created, "no fixture existed".to_owned()),
         Some(Misfit::Dates(why)) => (Action::Renewed, why),
@@ -465,7 +461,7 @@ fn ensure_case(
                 mode: *mode,
             })
             .collect();
-        store.write_all(&lock, &new)?;
+        lock.write_all(&new)?;
         if !case.has_other_ca() {
             // A leftover from an older layout would say the case has another CA.
             let _ = std::fs::remove_file(store.path(store::OTHER_CA_CERT));
@@ -497,7 +493,7 @@ struct Found {
     other_ca: Option<CertInfo>,
 }
 
-fn read_case(store: &Store, case: Case) -> Result<std::result::Result<Found, Misfit>> {
+fn read_case(lock: &DirLock, case: Case) -> Result<std::result::Result<Found, Misfit>> {
     let server_cert = store::cert_file(store::DEFAULT_STEM);
     let server_key = store::key_file(store::DEFAULT_STEM);
     let mut names = vec![store::CA_CERT, &server_cert, &server_key];
@@ -505,9 +501,15 @@ fn read_case(store: &Store, case: Case) -> Result<std::result::Result<Found, Mis
         names.push(store::OTHER_CA_CERT);
     }
     let mut bytes = Vec::new();
+    let mut key_mode = KEY_MODE;
     for name in &names {
-        match store.read(name)? {
-            Some(b) => bytes.push(b),
+        match lock.read(name)? {
+            Some(f) => {
+                if *name == server_key.as_str() {
+                    key_mode = f.mode;
+                }
+                bytes.push(f.bytes);
+            }
             None => return Ok(Err(Misfit::Missing)),
         }
     }
@@ -525,10 +527,7 @@ fn read_case(store: &Store, case: Case) -> Result<std::result::Result<Found, Mis
         Ok(k) => k,
         Err(e) => return unreadable(&server_key, e),
     };
-    if store
-        .mode(&server_key)?
-        .is_some_and(|m| !store::is_owner_only(m))
-    {
+    if !store::is_owner_only(key_mode) {
         return Ok(Err(Misfit::Other(format!(
             "{server_key} was readable by others"
         ))));
@@ -548,14 +547,14 @@ fn read_case(store: &Store, case: Case) -> Result<std::result::Result<Found, Mis
 
 /// Why the case's files no longer stand for it; `None` when they do.
 fn misfit(
-    store: &Store,
+    lock: &DirLock,
     case: Case,
     ca: &Ca,
     ca_pem: &[u8],
     kt: KeyType,
     now: OffsetDateTime,
 ) -> Result<Option<Misfit>> {
-    let found = match read_case(store, case)? {
+    let found = match read_case(lock, case)? {
         Ok(f) => f,
         Err(m) => return Ok(Some(m)),
     };
@@ -630,7 +629,9 @@ fn pem_der(bytes: &[u8]) -> Option<Vec<u8>> {
     ::pem::parse(bytes).ok().map(::pem::Pem::into_contents)
 }
 
-/// The files of a fresh `case`: (name, contents, mode), the key first (SPEC §4).
+/// The files of a fresh `case`: (name, contents, mode), the certificates before the key,
+/// as [`store::DirHandle::write_all`] wants them (a run killed between the renames never
+/// leaves a key without its certificate).
 fn make(
     case: Case,
     ca: &Ca,
@@ -704,14 +705,12 @@ fn make(
             (issued.cert_pem, issued.key_pem)
         }
     };
-    let mut files = vec![
-        (store::key_file(store::DEFAULT_STEM), key_pem, KEY_MODE),
-        (store::cert_file(store::DEFAULT_STEM), cert_pem, CERT_MODE),
-        (store::CA_CERT.to_owned(), trusted_pem, CERT_MODE),
-    ];
+    let mut files = vec![(store::CA_CERT.to_owned(), trusted_pem, CERT_MODE)];
     if let Some(pem) = other_ca_pem {
         files.push((store::OTHER_CA_CERT.to_owned(), pem, CERT_MODE));
     }
+    files.push((store::cert_file(store::DEFAULT_STEM), cert_pem, CERT_MODE));
+    files.push((store::key_file(store::DEFAULT_STEM), key_pem, KEY_MODE));
     Ok(files)
 }
 

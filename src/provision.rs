@@ -2,8 +2,9 @@
 //!
 //! Each takes the directory lock, reads what exists, asks [`crate::plan`] what to do, and
 //! when it must write, generates a key, issues a certificate and writes both through
-//! [`crate::store`], key first. The lock is held throughout, so parallel runs see each
-//! other's results whole and never interleave a key with another run's certificate.
+//! [`crate::store`], certificate first. The lock is held throughout and every file is read
+//! through it, so parallel runs see each other's results whole and never interleave a key
+//! with another run's certificate.
 
 use std::path::PathBuf;
 
@@ -13,12 +14,17 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::fix::{Fix, Warning};
+use crate::fix::{Fix, Need, Reissue, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile, Window};
 use crate::key_type::KeyType;
 use crate::names::SanName;
-use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
-use crate::store::{self, CA_CERT, CA_KEY, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
+use crate::plan::{
+    self, Action, CaFound, CaRefusal, CaRenewal, Existing, Given, Reason, ServerFound,
+    ServerRefusal, Wanted,
+};
+use crate::store::{
+    self, CA_CERT, CA_KEY, CERT_MODE, DirHandle, DirLock, FileRead, KEY_MODE, NewFile, Store,
+};
 
 /// Told when slow work (RSA key generation) starts and ends, so a front end can show a
 /// spinner. The library itself never prints.
@@ -29,6 +35,20 @@ pub trait Progress {
     fn finish(&self);
 }
 
+/// The CA's common name when none is given (the OpenSSL recipe's).
+pub const DEFAULT_CA_CN: &str = "AI Services CA";
+/// The CA's key type when none is given (the OpenSSL recipe's `genrsa 4096`).
+pub const DEFAULT_CA_KEY_TYPE: KeyType = KeyType::Rsa4096;
+/// The CA's validity when none is given (the OpenSSL recipe's `-days 365`).
+pub const DEFAULT_CA_DAYS: u32 = 365;
+/// A server certificate's key type when neither the command line nor an existing
+/// certificate says (the OpenSSL recipe's `genrsa 2048`).
+pub const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
+/// A server certificate's validity when none is given (the OpenSSL recipe's).
+pub const DEFAULT_SERVER_DAYS: u32 = 365;
+/// Renew when fewer days than this are left, unless `--renew-within` says otherwise.
+pub const DEFAULT_RENEW_WITHIN_DAYS: u32 = 30;
+
 /// A [`Progress`] that shows nothing.
 #[derive(Debug, Default)]
 pub struct Silent;
@@ -38,32 +58,40 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
-/// What `aitls ca` is asked for.
-#[derive(Debug, Clone)]
+/// What `aitls ca` is asked for. `None` marks an option that was not given: a new CA gets
+/// the default, and a kept CA is compared only on the options that were given.
+#[derive(Debug, Clone, Default)]
 pub struct CaRequest {
-    /// Subject common name.
-    pub common_name: String,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
+    /// Subject common name ([`DEFAULT_CA_CN`]).
+    pub common_name: Option<String>,
+    /// Validity in days ([`DEFAULT_CA_DAYS`]); also the validity of a renewal.
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_CA_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
     /// Replace an existing CA.
     pub force: bool,
+    /// Renew the CA certificate (same key and subject) even when it is not due.
+    pub renew: bool,
+    /// Renew the CA certificate when it expires within this many days.
+    pub renew_within_days: u32,
 }
 
-/// What `aitls server` is asked for.
+/// What `aitls server` is asked for. `None` marks an option that was not given: it comes
+/// from the existing certificate, or from the default when there is none (SPEC §2
+/// `server`: renewal keeps what was issued).
 #[derive(Debug, Clone)]
 pub struct ServerRequest {
     /// subjectAltNames, already validated.
-    pub names: Vec<SanName>,
-    /// Subject common name; default: the first DNS name, else the first IP address.
+    pub names: Option<Vec<SanName>>,
+    /// Subject common name, one of the names; default: the first DNS name, else the first
+    /// IP address.
     pub common_name: Option<String>,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
-    /// Add clientAuth.
-    pub client_auth: bool,
+    /// Validity in days ([`DEFAULT_SERVER_DAYS`]).
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_SERVER_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
+    /// clientAuth wanted (`Some(true)`) or not (`Some(false)`).
+    pub client_auth: Option<bool>,
     /// File stem inside the directory (`server` → `server.crt`, `server.key`).
     pub stem: String,
     /// Reissue even when current.
@@ -161,7 +189,72 @@ fn expiry_warning(
     }
 }
 
-/// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
+/// Reads a CA file through the locked directory, refusing one that a user other than
+/// this one or root owns: another user could have planted or swapped it (SPEC §4; no
+/// `--force` gets past this).
+fn read_ca_file(dir: &DirHandle, name: &str) -> Result<Option<FileRead>> {
+    let file = dir.read(name)?;
+    if let Some(f) = &file {
+        check_owner(dir, name, f.uid)?;
+    }
+    Ok(file)
+}
+
+fn check_owner(dir: &DirHandle, name: &str, uid: u32) -> Result<()> {
+    if store::trusted_owner(uid) {
+        return Ok(());
+    }
+    let me = store::current_uid();
+    let path = dir.dir().join(name);
+    let trusted = if me == 0 {
+        "root".to_owned()
+    } else {
+        format!("you (user {me}) or root")
+    };
+    Err(Error::Refused {
+        message: format!(
+            "{} is owned by user {uid}, not by {trusted}: another user could have planted it, so aitls does not use it",
+            path.display()
+        ),
+        fixes: vec![Fix::Chown { path, uid: me }],
+    })
+}
+
+/// Warnings about the directory's own trust: a group (or, for readers, which do not
+/// refuse, every user) that can write it could swap the CA. Writers refuse a directory
+/// every user can write before they get here.
+pub fn dir_warnings(dir: &DirHandle) -> Vec<Warning> {
+    let mode = dir.dir_mode();
+    if mode & 0o022 == 0 {
+        return Vec::new();
+    }
+    let others = mode & 0o002 != 0;
+    let who = if others { "every user" } else { "its group" };
+    vec![Warning::with_fix(
+        format!(
+            "{} is writable by {who} (mode {mode:04o}): they could swap the CA or keys",
+            dir.dir().display(),
+        ),
+        Fix::ChmodDir {
+            path: dir.dir().to_owned(),
+            others,
+        },
+    )]
+}
+
+/// The warning for a CA key that group or others can read, wherever the key is used.
+pub fn ca_key_warning(dir: &DirHandle, mode: u32) -> Option<Warning> {
+    (!store::is_owner_only(mode)).then(|| {
+        let path = dir.dir().join(CA_KEY);
+        Warning::with_fix(
+            format!("{} is readable by others (mode {mode:04o})", path.display()),
+            Fix::Chmod { path },
+        )
+    })
+}
+
+/// Creates the CA, keeps a matching existing one, renews its certificate for the same key
+/// when due or asked, or refuses (SPEC §2 `aitls ca`).
 pub fn ensure_ca(
     store: &Store,
     req: &CaRequest,
@@ -169,10 +262,13 @@ pub fn ensure_ca(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
-    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
+    let days = req.days.unwrap_or(DEFAULT_CA_DAYS);
+    issue::check_days(days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
+    let mut warnings = dir_warnings(&lock);
+    let (pair, key_mode) = read_ca_pair(store, &lock)?;
     let mut existing = None;
-    let found = match read_ca_pair(store)? {
+    let found = match pair {
         CaPair::Nothing => CaFound::Nothing,
         CaPair::KeyOnly => CaFound::KeyOnly,
         CaPair::CertOnly => CaFound::CertOnly,
@@ -187,7 +283,7 @@ pub fn ensure_ca(
                 matches: cert::key_matches(&ca.key, &ca.cert),
                 days_left: cert::days_between(now, ca.cert.not_after),
             };
-            existing = Some(ca.cert);
+            existing = Some(ca);
             found
         }
     };
@@ -216,38 +312,66 @@ pub fn ensure_ca(
         }
     })?;
 
-    let key_mode = store.mode(CA_KEY)?;
-    if let (false, Some(info)) = (plan.writes(), existing) {
-        let mut warnings = Vec::new();
-        warnings.extend(expiry_warning(
-            "the CA",
+    let plan = match &existing {
+        Some(ca) => plan::plan_ca_renewal(
+            plan,
+            ca.cert.not_after,
+            CaRenewal {
+                asked: req.renew,
+                within_days: req.renew_within_days,
+            },
             now,
-            info.not_after,
-            Fix::ReplaceCa,
-        ));
-        if let Some(mode) = key_mode.filter(|m| !store::is_owner_only(*m)) {
+        ),
+        None => plan,
+    };
+
+    if let (Action::Kept | Action::Renewed, Some(ca)) = (plan.action, existing) {
+        let Ca { cert: info, key } = *ca;
+        warnings.extend(ca_option_warnings(req, &info, plan.action == Action::Kept));
+        let mut not_after = info.not_after;
+        if plan.action == Action::Renewed {
+            let profile = issue::CaRenewalProfile {
+                days,
+                path_len: None,
+            };
+            let issued = issue::renew_ca(&info, &key, &profile, now)?;
+            // Only the certificate changes: the key, and every certificate it signed, stay.
+            lock.write_all(&[NewFile {
+                name: CA_CERT.to_owned(),
+                contents: issued.cert_pem.as_bytes(),
+                mode: CERT_MODE,
+            }])?;
+            not_after = issued.not_after;
             warnings.push(Warning::with_fix(
                 format!(
-                    "{} is readable by others (mode {mode:04o})",
-                    store.path(CA_KEY).display()
+                    "{} was renewed for the same key: certificates issued before keep verifying, and copies of the old one elsewhere work until it expires on {}",
+                    store.path(CA_CERT).display(),
+                    info.not_after.date()
                 ),
-                Fix::Chmod {
-                    path: store.path(CA_KEY),
+                Fix::DistributeCa {
+                    path: store.path(CA_CERT),
                 },
             ));
+        } else {
+            warnings.extend(expiry_warning("the CA", now, info.not_after, Fix::RenewCa));
         }
-        warnings.extend(client_warnings_for_ca(&info.der, Some(Fix::ReplaceCa)));
-        let cn = info.common_name.clone().unwrap_or_default();
-        if cn != req.common_name || info.key_type != Some(req.key_type) {
+        warnings.extend(key_mode.and_then(|mode| ca_key_warning(&lock, mode)));
+        if !info.key_cert_sign && plan.action == Action::Kept {
             warnings.push(Warning::with_fix(
                 format!(
-                    "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA",
-                    cn,
-                    info.key_type.map_or("unknown key type", KeyType::name)
+                    "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
+                    store.path(CA_CERT).display()
                 ),
-                Fix::ReplaceCa,
+                Fix::RenewCa,
             ));
         }
+        // The model's other refusals (the warning above has said the keyUsage one).
+        warnings.extend(
+            client_warnings_for_ca(&info.der, Some(Fix::ReplaceCa))
+                .into_iter()
+                .filter(|w| !w.message.contains("keyUsage")),
+        );
+        let cn = info.common_name.clone().unwrap_or_default();
         return Ok(Outcome {
             action: plan.action,
             reason: plan.reason.to_string(),
@@ -255,30 +379,35 @@ pub fn ensure_ca(
             key: store.path(CA_KEY),
             common_name: cn,
             key_type: info.key_type,
-            not_after: info.not_after,
-            days_left: cert::days_between(now, info.not_after),
+            not_after,
+            days_left: cert::days_between(now, not_after),
             names: None,
             warnings,
         });
     }
 
-    let key = generate(req.key_type, progress)?;
+    let key_type = req.key_type.unwrap_or(DEFAULT_CA_KEY_TYPE);
+    let common_name = req
+        .common_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CA_CN.to_owned());
+    let key = generate(key_type, progress)?;
     let profile = CaProfile {
-        common_name: req.common_name.clone(),
-        days: req.days,
+        common_name: common_name.clone(),
+        days,
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
-    write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
-    let warnings = ::pem::parse(&issued.cert_pem)
-        .map(|p| client_warnings_for_ca(p.contents(), None))
-        .unwrap_or_default();
+    write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
+    if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+        warnings.extend(client_warnings_for_ca(p.contents(), None));
+    }
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
         cert: store.path(CA_CERT),
         key: store.path(CA_KEY),
-        common_name: req.common_name.clone(),
-        key_type: Some(req.key_type),
+        common_name,
+        key_type: Some(key_type),
         not_after: issued.not_after,
         days_left: cert::days_between(now, issued.not_after),
         names: None,
@@ -286,8 +415,11 @@ pub fn ensure_ca(
     })
 }
 
-/// The client families that refuse a server certificate aitls made or kept (SPEC §6:
-/// Ed25519 for the browsers, an underscore for Java), as warnings.
+/// The options given for the CA that differ from the CA that is kept or renewed: its
+/// subject and key stay whatever was asked (only `--force` changes them), and `--days`
+/// applies to a kept CA only when it is renewed.
+/// The client families that refuse a server certificate aitls made (SPEC §6: Ed25519 for
+/// the browsers, an underscore for Java), as warnings.
 fn client_warnings_for_server(
     cert_der: &[u8],
     ca_der: &[u8],
@@ -318,28 +450,56 @@ fn client_warnings_for_ca(ca_der: &[u8], fix: Option<Fix>) -> Vec<Warning> {
         .collect()
 }
 
+fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let new_ca_only = |option: &str, asked: &str, kept: &str| {
+        Warning::with_fix(
+            format!(
+                "{option} {asked:?} differs from the kept CA's {kept:?}; only a new CA changes it, which every client must then trust anew"
+            ),
+            Fix::ReplaceCa,
+        )
+    };
+    let cn = info.common_name.clone().unwrap_or_default();
+    if let Some(asked) = req.common_name.as_ref().filter(|asked| **asked != cn) {
+        warnings.push(new_ca_only("--cn", asked, &cn));
+    }
+    if let Some(asked) = req.key_type.filter(|kt| info.key_type != Some(*kt)) {
+        let kept = info.key_type.map_or("an unknown key type", KeyType::name);
+        warnings.push(new_ca_only("--key-type", asked.name(), kept));
+    }
+    let lifetime = plan::lifetime_days(info.not_before, info.not_after);
+    if let Some(asked) = req.days.filter(|d| kept && i64::from(*d) != lifetime) {
+        warnings.push(Warning::with_fix(
+            format!(
+                "--days {asked} differs from the kept CA's {lifetime} days; it applies when the CA is renewed"
+            ),
+            Fix::RenewCaDays { days: asked },
+        ));
+    }
+    warnings
+}
+
+/// Writes a certificate and its key, the certificate first: a run killed between the two
+/// renames never leaves a key without its certificate (SPEC §2, §4).
 fn write_pair(
-    store: &Store,
     lock: &DirLock,
     key_file: &str,
     cert_file: &str,
     issued: &issue::Issued,
 ) -> Result<()> {
-    store.write_all(
-        lock,
-        &[
-            NewFile {
-                name: key_file.to_owned(),
-                contents: issued.key_pem.as_bytes(),
-                mode: KEY_MODE,
-            },
-            NewFile {
-                name: cert_file.to_owned(),
-                contents: issued.cert_pem.as_bytes(),
-                mode: CERT_MODE,
-            },
-        ],
-    )
+    lock.write_all(&[
+        NewFile {
+            name: cert_file.to_owned(),
+            contents: issued.cert_pem.as_bytes(),
+            mode: CERT_MODE,
+        },
+        NewFile {
+            name: key_file.to_owned(),
+            contents: issued.key_pem.as_bytes(),
+            mode: KEY_MODE,
+        },
+    ])
 }
 
 /// The CA pair as the directory holds it, read and classified once for both `aitls ca`
@@ -355,10 +515,13 @@ enum CaPair {
     Both(Result<Box<Ca>>),
 }
 
-fn read_ca_pair(store: &Store) -> Result<CaPair> {
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
-    Ok(match (key_bytes, cert_bytes) {
+/// Reads the pair through the lock (refusing files another user owns); also the key
+/// file's mode, for the warning about a CA key others can read.
+fn read_ca_pair(store: &Store, lock: &DirLock) -> Result<(CaPair, Option<u32>)> {
+    let key_file = read_ca_file(lock, CA_KEY)?;
+    let cert_file = read_ca_file(lock, CA_CERT)?;
+    let key_mode = key_file.as_ref().map(|f| f.mode);
+    let pair = match (key_file.map(|f| f.bytes), cert_file.map(|f| f.bytes)) {
         (None, None) => CaPair::Nothing,
         (Some(_), None) => CaPair::KeyOnly,
         (None, Some(_)) => CaPair::CertOnly,
@@ -368,19 +531,28 @@ fn read_ca_pair(store: &Store) -> Result<CaPair> {
                 Ok(Box::new(Ca { cert, key }))
             }),
         ),
-    })
+    };
+    Ok((pair, key_mode))
 }
 
-/// Loads the CA in `store` for signing, refusing as `aitls server` does when it is
-/// missing, incomplete, mismatched, expired or unfit to sign (the fixtures sign with it).
-pub fn load_signing_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
-    load_ca(store, whole_seconds(now))
+/// Loads the CA in the locked `store` for signing, refusing as `aitls server` does when it
+/// is missing, incomplete, mismatched, expired or unfit to sign (the fixtures sign with it).
+pub fn load_signing_ca(store: &Store, lock: &DirLock, now: OffsetDateTime) -> Result<Ca> {
+    load_ca(store, lock, whole_seconds(now), &mut Vec::new())
 }
 
-/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
-/// expired.
-fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
-    let Ca { cert, key } = match read_ca_pair(store)? {
+/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched,
+/// expired or owned by another user; warns (into `warnings`) about a CA key others can
+/// read.
+fn load_ca(
+    store: &Store,
+    lock: &DirLock,
+    now: OffsetDateTime,
+    warnings: &mut Vec<Warning>,
+) -> Result<Ca> {
+    let (pair, key_mode) = read_ca_pair(store, lock)?;
+    warnings.extend(key_mode.and_then(|mode| ca_key_warning(lock, mode)));
+    let Ca { cert, key } = match pair {
         CaPair::Both(pair) => *pair?,
         CaPair::Nothing => {
             // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
@@ -435,11 +607,15 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
         )));
     }
     if cert.not_after <= now {
-        return Err(refuse(format!(
-            "the CA {} expired on {}",
-            store.path(CA_CERT).display(),
-            cert.not_after.date()
-        )));
+        // Renewal keeps the key, so what the CA issued before stays trusted.
+        return Err(Error::Refused {
+            message: format!(
+                "the CA {} expired on {}",
+                store.path(CA_CERT).display(),
+                cert.not_after.date()
+            ),
+            fixes: vec![Fix::RenewCa],
+        });
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(
@@ -451,13 +627,14 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 }
 
 /// Inspects what exists under `stem`.
-fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
+fn find_server(lock: &DirLock, stem: &str, ca: &Ca) -> Result<ServerFound> {
     let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
-    let key_bytes = store.read(&key_file)?;
-    let cert_bytes = store.read(&cert_file)?;
-    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+    let key_read = lock.read(&key_file)?;
+    let cert_bytes = lock.read(&cert_file)?.map(|f| f.bytes);
+    let key_mode = key_read.as_ref().map_or(KEY_MODE, |f| f.mode);
+    let (key_bytes, cert_bytes) = match (key_read.map(|f| f.bytes), cert_bytes) {
         (None, None) => return Ok(ServerFound::Nothing),
-        (Some(_), None) => return Ok(ServerFound::Partial(cert_file)),
+        (Some(_), None) => return Ok(ServerFound::LoneKey(cert_file)),
         (None, Some(_)) => return Ok(ServerFound::Partial(key_file)),
         (Some(k), Some(c)) => (k, c),
     };
@@ -473,7 +650,7 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         key_matches: cert::key_matches(&key, &cert),
         signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
             && cert::is_signed_by(&cert, &ca.cert.spki_der),
-        key_mode: store.mode(&key_file)?.unwrap_or(KEY_MODE),
+        key_mode,
         names: cert.names,
         common_name: cert.common_name,
         key_type: cert.key_type,
@@ -483,6 +660,14 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         not_after: cert.not_after,
         explicit_window: issue::has_explicit_window(&cert.serial),
     }))
+}
+
+/// The existing certificate under `stem`, when it exists and parses: what renewal keeps
+/// comes from it even when its key is missing or does not match.
+fn issued_cert(lock: &DirLock, stem: &str) -> Result<Option<CertInfo>> {
+    Ok(lock
+        .read(&store::cert_file(stem))?
+        .and_then(|file| cert::parse_pem(&file.bytes).ok()))
 }
 
 /// An explicit window for `aitls server`: it ends after it begins, and lasts no longer
@@ -512,7 +697,7 @@ fn check_window(w: Window) -> Result<()> {
 }
 
 /// Issues, renews or keeps the server certificate under `req.stem` (SPEC §2
-/// `aitls server`).
+/// `aitls server`). What the request leaves out comes from the existing certificate.
 pub fn ensure_server(
     store: &Store,
     req: &ServerRequest,
@@ -521,80 +706,166 @@ pub fn ensure_server(
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
     store::check_stem(&req.stem)?;
-    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
+    let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
+    issue::check_days(days, issue::MAX_SERVER_DAYS)?;
     if let Some(w) = req.window {
         check_window(w)?;
     }
-    let common_name = match &req.common_name {
-        Some(cn) => cn.clone(),
-        None => {
-            crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
-                what: "NAME",
-                value: String::new(),
-                reason: "at least one name is needed".into(),
-            })?
-        }
-    };
+    if req.names.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        });
+    }
     let lock = store.lock()?;
-    let ca = load_ca(store, now)?;
-    let found = find_server(store, &req.stem, &ca)?;
-    let wanted = Wanted {
-        names: &req.names,
-        common_name: &common_name,
+    let mut warnings = dir_warnings(&lock);
+    let ca = load_ca(store, &lock, now, &mut warnings)?;
+    let found = find_server(&lock, &req.stem, &ca)?;
+    let previous = issued_cert(&lock, &req.stem)?;
+    let default_names = crate::names::parse_all::<&str>(&[])?;
+    let given = Given {
+        names: req.names.clone(),
+        common_name: req.common_name.clone(),
         key_type: req.key_type,
         client_auth: req.client_auth,
+    };
+    let profile = plan::resolve_server(
+        &given,
+        previous.as_ref().map(|c| plan::Previous {
+            names: &c.names,
+            common_name: c.common_name.as_deref(),
+            key_type: c.key_type,
+            client_auth: c.client_auth,
+        }),
+        plan::Defaults {
+            names: &default_names,
+            key_type: DEFAULT_SERVER_KEY_TYPE,
+        },
+    )
+    .map_err(|e| Error::InvalidValue {
+        what: "--cn",
+        value: e.common_name,
+        reason: format!(
+            "the common name must be one of the certificate's names ({})",
+            e.names
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let wanted = Wanted {
+        names: &profile.names,
+        common_name: &profile.common_name,
+        key_type: profile.key_type,
+        client_auth: profile.client_auth,
         renew_within_days: req.renew_within_days,
         window: req.window,
     };
-    let plan = plan::plan_server(&found, &wanted, req.force, now);
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
-    let mut warnings = Vec::new();
+    let mut plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
+        ServerRefusal::LoneKey => Error::Refused {
+            message: format!(
+                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                store.path(&key_file).display(),
+                store.path(&cert_file).display()
+            ),
+            fixes: vec![
+                Fix::Restore {
+                    file: Some(cert_file.clone()),
+                },
+                Fix::Reissue(Reissue {
+                    stem: Some(req.stem.clone()),
+                    key_type: Some(profile.key_type),
+                    names: Vec::new(),
+                    need: Need::Renewal,
+                }),
+            ],
+        },
+    })?;
+    if let ServerFound::Pair(existing) = &found {
+        let reissued_until = plan::reissue_end(now, days, ca.cert.not_after);
+        plan = plan::keep_while_capped(plan, existing.not_after, reissued_until);
+    }
+    let capped = matches!(plan.reason, Reason::CappedByCa { .. });
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
+        if capped {
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} ends with the CA on {}, and a new one could not last longer until the CA is renewed",
+                    store.path(&cert_file).display(),
+                    ca.cert.not_after.date()
+                ),
+                Fix::RenewCaAndServer {
+                    stem: req.stem.clone(),
+                },
+            ));
+        } else if let Some(asked) = req.days {
+            let issued_for = plan::lifetime_days(existing.not_before, existing.not_after);
+            // A certificate that ends with the CA could not have lasted longer: asking for
+            // more than it got is not a difference worth a warning.
+            let ends_with_ca =
+                existing.not_after == ca.cert.not_after && i64::from(asked) > issued_for;
+            if issued_for != i64::from(asked) && !ends_with_ca {
+                warnings.push(Warning::with_fix(
+                    format!(
+                        "kept {}, issued for {issued_for} days: --days {asked} applies at its next renewal",
+                        store.path(&cert_file).display()
+                    ),
+                    Fix::ReissueDays {
+                        stem: req.stem.clone(),
+                        days: asked,
+                    },
+                ));
+            }
+        }
         existing.not_after
     } else {
-        let key = generate(req.key_type, progress)?;
-        let profile = ServerProfile {
-            common_name: common_name.clone(),
-            names: req.names.clone(),
-            days: req.days,
-            client_auth: req.client_auth,
+        let key = generate(profile.key_type, progress)?;
+        let issue_profile = ServerProfile {
+            common_name: profile.common_name.clone(),
+            names: profile.names.clone(),
+            days,
+            client_auth: profile.client_auth,
             not_after_cap: Some(ca.cert.not_after),
             window: req.window,
         };
-        let issued = issue::issue_server(&ca, &profile, &key, now)?;
-        write_pair(store, &lock, &key_file, &cert_file, &issued)?;
+        let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
+        write_pair(&lock, &key_file, &cert_file, &issued)?;
         if let Ok(p) = ::pem::parse(&issued.cert_pem) {
             warnings.extend(client_warnings_for_server(
                 p.contents(),
                 &ca.cert.der,
-                &req.names,
+                &profile.names,
                 Some(issued.key_pem.as_bytes()),
             ));
         }
         issued.not_after
     };
-    warnings.extend(expiry_warning(
-        "the CA",
-        now,
-        ca.cert.not_after,
-        Fix::ReplaceCa,
-    ));
-    let asked_until = now + time::Duration::days(i64::from(req.days));
+    if !capped {
+        warnings.extend(expiry_warning(
+            "the CA",
+            now,
+            ca.cert.not_after,
+            Fix::RenewCa,
+        ));
+    }
+    let asked_until = now + time::Duration::days(i64::from(days));
     if plan.writes() && req.window.is_none() && asked_until - not_after > time::Duration::days(1) {
         warnings.push(
             format!(
-                "the certificate ends on {}, when the CA expires, not after {} days as asked",
+                "the certificate ends on {}, when the CA expires, not after {days} days as asked",
                 not_after.date(),
-                req.days
             )
             .into(),
         );
     }
-    if req.window.is_none() && req.renew_within_days >= req.days {
+    if req.window.is_none() && req.renew_within_days >= days {
         warnings.push(
             format!(
-                "--renew-within {} is not less than --days {}: every run will reissue the certificate",
-                req.renew_within_days, req.days
+                "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
+                req.renew_within_days
             )
             .into(),
         );
@@ -604,11 +875,11 @@ pub fn ensure_server(
         reason: plan.reason.to_string(),
         cert: store.path(&cert_file),
         key: store.path(&key_file),
-        common_name,
-        key_type: Some(req.key_type),
+        common_name: profile.common_name,
+        key_type: Some(profile.key_type),
         not_after,
         days_left: cert::days_between(now, not_after),
-        names: Some(req.names.clone()),
+        names: Some(profile.names),
         warnings,
     })
 }
@@ -622,10 +893,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().join("certs"));
         let req = CaRequest {
-            common_name: "CA".into(),
-            days: u32::MAX,
-            key_type: KeyType::EcdsaP256,
-            force: false,
+            days: Some(u32::MAX),
+            key_type: Some(KeyType::EcdsaP256),
+            ..CaRequest::default()
         };
         let err = ensure_ca(&store, &req, OffsetDateTime::now_utc(), &Silent).unwrap_err();
         assert!(

@@ -69,6 +69,10 @@ pub enum CheckName {
     Key,
     /// The key file is owner-only.
     KeyMode,
+    /// DIR is writable by its owner only (a warning, when verifying against DIR's CA).
+    DirMode,
+    /// `DIR/ca.key` is owner-only (a warning, when verifying against DIR's CA).
+    CaKeyMode,
 }
 
 impl CheckName {
@@ -84,6 +88,8 @@ impl CheckName {
             CheckName::Host => "host",
             CheckName::Key => "key",
             CheckName::KeyMode => "key_mode",
+            CheckName::DirMode => "dir_mode",
+            CheckName::CaKeyMode => "ca_key_mode",
         }
     }
 }
@@ -112,6 +118,11 @@ pub struct Check {
     /// (`fix` in `--json` is that text).
     #[serde(skip)]
     pub fix: Option<Fix>,
+    /// The client families of the target set that a failure makes refuse (SPEC §6):
+    /// `rustls` alone for webpki's own view, every family for a shared failure, none for
+    /// the key file's mode; omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_by: Vec<&'static str>,
 }
 
 impl Check {
@@ -123,6 +134,7 @@ impl Check {
             skipped: false,
             detail,
             fix: None,
+            refused_by: Vec::new(),
         }
     }
 
@@ -142,6 +154,7 @@ impl Check {
             skipped: false,
             detail,
             fix,
+            refused_by: Vec::new(),
         }
     }
 
@@ -204,6 +217,20 @@ pub struct Request {
     pub cert_pem: PemQuirks,
     /// What decides whether a server loads the key file.
     pub key_file: Option<KeyFile>,
+    /// Facts about the certificate directory, when the CA checked against is its own.
+    pub dir: Option<DirFacts>,
+}
+
+/// What `verify` warns about in the certificate directory whose CA it uses (SPEC §4): a
+/// directory others can write, a CA key others can read.
+#[derive(Debug, Clone)]
+pub struct DirFacts {
+    /// The directory.
+    pub path: PathBuf,
+    /// Its permission bits.
+    pub mode: u32,
+    /// `DIR/ca.key` and its permission bits, when it exists.
+    pub ca_key: Option<(PathBuf, u32)>,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER
@@ -383,8 +410,20 @@ pub fn verify(req: &Request) -> VerifyReport {
         ee: &ee,
         path,
     };
-    let checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
+    let mut checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
     let clients = clients_of(&ctx, &checks);
+    for c in &mut checks {
+        if c.ok || c.skipped || c.name == CheckName::KeyMode {
+            continue;
+        }
+        let rustls = rustls_only(&ctx, c);
+        c.refused_by = req
+            .clients
+            .iter()
+            .filter(|f| !rustls || **f == Client::Rustls)
+            .map(|f| f.name())
+            .collect();
+    }
     let valid =
         checks.iter().all(|c| c.ok || rustls_only(&ctx, c)) && clients.iter().all(|v| v.accepts);
     VerifyReport {

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         ca_pem: aitls::clients::facts::pem_quirks(data),
         cert_pem: aitls::clients::facts::pem_quirks(data),
         key_file: None,
+        dir: None,
     };
     let report = aitls::verify::verify(&request);
     // Valid only when every client accepts.

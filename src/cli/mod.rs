@@ -235,23 +235,24 @@ fn show_outcome(
         return out.json_doc(&render::outcome::json(outcome, &globals.words));
     }
     for warning in &outcome.warnings {
-        out.warn(&globals.words.warning(warning));
+        if !render::outcome::is_next_step(warning) {
+            out.warn(&globals.words.warning(warning));
+        }
     }
-    out.text(&render::outcome::text(what, outcome, out.style()))
+    let mut text = render::outcome::text(what, outcome, out.style());
+    if let Some(next) = render::outcome::next_step(what, outcome, &globals.words) {
+        text.push_str(&next);
+        text.push('\n');
+    }
+    out.text(&text)
 }
 
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
 /// bad usage or unreadable/malformed input, 1 for everything else; with `--json` the error
-/// is also one JSON object on stdout. A closed stdout (as in
-/// `aitls inspect | head -1`) is not an error.
+/// is also one JSON object on stdout. (A closed stdout is not an error at all: [`Output`]
+/// treats it as written, so it never reaches here and never turns a verdict or a failure
+/// into exit 0.)
 pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
-    if err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    }) {
-        return ExitCode::SUCCESS;
-    }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let words = invocation.words();
     let hint = lib.and_then(|e| words.hint(&e.fixes()));
@@ -324,7 +325,7 @@ mod tests {
     fn key_types_parse_by_name() {
         let cli = Cli::try_parse_from(["aitls", "ca", "--key-type", "ecdsa-p384"]).unwrap();
         match cli.command {
-            Some(Command::Ca(args)) => assert_eq!(args.key_type, KeyType::EcdsaP384),
+            Some(Command::Ca(args)) => assert_eq!(args.key_type, Some(KeyType::EcdsaP384)),
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["aitls", "ca", "--key-type", "dsa"]).is_err());

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use aitls::clients::Client;
 use aitls::fix::Fix;
-use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
-use aitls::verify::{self, KeyInput, Nearby, Request};
+use aitls::store::{self, CA_CERT, CA_KEY, DEFAULT_STEM, Store};
+use aitls::verify::{self, DirFacts, KeyInput, Nearby, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
-use super::inspect::{malformed, read_file};
+use super::inspect::{malformed, read_in};
 use super::{Globals, Output};
 
 /// Check a certificate as a TLS client would
@@ -51,9 +51,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub host: Vec<String>,
 
-    /// Only these client families decide the verdict (repeatable; default: all of
-    /// openssl, python3.13, rustls, go, java, chromium, firefox, apple, gnutls)
-    #[arg(long = "client", value_name = "NAME", value_parser = parse_client)]
+    /// Only these client families decide the verdict (repeatable; default: all)
+    #[arg(long = "client", value_name = "NAME", value_parser = client_parser())]
     pub clients: Vec<Client>,
 
     /// Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
@@ -61,9 +60,16 @@ pub struct VerifyArgs {
     pub at: Option<OffsetDateTime>,
 }
 
+/// Parses `--client`: a family of SPEC §6, listed for help and completions.
+fn client_parser() -> impl clap::builder::TypedValueParser<Value = Client> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Client::ALL.map(Client::name))
+        .map(|name| name.parse::<Client>().unwrap_or(Client::Rustls))
+}
+
 /// A certificate file aitls cannot read; a UTF-16 one (what some Windows editors save) is
 /// named as such, since no TLS client reads it either.
-fn unreadable(path: &std::path::Path, bytes: &[u8], reason: String) -> aitls::Error {
+fn unreadable(path: &Path, bytes: &[u8], reason: String) -> aitls::Error {
     if aitls::clients::facts::pem_quirks(bytes).utf16 {
         return malformed(
             path,
@@ -71,11 +77,6 @@ fn unreadable(path: &std::path::Path, bytes: &[u8], reason: String) -> aitls::Er
         );
     }
     malformed(path, reason)
-}
-
-/// Parses `--client`: a family of SPEC §6.
-fn parse_client(s: &str) -> Result<Client, String> {
-    s.parse()
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
@@ -145,40 +146,64 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         Some(_) => Vec::new(),
     };
 
-    let cert_bytes = read_file(&cert_path, setup)?;
+    // A shared lock on DIR for every read: a concurrent `aitls server` is never seen
+    // between its two renames (SPEC §2 verify). Files in DIR are read through it.
+    let lock = dir.lock_shared()?;
+    let lock = lock.as_ref();
+    let cert_bytes = read_in(lock, &cert_path, setup)?.bytes;
     let chain =
         verify::parse_certs(&cert_bytes).map_err(|r| unreadable(&cert_path, &cert_bytes, r))?;
-    let ca_bytes = read_file(
+    let ca_bytes = read_in(
+        lock,
         &ca_path,
         match args.ca {
             None => vec![Fix::CreateCa, Fix::GiveCa],
             Some(_) => Vec::new(),
         },
-    )?;
+    )?
+    .bytes;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| unreadable(&ca_path, &ca_bytes, r))?;
 
-    let key_path = match &args.key {
-        Some(k) => Some(k.clone()),
+    let key_file = match &args.key {
+        Some(k) => Some((k.clone(), read_in(lock, k, Vec::new())?)),
         None => {
             let sibling = store::key_beside(&cert_path);
-            (sibling != cert_path && store::mode_of(&sibling)?.is_some()).then_some(sibling)
+            if sibling == cert_path {
+                None
+            } else {
+                let read = match lock {
+                    Some(dir) => dir.read_path(&sibling)?,
+                    None => store::read_file(&sibling)?,
+                };
+                read.map(|file| (sibling, file))
+            }
         }
     };
-    let mut key_file = None;
-    let key = match key_path {
-        Some(path) => {
-            let bytes = read_file(&path, Vec::new())?;
-            key_file = Some(aitls::clients::facts::key_file(&bytes));
-            let spki_der =
-                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = store::mode_of(&path)?.unwrap_or(0);
+    let key_facts = key_file
+        .as_ref()
+        .map(|(_, file)| aitls::clients::facts::key_file(&file.bytes));
+    let key = match key_file {
+        Some((path, file)) => {
+            let spki_der = aitls::inspect::public_key_of_private(&file.bytes)
+                .map_err(|r| malformed(&path, r))?;
             Some(KeyInput {
                 path: path.display().to_string(),
                 spki_der,
-                mode,
+                mode: file.mode,
             })
         }
         None => None,
+    };
+    // Warnings about DIR itself when its CA is the one trusted (SPEC §4).
+    let dir_facts = match lock {
+        Some(handle) if ca_path == dir.path(CA_CERT) => Some(DirFacts {
+            path: globals.dir.clone(),
+            mode: handle.dir_mode(),
+            ca_key: handle
+                .stat(CA_KEY)?
+                .map(|(mode, _)| (dir.path(CA_KEY), mode)),
+        }),
+        _ => None,
     };
 
     let request = Request {
@@ -191,6 +216,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
         nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
+        dir: dir_facts,
         clients: if args.clients.is_empty() {
             Client::ALL.to_vec()
         } else {
@@ -198,7 +224,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         },
         ca_pem: aitls::clients::facts::pem_quirks(&ca_bytes),
         cert_pem: aitls::clients::facts::pem_quirks(&cert_bytes),
-        key_file,
+        key_file: key_facts,
     };
     let report = verify::verify(&request);
     if out.json() {

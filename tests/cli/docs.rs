@@ -159,6 +159,7 @@ fn guide_blocks_work_as_written() {
     let dir = tmp.path();
     let (mut ran, mut makefile_checked, mut demo_checked, mut actions_checked) =
         (0, false, false, false);
+    let (mut nemotron_checked, mut rotation_checked) = (false, false);
     for block in blocks(&guide) {
         if let Some(name) = block
             .info
@@ -197,6 +198,31 @@ fn guide_blocks_work_as_written() {
                 } else {
                     let out = run_sh(dir, &script, &[]);
                     assert_ran("the guide", &block, &out);
+                    let certs = dir.join("ai/certs");
+                    if script.contains("--nemotron nemotron") {
+                        // Nemotron on another host: llama-server's settings move to its
+                        // own certificate, YOLO26's stay.
+                        let text = stdout(&out);
+                        for (var, file) in [
+                            ("YOLO26_SSL_CERTFILE", "server.crt"),
+                            ("LLAMA_ARG_SSL_CERT_FILE", "nemotron.crt"),
+                        ] {
+                            let line = format!("{var}={}\n", certs.join(file).display());
+                            assert!(text.contains(&line), "{line:?} not in:\n{text}");
+                        }
+                        nemotron_checked = true;
+                    }
+                    if script.contains("aitls ca --renew") {
+                        // The plain run keeps the proxy's name; the CA renews.
+                        let text = stdout(&out);
+                        assert!(
+                            text.contains("kept ai/certs/server.crt")
+                                && text.contains("for ai.example.internal, localhost"),
+                            "{text}"
+                        );
+                        assert!(text.contains("renewed ai/certs/ca.crt"), "{text}");
+                        rotation_checked = true;
+                    }
                     if script.contains("make certs") {
                         // `make certs` is a no-op once certificates are current.
                         let before = snapshot(&dir.join("ai/certs"));
@@ -244,6 +270,11 @@ fn guide_blocks_work_as_written() {
     assert!(makefile_checked, "no tested block runs `make certs`");
     assert!(demo_checked, "no tested block runs the YOLO26 demo");
     assert!(actions_checked, "no tested GitHub Actions step");
+    assert!(
+        nemotron_checked,
+        "no tested block for Nemotron on another host"
+    );
+    assert!(rotation_checked, "no tested rotation block");
 }
 
 #[test]
@@ -304,5 +335,114 @@ fn no_command_prints_a_short_usage_not_a_wall_of_text() {
     assert!(usage.lines().count() <= 12, "{usage}");
     for phrase in ["aitls ca && aitls server", "aitls env", "aitls --help"] {
         assert!(usage.contains(phrase), "{phrase:?} missing from:\n{usage}");
+    }
+}
+
+#[test]
+fn readme_completion_install_lines_work_in_a_fresh_home() {
+    // Each line creates the directory it writes into (a fresh account has none of them).
+    let readme = read_doc("README.md");
+    let block = blocks(&readme)
+        .into_iter()
+        .find(|b| b.body.contains("aitls completions bash >"))
+        .expect("README.md shows how to install completions");
+    let home = TempDir::new().unwrap();
+    let lines: String = block
+        .body
+        .lines()
+        .filter(|l| !l.contains("powershell"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = run_sh(home.path(), &lines, &[("HOME", home.path())]);
+    assert!(out.status.success(), "{lines}\n{}", stderr(&out));
+    for file in [
+        ".local/share/bash-completion/completions/aitls",
+        ".zfunc/_aitls",
+        ".config/fish/completions/aitls.fish",
+        ".config/elvish/lib/aitls.elv",
+    ] {
+        let path = home.path().join(file);
+        assert!(
+            std::fs::metadata(&path).is_ok_and(|m| m.len() > 100),
+            "{file} was not written"
+        );
+    }
+}
+
+#[test]
+fn readme_names_what_ci_installs_and_the_rust_version() {
+    // A new user reads the README, CI runs .ci/run: they must name the same things.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = read_doc("README.md");
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    let packages: Vec<&str> = ci
+        .split("need+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(packages.len() >= 10, "parsed .ci/run: {packages:?}");
+    for package in packages {
+        assert!(
+            readme.contains(&format!("`{package}`")),
+            "README's set-up does not name the Debian package `{package}` that .ci/run installs"
+        );
+    }
+    let requirements = std::fs::read_to_string(root.join(".ci/requirements.txt")).unwrap();
+    for line in requirements.lines() {
+        let name = line.split('#').next().unwrap_or_default().trim();
+        if !name.is_empty() {
+            assert!(
+                readme.contains(name),
+                "README does not name the PyPI package {name} that .ci/run installs"
+            );
+        }
+    }
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let msrv = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert!(
+        readme.contains(&format!("Rust {msrv} or newer")),
+        "README names Rust {msrv} (Cargo.toml's rust-version)"
+    );
+}
+
+#[test]
+fn rust_version_covers_every_locked_dependency() {
+    // README promises Rust >= Cargo.toml's rust-version. clippy's incompatible_msrv lint
+    // (CI runs clippy -D warnings) holds aitls's own code to it; this holds every crate in
+    // Cargo.lock to it, so a dependency update cannot silently raise the real minimum.
+    // (1.89 was checked by building with it: `cargo +1.89 build --locked --all-targets`.)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+        .current_dir(root)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = |v: &str| -> Vec<u32> {
+        let mut parts: Vec<u32> = v.split('.').map(|p| p.parse().unwrap()).collect();
+        parts.resize(3, 0); // "1.88" is 1.88.0
+        parts
+    };
+    let packages = meta["packages"].as_array().unwrap();
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "aitls")
+        .and_then(|p| p["rust_version"].as_str())
+        .expect("Cargo.toml has a rust-version");
+    for p in packages {
+        if let Some(theirs) = p["rust_version"].as_str() {
+            assert!(
+                version(theirs) <= version(ours),
+                "{} {} needs Rust {theirs}, more than aitls's rust-version {ours}",
+                p["name"],
+                p["version"]
+            );
+        }
     }
 }

@@ -626,6 +626,24 @@ fn expiry_within_30_days_is_a_warning_not_a_failure() {
             || validity.detail.contains("expires in 10 days"),
         "{validity:?}"
     );
+    // The certificate ends with its CA (both 365 days): only renewing the CA first lets
+    // a new certificate last longer.
+    assert_eq!(
+        validity.fix.as_deref(),
+        Some("aitls ca --renew && aitls server")
+    );
+    // One that ends before its CA is simply reissued.
+    s.ok(&["server", "--force", "--days", "100"]);
+    let at = (OffsetDateTime::now_utc() + Duration::days(90))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let out = s
+        .aitls()
+        .args(["--json", "verify", "--at", &at])
+        .output()
+        .unwrap();
+    let r = report(&out);
+    let validity = r.checks.iter().find(|c| c.name == "validity").unwrap();
     assert_eq!(
         validity.fix.as_deref(),
         Some("aitls server --key-type ecdsa-p256 --force")
@@ -830,7 +848,8 @@ fn the_seed_recipe_chain_is_refused_by_python313_and_valid_with_a_warning_for_op
     assert!(ca.detail.contains("no keyUsage"), "{ca:?}");
     assert_eq!(
         ca.fix.as_deref(),
-        Some("aitls ca --force, then aitls server --force")
+        Some("aitls ca --renew"),
+        "renewing the recipe's CA for its key adds keyUsage and keeps what it issued"
     );
 }
 
@@ -864,4 +883,96 @@ fn der_certificate_and_ca_are_read_like_pem() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(report(&out).checks.iter().any(|c| c.name == "key" && c.ok));
+}
+
+#[test]
+fn client_narrows_the_verdict_to_the_families_named() {
+    let s = Sandbox::new();
+    s.quick_ca();
+    let dir = s.root();
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n",
+    )
+    .unwrap();
+    let made = [
+        vec![
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-subj",
+            "/CN=localhost",
+            "-out",
+            "leaf.csr",
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ai/certs/ca.crt",
+            "-CAkey",
+            "ai/certs/ca.key",
+            "-set_serial",
+            "-1234",
+            "-days",
+            "30",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "neg.crt",
+        ],
+    ];
+    for args in made {
+        let out = openssl(dir, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let verify = |clients: &[&str]| {
+        let mut cmd = s.aitls();
+        cmd.args(["--json", "verify", "neg.crt", "--ca", "ai/certs/ca.crt"]);
+        for c in clients {
+            cmd.args(["--client", c]);
+        }
+        cmd.output().unwrap()
+    };
+    // Go ≥ 1.23 does not parse a negative serial number.
+    let out = verify(&["go"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let r = report(&out);
+    assert_eq!(r.clients.len(), 1);
+    assert_eq!(r.clients[0]["name"], "go");
+    assert!(
+        r.clients[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("negative serial"),
+        "{:?}",
+        r.clients
+    );
+    // OpenSSL and rustls take it: valid for them.
+    let out = verify(&["openssl", "rustls"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Every family by default: not valid, and the text names Go on the clients line.
+    let out = s
+        .aitls()
+        .args(["verify", "neg.crt", "--ca", "ai/certs/ca.crt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("clients") && l.contains("go (")),
+        "{text}"
+    );
+    // An unknown family is a usage error.
+    let out = verify(&["safari"]);
+    assert_eq!(out.status.code(), Some(2));
 }

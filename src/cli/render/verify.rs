@@ -53,6 +53,18 @@ fn refusal(v: &Verdict) -> String {
     }
 }
 
+/// Which clients a failed check makes refuse, after its detail (SPEC §2: each failing
+/// check names them).
+fn who_refuses(check: &Check, report: &VerifyReport) -> String {
+    match check.refused_by.as_slice() {
+        [] => String::new(),
+        all if all.len() == report.clients.len() && all.len() > 1 => {
+            " (every client refuses)".into()
+        }
+        some => format!(" (refused by {})", some.join(", ")),
+    }
+}
+
 /// The `clients` line: every family accepts, or which refuse and why.
 fn clients_line(report: &VerifyReport, width: usize, style: Style) -> String {
     let refusing: Vec<String> = report
@@ -101,10 +113,11 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
     let mut text = format!("{}\n", cert.display());
     for check in &report.checks {
         text.push_str(&format!(
-            "  {} {:width$}  {}\n",
+            "  {} {:width$}  {}{}\n",
             mark(check, style),
             check.name,
-            check.detail
+            check.detail,
+            who_refuses(check, report)
         ));
         if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
             let fix = words.action(fix);
@@ -167,6 +180,7 @@ mod tests {
             skipped: false,
             detail: format!("{name} detail"),
             fix,
+            refused_by: Vec::new(),
         }
     }
 

@@ -72,6 +72,10 @@ mkleaf no_aki _ca "$EC" localhost 365 sha256 0x5a14 basicConstraints=CA:FALSE ke
 mkleaf ca_no_ski _ca_noski "$EC" localhost 365 sha256 0x5a15 basicConstraints=CA:FALSE keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=issuer "$(san DNS:localhost)"
 mkleaf ca_bc_not_critical _ca_bcnc "$EC" localhost 365 sha256 0x5a16 "${LEAF_GOOD[@]}" "$(san DNS:localhost)"
 
+# An IP address written as a dNSName (what some scripts do): clients match an IP host
+# against iPAddress names only.
+mkleaf ip_as_dns_name _ca "$EC" 127.0.0.1 365 sha256 0x5a1a "${LEAF_GOOD[@]}" "$(san DNS:127.0.0.1)"
+
 # keyUsage that does not fit the handshake: an RSA key without digitalSignature (TLS 1.3
 # and ECDHE sign with it), an ECDSA key with keyAgreement only.
 mkleaf rsa_ku_encipherment_only _ca_rsa "-algorithm RSA -pkeyopt rsa_keygen_bits:2048" localhost 365 sha256 0x5a18 basicConstraints=CA:FALSE keyUsage=critical,keyEncipherment extendedKeyUsage=serverAuth subjectKeyIdentifier=hash authorityKeyIdentifier=keyid "$(san DNS:localhost)"
