@@ -350,9 +350,10 @@ pub fn ensure(
     }
     let lock = out.lock()?;
     let ca = provision::load_signing_ca(out, &lock, now)?;
-    let ca_pem = out
+    let ca_pem = lock
         .read(store::CA_CERT)?
-        .ok_or_else(|| Error::Crypto("the fixtures CA vanished".into()))?;
+        .ok_or_else(|| Error::Crypto("the fixtures CA vanished".into()))?
+        .bytes;
     let cases: Vec<Case> = if req.only.is_empty() {
         Case::ALL.to_vec()
     } else {
@@ -381,7 +382,9 @@ pub fn ensure(
     let cases = results.into_iter().collect::<Result<Vec<_>>>()?;
     let manifest = manifest::build(out, now)?;
     let json = manifest::to_json(&manifest);
-    let written = out.read(store::FIXTURES_MANIFEST)?.as_deref() != Some(json.as_bytes());
+    let written = lock
+        .read(store::FIXTURES_MANIFEST)?
+        .is_none_or(|f| f.bytes != json.as_bytes());
     if written {
         lock.write_all(&[NewFile {
             name: store::FIXTURES_MANIFEST.into(),
@@ -399,9 +402,9 @@ pub fn ensure(
 }
 
 /// Why the fixtures CA in `out` must be made afresh, if it must: it is readable but of
-/// another key type than asked, or cannot sign (an expiring one is renewed, same key). A `ca.crt` that
-/// is not a fixtures CA (the project's, when OUTDIR is DIR) is refused: the fixtures are
-/// never signed by another CA, and it is never replaced. Lone or mismatched files are left
+/// another key type than asked, or cannot sign (an expiring one is renewed, same key). A
+/// `ca.crt` that is not a fixtures CA (the project's, when OUTDIR is DIR) is refused: the
+/// fixtures are never signed by another CA, and it is never replaced. Lone or mismatched files are left
 /// to [`provision::ensure_ca`], which refuses them.
 fn ca_needs_replacing(out: &Store, kt: KeyType, now: OffsetDateTime) -> Result<Option<String>> {
     let (Some(cert_bytes), Some(_)) = (out.read(store::CA_CERT)?, out.read(store::CA_KEY)?) else {
