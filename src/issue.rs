@@ -17,6 +17,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::cert::CertInfo;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::names::SanName;
 
@@ -298,13 +299,19 @@ fn random_serial() -> Result<SerialNumber> {
     Ok(SerialNumber::from_slice(&bytes))
 }
 
-fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<CertificateParams> {
+/// The fields both profiles share. `not_after` is the end of validity, already computed
+/// with checked arithmetic by the caller.
+fn base_params(
+    common_name: &str,
+    now: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Result<CertificateParams> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, common_name);
     params.distinguished_name = dn;
-    params.not_before = now - BACKDATE;
-    params.not_after = now + Duration::days(i64::from(days));
+    params.not_before = clock::sub(now, BACKDATE, "the certificate")?;
+    params.not_after = not_after;
     params.serial_number = Some(random_serial()?);
     Ok(params)
 }
@@ -321,7 +328,8 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 
 /// Issues a self-signed CA certificate for `key`.
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
+    let not_after = clock::add_days(now, profile.days, "the CA")?;
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
@@ -351,10 +359,18 @@ pub fn issue_server(
     key: &KeyPair,
     now: OffsetDateTime,
 ) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
-    if let Some(cap) = profile.not_after_cap {
-        params.not_after = params.not_after.min(cap);
-    }
+    // Past the CA's end the certificate is useless anyway, so a validity that would run
+    // past 9999 is no error when the CA ends first.
+    let not_after = match (
+        clock::add_days(now, profile.days, "the certificate"),
+        profile.not_after_cap,
+    ) {
+        (Ok(end), Some(cap)) => end.min(cap),
+        (Ok(end), None) => end,
+        (Err(_), Some(cap)) => cap,
+        (Err(e), None) => return Err(e),
+    };
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = server_key_usages(key_type_of(key));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];

@@ -463,8 +463,9 @@ pub fn ensure_server(
         ca.cert.not_after,
         "aitls ca --force",
     ));
-    let asked_until = now + time::Duration::days(i64::from(req.days));
-    if plan.writes() && asked_until - not_after > time::Duration::days(1) {
+    // Past 9999 nothing could be asked for; the CA's end is then the only end there is.
+    let asked_until = crate::clock::add_days(now, req.days, "the certificate").ok();
+    if plan.writes() && asked_until.is_some_and(|t| t - not_after > time::Duration::days(1)) {
         warnings.push(format!(
             "the certificate ends on {}, when the CA expires, not after {} days as asked",
             not_after.date(),

@@ -51,7 +51,7 @@ pub(super) fn read_file(path: &Path, hint: Option<&str>) -> Result<Vec<u8>, aitl
 
 /// Runs `aitls inspect`.
 pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let now = OffsetDateTime::now_utc();
+    let now = aitls::clock::now()?;
     if args.files.is_empty() {
         return overview(globals, out, now);
     }

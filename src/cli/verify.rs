@@ -137,6 +137,21 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         None => None,
     };
 
+    let at = match args.at {
+        Some(at) => at,
+        None => {
+            let now = aitls::clock::now()?;
+            if now.unix_timestamp() < 0 {
+                // rustls-webpki counts time from 1970 and cannot check validity before.
+                return Err(aitls::Error::Clock(format!(
+                    "the system clock reads {}, before 1970, when validity cannot be checked; set the clock right, or give --at TIME",
+                    now.date()
+                ))
+                .into());
+            }
+            now
+        }
+    };
     let reissue_with = reissue_command(&cert_path, globals, chain.first().and_then(|c| c.key_type));
     let request = Request {
         chain,
@@ -144,7 +159,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         ca_path: ca_path.display().to_string(),
         key,
         hosts,
-        at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
+        at,
         reissue_with,
     };
     let report = verify::verify(&request);

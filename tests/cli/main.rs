@@ -4,6 +4,7 @@
 mod util;
 
 mod ca;
+mod clock;
 mod completions;
 mod docs;
 mod env;
