@@ -135,6 +135,22 @@ pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,
         KeyType::Rsa3072 => race_rsa(rcgen::RsaKeySize::_3072)?,
         KeyType::Rsa4096 => race_rsa(rcgen::RsaKeySize::_4096)?,
+        // aws-lc-rs (and so rcgen) writes Ed25519 keys as PKCS#8 v2 (RFC 5958, with the
+        // public key), which OpenSSL 3.0, GnuTLS, node and pyca/cryptography cannot read:
+        // uvicorn, nginx and llama-server would fail to start. SPEC §2: every key file is
+        // PKCS#8 v1 (RFC 5208).
+        KeyType::Ed25519 => {
+            let v1 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8v1(
+                &aws_lc_rs::rand::SystemRandom::new(),
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?;
+            KeyPair::from_pkcs8_der_and_sign_algo(
+                &v1.as_ref().to_vec().into(),
+                &rcgen::PKCS_ED25519,
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?
+        }
+        // ECDSA keys come as PKCS#8 v1 from aws-lc-rs already (`EcdsaKeyPair::generate_pkcs8`).
         _ => KeyPair::generate_for(kt.signature_algorithm())
             .map_err(|e| Error::crypto("key generation failed", e))?,
     };

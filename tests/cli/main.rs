@@ -9,6 +9,7 @@ mod completions;
 mod docs;
 mod env;
 mod inspect;
+mod keys;
 mod regression;
 mod safety;
 mod server;
