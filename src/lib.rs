@@ -26,5 +26,6 @@ pub mod provision;
 pub mod services;
 pub mod store;
 pub mod verify;
+pub mod webpki_error;
 
 pub use error::{Error, ErrorKind};

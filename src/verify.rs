@@ -204,7 +204,10 @@ pub fn verify(req: &Request) -> VerifyReport {
     match &ee {
         Err(e) => checks.push(Check::fail(
             "chain",
-            format!("rustls cannot read the certificate ({})", webpki_reason(e)),
+            format!(
+                "rustls cannot read the certificate ({})",
+                crate::webpki_error::reason(e)
+            ),
             Some(reissue("")),
         )),
         Ok(ee) => {
@@ -265,7 +268,10 @@ pub fn verify(req: &Request) -> VerifyReport {
                             req.ca_path
                         )
                     } else {
-                        format!("rustls rejects the chain: {}", webpki_reason(&e))
+                        format!(
+                            "rustls rejects the chain: {}",
+                            crate::webpki_error::reason(&e)
+                        )
                     };
                     checks.push(Check::fail("chain", detail, fix));
                 }
@@ -338,42 +344,6 @@ fn issuer_cn(info: &CertInfo) -> String {
                 .map(str::to_owned)
         })
         .unwrap_or_else(|| "(no common name)".into())
-}
-
-/// The webpki error in words. The deprecated variants are still produced by some paths.
-#[allow(deprecated)]
-fn webpki_reason(e: &webpki::Error) -> String {
-    use webpki::Error as E;
-    match e {
-        E::CertExpired { .. } => "a certificate in the chain has expired".into(),
-        E::CertNotValidYet { .. } => "a certificate in the chain is not valid yet".into(),
-        E::InvalidCertValidity => "a certificate's notBefore is after its notAfter".into(),
-        E::CaUsedAsEndEntity => "the certificate is a CA certificate (CA:TRUE), not a server certificate".into(),
-        E::EndEntityUsedAsCa => "an issuer in the chain is not a CA (basicConstraints CA:FALSE or missing)".into(),
-        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
-            "a certificate in the chain does not allow TLS server use (extendedKeyUsage without serverAuth)".into()
-        }
-        E::EmptyEkuExtension => "a certificate has an empty extendedKeyUsage".into(),
-        E::PathLenConstraintViolated => "the chain is longer than an issuer's pathLenConstraint allows".into(),
-        E::NameConstraintViolation => "a name violates the CA's name constraints".into(),
-        E::InvalidSignatureForPublicKey => "a signature does not verify with its issuer's key".into(),
-        E::UnsupportedSignatureAlgorithm
-        | E::UnsupportedSignatureAlgorithmContext(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKey
-        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
-            "a certificate is signed with an algorithm rustls does not accept".into()
-        }
-        E::UnsupportedCertVersion => "a certificate is not X.509 version 3".into(),
-        E::UnsupportedCriticalExtension => "a certificate has a critical extension rustls does not know".into(),
-        E::CertDistrusted => "a certificate in the chain is distrusted".into(),
-        E::MaximumPathDepthExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumSignatureChecksExceeded => {
-            "the chain is too long or too tangled to build".into()
-        }
-        E::BadDer | E::BadDerTime | E::TrailingData(_) | E::MalformedExtensions | E::ExtensionValueInvalid => {
-            "a certificate is malformed DER".into()
-        }
-        other => format!("rejected ({other:?})"),
-    }
 }
 
 fn ku_bit(info: &CertInfo, bit: u16) -> Option<bool> {
