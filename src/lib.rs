@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ca_fitness;
 pub mod cert;
 pub mod clock;
 pub mod error;

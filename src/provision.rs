@@ -11,6 +11,7 @@ use rcgen::KeyPair;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::ca_fitness;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
@@ -221,6 +222,11 @@ pub fn ensure_ca(
 
     let key_mode = store.mode(CA_KEY)?;
     if let (false, Some(info)) = (plan.writes(), existing) {
+        // A CA that cannot sign is never "kept" (SPEC §2).
+        let defects = ca_fitness::ca_defects(&info, now);
+        if !defects.is_empty() {
+            return Err(unfit_ca(store, &defects));
+        }
         let mut warnings = Vec::new();
         warnings.extend(expiry_warning(
             "the CA",
@@ -235,9 +241,9 @@ pub fn ensure_ca(
                 store.path(CA_KEY).display()
             ));
         }
-        if !info.key_cert_sign {
+        if info.key_usage.is_none() {
             warnings.push(format!(
-                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
+                "{} has no keyUsage (it can sign, but strict clients such as Python 3.13+ and openssl -x509_strict reject its certificates); run `aitls ca --force` for a CA with keyUsage keyCertSign, then give clients the new ca.crt",
                 store.path(CA_CERT).display()
             ));
         }
@@ -308,8 +314,33 @@ fn write_pair(
     )
 }
 
+/// The refusal for a CA that cannot sign: each defect, and what replacing it costs.
+fn unfit_ca(store: &Store, defects: &[ca_fitness::CaDefect]) -> Error {
+    let words: Vec<String> = defects.iter().map(ToString::to_string).collect();
+    let only_clock = defects
+        .iter()
+        .all(|d| matches!(d, ca_fitness::CaDefect::NotYetValid { .. }));
+    let replace = "`aitls ca --force` makes a new CA in its place (a new key: every client that trusts the old ca.crt must be given the new one, and every server certificate reissued)";
+    Error::Refused {
+        message: format!(
+            "the CA {} {}; it cannot sign certificates that clients accept",
+            store.path(CA_CERT).display(),
+            words.join("; ")
+        ),
+        hint: if only_clock {
+            format!("check this machine's clock; if the CA itself is wrong, {replace}")
+        } else {
+            replace.replace(
+                "`aitls ca --force` makes",
+                "run `aitls ca --force`: it makes",
+            )
+        },
+    }
+}
+
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
-/// expired.
+/// unfit to sign (not a CA, not v3, not yet valid, expired, no keyCertSign, an unknown
+/// critical extension).
 fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
     let key_bytes = store.read(CA_KEY)?;
     let cert_bytes = store.read(CA_CERT)?;
@@ -353,18 +384,9 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
             store.path(CA_CERT).display()
         )));
     }
-    if !cert.is_ca {
-        return Err(refuse(format!(
-            "{} is not a CA certificate (basicConstraints CA:FALSE or missing)",
-            store.path(CA_CERT).display()
-        )));
-    }
-    if cert.not_after <= now {
-        return Err(refuse(format!(
-            "the CA {} expired on {}",
-            store.path(CA_CERT).display(),
-            cert.not_after.date()
-        )));
+    let defects = ca_fitness::ca_defects(&cert, now);
+    if !defects.is_empty() {
+        return Err(unfit_ca(store, &defects));
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(

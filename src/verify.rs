@@ -370,29 +370,14 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
     };
     let ca = req.anchors.get(ca_idx)?;
     let name = describe_name(ca);
-    let mut problems = Vec::new();
-    if !ca.is_ca {
-        problems.push(format!(
-            "CA {name} is not a CA certificate (basicConstraints CA:TRUE missing)"
-        ));
-    }
-    if ku_bit(ca, KEY_CERT_SIGN) == Some(false) {
-        problems.push(format!(
-            "CA {name} has keyUsage without keyCertSign, so it may not sign certificates"
-        ));
-    }
+    let mut problems: Vec<String> = crate::ca_fitness::ca_defects(ca, req.at)
+        .iter()
+        .map(|d| format!("CA {name} {d}"))
+        .collect();
     if ca.eku_present && !ca.server_auth {
         problems.push(format!(
             "CA {name} has an extendedKeyUsage without serverAuth"
         ));
-    }
-    if req.at < ca.not_before {
-        problems.push(format!(
-            "CA {name} is not valid until {}",
-            ca.not_before.date()
-        ));
-    } else if req.at > ca.not_after {
-        problems.push(format!("CA {name} expired on {}", ca.not_after.date()));
     }
     if let Some(len) = ca.path_len.filter(|len| inter_idx.len() > *len as usize) {
         problems.push(format!(

@@ -8,6 +8,7 @@ mod clock;
 mod completions;
 mod docs;
 mod env;
+mod fitness;
 mod inspect;
 mod keys;
 mod regression;
