@@ -14,8 +14,6 @@ use std::net::IpAddr;
 use ::time::OffsetDateTime;
 use aws_lc_rs::digest;
 use base64::Engine as _;
-use rcgen::{KeyPair, PublicKeyData};
-use rustls_pki_types::PrivateKeyDer;
 use serde::Serialize;
 use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::*;
@@ -31,15 +29,8 @@ pub enum Block {
     Certificate(Vec<u8>),
     /// A PKCS#10 certificate signing request, DER.
     CertificateRequest(Vec<u8>),
-    /// An unencrypted private key, DER, in the named format.
-    PrivateKey {
-        /// The key, DER.
-        der: Vec<u8>,
-        /// `pkcs8`, `pkcs1` or `sec1`.
-        format: &'static str,
-    },
-    /// A password-protected PKCS#8 private key; aitls cannot look inside.
-    EncryptedPrivateKey,
+    /// A private key, encrypted or not, in any of the forms [`crate::keyfile`] reads.
+    PrivateKey(crate::keyfile::RawKey),
     /// A SubjectPublicKeyInfo, DER.
     PublicKey(Vec<u8>),
 }
@@ -99,6 +90,11 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
     let mut skipped = Vec::new();
     for pem in pems {
         let tag = pem.tag();
+        if let Some(raw) = crate::keyfile::raw_from_pem(tag, pem.headers(), pem.contents().to_vec())
+        {
+            blocks.push(Block::PrivateKey(raw));
+            continue;
+        }
         let block = match tag {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                 Block::Certificate(pem.into_contents())
@@ -106,19 +102,6 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 Block::CertificateRequest(pem.into_contents())
             }
-            "PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "pkcs8",
-            },
-            "RSA PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "pkcs1",
-            },
-            "EC PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "sec1",
-            },
-            "ENCRYPTED PRIVATE KEY" => Block::EncryptedPrivateKey,
             "PUBLIC KEY" => Block::PublicKey(pem.into_contents()),
             _ => {
                 if !SKIPPED_TAGS.contains(&tag) {
@@ -156,16 +139,13 @@ fn decode_der(bytes: &[u8]) -> Result<Block, String> {
     if matches!(SubjectPublicKeyInfo::from_der(bytes), Ok((rest, _)) if rest.is_empty()) {
         return Ok(Block::PublicKey(bytes.to_vec()));
     }
-    if let Ok(key) = PrivateKeyDer::try_from(bytes) {
-        let format = match key {
-            PrivateKeyDer::Pkcs1(_) => "pkcs1",
-            PrivateKeyDer::Sec1(_) => "sec1",
-            _ => "pkcs8",
-        };
-        return Ok(Block::PrivateKey {
+    if crate::keyfile::is_private_key_der(bytes) {
+        return Ok(Block::PrivateKey(crate::keyfile::RawKey {
             der: bytes.to_vec(),
-            format,
-        });
+            form: crate::keyfile::KeyForm::Der,
+            label_algorithm: None,
+            dek_cipher: None,
+        }));
     }
     Err("is DER, but not a certificate, certificate request or key".into())
 }
@@ -247,7 +227,8 @@ pub struct CertView {
     pub issuer: String,
     /// Whether subject and issuer are the same name (a root or a self-signed certificate).
     pub self_issued: bool,
-    /// Serial number, uppercase hex, as `openssl x509 -noout -serial` prints it.
+    /// Serial number, uppercase hex, as `openssl x509 -noout -serial` prints it (a
+    /// negative one as `-` and its magnitude).
     pub serial: String,
     /// Start of validity, RFC 3339.
     #[serde(with = "::time::serde::rfc3339")]
@@ -313,9 +294,14 @@ pub struct CsrView {
 /// What `inspect` shows about a private key: public facts only.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyView {
-    /// `pkcs8` (`BEGIN PRIVATE KEY`), `pkcs1` (`BEGIN RSA PRIVATE KEY`) or `sec1`
-    /// (`BEGIN EC PRIVATE KEY`).
+    /// `pkcs8` (`BEGIN PRIVATE KEY`), `pkcs1` (`BEGIN RSA PRIVATE KEY`), `sec1`
+    /// (`BEGIN EC PRIVATE KEY`) or `dsa` (`BEGIN DSA PRIVATE KEY`).
     pub format: String,
+    /// The exact encoding: `pkcs8-v1`, `pkcs8-v2` (RFC 5958, which OpenSSL 3.0 cannot
+    /// read for Ed25519), `pkcs1`, `sec1` or `dsa`.
+    pub encoding: crate::keyfile::KeyEncoding,
+    /// Always `false` here (an encrypted key is an `encrypted_private_key` item).
+    pub encrypted: bool,
     /// The public half.
     #[serde(flatten)]
     pub key: KeyFacts,
@@ -331,6 +317,17 @@ pub struct KeyView {
 /// What `inspect` shows about an encrypted private key.
 #[derive(Debug, Clone, Serialize)]
 pub struct EncryptedKeyView {
+    /// `encrypted-pkcs8` (`BEGIN ENCRYPTED PRIVATE KEY`) or `legacy-encrypted-pem`
+    /// (`Proc-Type: 4,ENCRYPTED` in an RSA, EC or DSA block).
+    pub encoding: crate::keyfile::KeyEncoding,
+    /// Always `true`.
+    pub encrypted: bool,
+    /// The encryption in words (`PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC`, `AES-256-CBC`);
+    /// `null` when not recognised.
+    pub encryption: Option<String>,
+    /// `rsa`, `ecdsa` or `dsa` for legacy encrypted PEM (its label says); `null` for
+    /// encrypted PKCS#8, which hides the algorithm.
+    pub key_algorithm: Option<String>,
     /// File permission bits in octal; `null` for stdin.
     pub mode: Option<String>,
     /// Whether only the owner can read the file; `null` for stdin.
@@ -372,17 +369,11 @@ pub fn inspect(
             Block::CertificateRequest(der) => Body::CertificateRequest(
                 csr_view(&der).map_err(|e| format!("{}{e}", which("request")))?,
             ),
-            Block::PrivateKey { der, format } => Body::PrivateKey(KeyView {
-                format: format.to_owned(),
-                key: private_key_facts(&der).map_err(|e| format!("{}{e}", which("key")))?,
-                mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(|m| m & 0o077 == 0),
-                certificate: None,
-            }),
-            Block::EncryptedPrivateKey => Body::EncryptedPrivateKey(EncryptedKeyView {
-                mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(|m| m & 0o077 == 0),
-            }),
+            Block::PrivateKey(raw) => {
+                let facts =
+                    crate::keyfile::read(&raw).map_err(|e| format!("{}{e}", which("key")))?;
+                private_key_body(&facts, mode)
+            }
             Block::PublicKey(der) => Body::PublicKey(PublicKeyView {
                 key: key_facts(&der).map_err(|e| format!("{}{e}", which("public key")))?,
             }),
@@ -490,23 +481,6 @@ fn signature_name(alg: &AlgorithmIdentifier<'_>) -> String {
     }
 }
 
-/// Bits in a big-endian unsigned integer, ignoring leading zero bytes.
-fn bit_length(bytes: &[u8]) -> u32 {
-    let trimmed: &[u8] = match bytes.iter().position(|&b| b != 0) {
-        Some(i) => &bytes[i..],
-        None => &[],
-    };
-    match trimmed.first() {
-        Some(first) => {
-            u32::try_from(trimmed.len())
-                .unwrap_or(u32::MAX / 8)
-                .saturating_mul(8)
-                - first.leading_zeros()
-        }
-        None => 0,
-    }
-}
-
 /// The public facts of a SubjectPublicKeyInfo (DER).
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
@@ -515,7 +489,9 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (algorithm, bits, curve) = match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let bits = match spki.parsed() {
-                Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => Some(bit_length(rsa.modulus)),
+                Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
+                    Some(crate::keyfile::bit_length(rsa.modulus))
+                }
                 _ => None,
             };
             ("rsa".to_owned(), bits, None)
@@ -544,62 +520,56 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     })
 }
 
-/// The public facts of a private key (DER, any of PKCS#8, PKCS#1, SEC1). The key is parsed
-/// only to derive its public half, which is all that leaves this function.
-pub fn private_key_facts(der: &[u8]) -> Result<KeyFacts, String> {
-    let parsed =
-        PrivateKeyDer::try_from(der).map_err(|_| "is not a valid private key".to_owned())?;
-    match KeyPair::try_from(&parsed) {
-        Ok(key) => key_facts(&key.subject_public_key_info()),
-        Err(_) => pkcs8_algorithm(der)
-            .map(|oid| {
-                let (name, bits) = match oid.as_str() {
-                    "1.3.101.113" => ("ed448".to_owned(), Some(456)),
-                    "1.3.101.110" => ("x25519".to_owned(), Some(253)),
-                    "1.3.101.111" => ("x448".to_owned(), Some(448)),
-                    "1.2.840.10040.4.1" => ("dsa".to_owned(), None),
-                    _ => (oid, None),
-                };
-                KeyFacts {
-                    key_algorithm: name,
-                    key_bits: bits,
-                    key_curve: None,
-                    key_type: None,
-                    pin_sha256: None,
-                }
-            })
-            .ok_or_else(|| "is not a valid private key".to_owned()),
+/// The inspect item for a private key's facts: public facts only.
+fn private_key_body(facts: &crate::keyfile::KeyFileFacts, mode: Option<u32>) -> Body {
+    use crate::keyfile::KeyEncoding;
+    let mode_text = mode.map(|m| format!("{m:04o}"));
+    let owner_only = mode.map(|m| m & 0o077 == 0);
+    if facts.encrypted {
+        return Body::EncryptedPrivateKey(EncryptedKeyView {
+            encoding: facts.encoding,
+            encrypted: true,
+            encryption: facts.encryption.clone(),
+            key_algorithm: facts.algorithm.as_ref().map(|a| a.name().to_owned()),
+            mode: mode_text,
+            owner_only,
+        });
     }
-}
-
-/// The algorithm OID of a PKCS#8 PrivateKeyInfo (RFC 5208 §5: SEQUENCE { version,
-/// AlgorithmIdentifier, … }), for keys whose algorithm the crypto library lacks.
-fn pkcs8_algorithm(der: &[u8]) -> Option<String> {
-    use x509_parser::asn1_rs::{Integer, Sequence};
-    let (_, seq) = Sequence::from_der(der).ok()?;
-    let (rest, _version) = Integer::from_der(&seq.content).ok()?;
-    let (_, alg) = AlgorithmIdentifier::from_der(rest).ok()?;
-    Some(alg.algorithm.to_id_string())
+    let format = match facts.encoding {
+        KeyEncoding::Pkcs1 => "pkcs1",
+        KeyEncoding::Sec1 => "sec1",
+        KeyEncoding::Dsa => "dsa",
+        _ => "pkcs8",
+    };
+    Body::PrivateKey(KeyView {
+        format: format.to_owned(),
+        encoding: facts.encoding,
+        encrypted: false,
+        key: KeyFacts {
+            key_algorithm: facts
+                .algorithm
+                .as_ref()
+                .map_or_else(|| "unknown".to_owned(), |a| a.name().to_owned()),
+            key_bits: facts.bits,
+            key_curve: facts.curve.clone(),
+            key_type: facts.spki_der.as_deref().and_then(cert::key_type_of_spki),
+            pin_sha256: facts.spki_der.as_deref().map(pin_sha256),
+        },
+        mode: mode_text,
+        owner_only,
+        certificate: None,
+    })
 }
 
 /// The public key (SubjectPublicKeyInfo, DER) of a private key given as PEM or DER.
 pub fn public_key_of_private(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let blocks = decode(bytes)?;
-    let mut keys = blocks.into_iter().filter_map(|b| match b {
-        Block::PrivateKey { der, .. } => Some(Ok(der)),
-        Block::EncryptedPrivateKey => Some(Err(
-            "holds an encrypted private key; aitls needs it unencrypted".to_owned(),
-        )),
-        _ => None,
-    });
-    let der = keys
-        .next()
-        .ok_or_else(|| "holds no private key".to_owned())??;
-    let parsed = PrivateKeyDer::try_from(der.as_slice())
-        .map_err(|_| "is not a valid private key".to_owned())?;
-    let key =
-        KeyPair::try_from(&parsed).map_err(|_| "is not a private key aitls can read".to_owned())?;
-    Ok(key.subject_public_key_info())
+    let facts = crate::keyfile::read_file_bytes(bytes)?;
+    if facts.encrypted {
+        return Err("holds an encrypted private key; aitls needs it unencrypted".to_owned());
+    }
+    facts
+        .spki_der
+        .ok_or_else(|| "is not a private key aitls can read".to_owned())
 }
 
 fn split_names(names: &[GeneralName<'_>]) -> (Vec<String>, Vec<String>, Vec<String>) {
@@ -718,16 +688,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
             _ => {}
         }
     }
-    let serial = tbs.raw_serial();
-    let serial = match serial.iter().position(|&b| b != 0) {
-        Some(i) => &serial[i..],
-        None => &serial[serial.len().saturating_sub(1)..],
-    };
-    let serial = if serial.is_empty() {
-        "00".to_owned()
-    } else {
-        hex::encode_upper(serial)
-    };
+    let serial = serial_text(tbs.raw_serial());
     let view = CertView {
         subject: tbs.subject.to_string(),
         issuer: tbs.issuer.to_string(),
@@ -755,6 +716,40 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         der: der[..cert_len].to_vec(),
         ..view
     })
+}
+
+/// A serial number as `openssl x509 -serial` prints it: uppercase hex of whole bytes,
+/// and a negative one (RFC 5280 forbids them, some tools make them) as `-` and its
+/// magnitude, since DER INTEGERs are two's complement (X.690 §8.3.3).
+fn serial_text(raw: &[u8]) -> String {
+    let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
+    let magnitude: Vec<u8> = if negative {
+        // Two's complement negation: invert every bit, then add one.
+        let mut m: Vec<u8> = raw.iter().map(|b| !b).collect();
+        for byte in m.iter_mut().rev() {
+            let (sum, carry) = byte.overflowing_add(1);
+            *byte = sum;
+            if !carry {
+                break;
+            }
+        }
+        m
+    } else {
+        raw.to_vec()
+    };
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len().saturating_sub(1));
+    let digits = match magnitude.get(start..) {
+        Some(rest) if !rest.is_empty() => hex::encode_upper(rest),
+        _ => "00".to_owned(),
+    };
+    if negative {
+        format!("-{digits}")
+    } else {
+        digits
+    }
 }
 
 fn csr_view(der: &[u8]) -> Result<CsrView, String> {
@@ -790,11 +785,21 @@ mod tests {
     }
 
     #[test]
-    fn bit_length_ignores_sign_padding() {
-        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
-        assert_eq!(bit_length(&[0x01]), 1);
-        assert_eq!(bit_length(&[]), 0);
-        assert_eq!(bit_length(&[0, 0]), 0);
+    fn serials_print_as_openssl_prints_them() {
+        // Each pair: the DER INTEGER's content octets, `openssl x509 -serial`'s output.
+        for (raw, text) in [
+            (&[0xBC, 0xDE, 0x67, 0x89, 0xAC][..], "-4321987654"),
+            (&[0xFF], "-01"),
+            (&[0x80], "-80"),
+            (&[0xFF, 0x00], "-0100"),
+            (&[0x80, 0, 0, 0, 0, 0, 0, 0], "-8000000000000000"),
+            (&[0x00], "00"),
+            (&[0x00, 0x80], "80"),
+            (&[0x01, 0x00], "0100"),
+            (&[], "00"),
+        ] {
+            assert_eq!(serial_text(raw), text, "{raw:02X?}");
+        }
     }
 
     #[test]

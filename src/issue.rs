@@ -263,7 +263,28 @@ fn idle_cpus() -> Option<usize> {
 /// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
 pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
     let text = std::str::from_utf8(pem_text).map_err(|_| "is not a PEM private key".to_owned())?;
-    KeyPair::from_pem(text).map_err(|_| "is not a PEM private key aitls can use".to_owned())
+    KeyPair::from_pem(text).map_err(|_| {
+        // Say what the key is, when it is one aitls cannot sign with.
+        use crate::keyfile::KeyAlgorithm;
+        match crate::keyfile::read_file_bytes(pem_text) {
+            Ok(facts) if facts.encrypted => format!(
+                "is encrypted ({}); aitls signs unattended and needs the key unencrypted",
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Ok(facts) => match (&facts.algorithm, facts.bits) {
+                (Some(KeyAlgorithm::Rsa), Some(bits)) => format!(
+                    "is an RSA {bits}-bit key; aitls signs with RSA of 2048 to 8192 bits, ECDSA P-256 or P-384, or Ed25519"
+                ),
+                (Some(alg), _) => format!(
+                    "is a{} {} key, which aitls cannot sign with (RSA, ECDSA P-256 or P-384, or Ed25519)",
+                    if matches!(alg, KeyAlgorithm::Ecdsa | KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 | KeyAlgorithm::X25519 | KeyAlgorithm::X448) { "n" } else { "" },
+                    alg.name().to_uppercase()
+                ),
+                (None, _) => "is not a PEM private key aitls can use".to_owned(),
+            },
+            Err(_) => "is not a PEM private key aitls can use".to_owned(),
+        }
+    })
 }
 
 /// The key type of an existing signing key, when it is one aitls generates.

@@ -21,6 +21,7 @@ pub mod clock;
 pub mod error;
 pub mod inspect;
 pub mod issue;
+pub mod keyfile;
 pub mod names;
 pub mod plan;
 pub mod provision;

@@ -120,7 +120,18 @@ fn parse_cert(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<Cer
 }
 
 fn parse_key(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<KeyPair> {
-    issue::load_key(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+    issue::load_key(bytes).map_err(|r| {
+        // An encrypted key is fine once decrypted; a new CA would be the wrong fix.
+        let hint = if crate::keyfile::read_file_bytes(bytes).is_ok_and(|f| f.encrypted) {
+            let path = crate::verify::shell_word(&store.path(file).to_string_lossy());
+            format!(
+                "decrypt it in place: (umask 077 && openssl pkey -in {path} -out {path}.plain) && mv {path}.plain {path}"
+            )
+        } else {
+            hint.to_owned()
+        };
+        malformed(store, file, r, Some(hint))
+    })
 }
 
 fn generate(kt: KeyType, progress: &dyn Progress) -> Result<KeyPair> {

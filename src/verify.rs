@@ -35,7 +35,8 @@ pub struct VerifyReport {
 /// One named check and its result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// Stable name: `chain`, `ca`, `validity`, `usage`, `san`, `host`, `key` or `key_mode`.
+    /// Stable name: `chain`, `ca`, `validity`, `usage`, `san`, `host`, `key`, `key_mode` or
+    /// `ca_key`.
     pub name: &'static str,
     /// Whether it passed.
     pub ok: bool,
@@ -75,8 +76,8 @@ impl Check {
 pub struct KeyInput {
     /// The key's file, as shown to the user.
     pub path: String,
-    /// The key's public half (SubjectPublicKeyInfo, DER).
-    pub spki_der: Vec<u8>,
+    /// What the key file holds (encoding, encryption, public half).
+    pub facts: crate::keyfile::KeyFileFacts,
     /// The file's permission bits.
     pub mode: u32,
 }
@@ -92,6 +93,9 @@ pub struct Request {
     pub ca_path: String,
     /// The private key, when there is one to check.
     pub key: Option<KeyInput>,
+    /// The CA's private key (`DIR/ca.key`), when verifying against `DIR/ca.crt`: the CA
+    /// pair itself is checked too.
+    pub ca_key: Option<KeyInput>,
     /// Names a client will connect to; each must match as a browser matches it.
     pub hosts: Vec<SanName>,
     /// The time to check validity at.
@@ -122,7 +126,7 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
             Block::CertificateRequest(_) => {
                 return Err("holds a certificate request, not a certificate".into());
             }
-            Block::PrivateKey { .. } | Block::EncryptedPrivateKey => {
+            Block::PrivateKey(_) => {
                 return Err("holds a private key, not a certificate".into());
             }
             Block::PublicKey(_) => return Err("holds a public key, not a certificate".into()),
@@ -289,18 +293,7 @@ pub fn verify(req: &Request) -> VerifyReport {
         }
     }
     if let Some(key) = &req.key {
-        checks.push(if key.spki_der == leaf.spki_der {
-            Check::pass("key", format!("{} matches the certificate", key.path))
-        } else {
-            Check::fail(
-                "key",
-                format!("{} does not match the certificate: a server using the pair fails every handshake", key.path),
-                Some(match &req.reissue_with {
-                    Some(cmd) => format!("{cmd} --force"),
-                    None => "use the key the certificate was issued for".to_owned(),
-                }),
-            )
-        });
+        checks.push(key_check(key, leaf, req));
         checks.push(if key.mode & 0o077 == 0 {
             Check::pass(
                 "key_mode",
@@ -317,11 +310,140 @@ pub fn verify(req: &Request) -> VerifyReport {
             )
         });
     }
+    if let (Some(ca_key), Some(ca)) = (&req.ca_key, req.anchors.first()) {
+        checks.push(ca_key_check(ca_key, ca, req));
+    }
     let valid = checks.iter().all(|c| c.ok);
     VerifyReport { valid, checks }
 }
 
-fn shell_word(s: &str) -> String {
+/// What the servers of the stack do with an encrypted key (SPEC §2 verify: "the key that
+/// is encrypted"): uvicorn's `ssl_keyfile_password`, llama-server's lack of any password
+/// option, nginx's `ssl_password_file`.
+const ENCRYPTED_KEY_SERVERS: &str = "uvicorn (YOLO26) starts only with ssl_keyfile_password set, llama-server (Nemotron) cannot be given a password and fails to start, nginx needs ssl_password_file";
+
+fn decrypt_fix(path: &str) -> String {
+    let plain = format!("{}.plain", path.strip_suffix(".key").unwrap_or(path));
+    format!(
+        "write an unencrypted copy for the server: (umask 077 && openssl pkey -in {} -out {}.key), or give uvicorn ssl_keyfile_password",
+        shell_word(path),
+        shell_word(&plain)
+    )
+}
+
+/// Can a server load the key, and is it the certificate's?
+fn key_check(key: &KeyInput, leaf: &CertInfo, req: &Request) -> Check {
+    use crate::keyfile::{KeyAlgorithm, KeyEncoding};
+    let facts = &key.facts;
+    if facts.encrypted {
+        return Check::fail(
+            "key",
+            format!(
+                "{} is encrypted ({}): {ENCRYPTED_KEY_SERVERS}; aitls cannot check that it matches the certificate",
+                key.path,
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Some(decrypt_fix(&key.path)),
+        );
+    }
+    if facts.encoding == KeyEncoding::Pkcs8V2 && facts.algorithm == Some(KeyAlgorithm::Ed25519) {
+        return Check::fail(
+            "key",
+            format!(
+                "{} is an Ed25519 key in PKCS#8 v2 (RFC 5958), which OpenSSL 3.0 (uvicorn, nginx, llama-server), GnuTLS, node and Python's cryptography cannot load",
+                key.path
+            ),
+            Some(match &req.reissue_with {
+                Some(cmd) => format!("{cmd} --force"),
+                None => "rewrite the key as PKCS#8 v1 (RFC 5208), or reissue with a new key".into(),
+            }),
+        );
+    }
+    let Some(spki) = &facts.spki_der else {
+        return Check::fail(
+            "key",
+            format!(
+                "{} is a {} key whose public half aitls cannot compute, so it cannot tell whether it matches the certificate",
+                key.path,
+                facts.algorithm.as_ref().map_or("", |a| a.name())
+            ),
+            None,
+        );
+    };
+    if *spki == leaf.spki_der {
+        Check::pass("key", format!("{} matches the certificate", key.path))
+    } else {
+        Check::fail(
+            "key",
+            format!(
+                "{} does not match the certificate: a server using the pair fails every handshake",
+                key.path
+            ),
+            Some(match &req.reissue_with {
+                Some(cmd) => format!("{cmd} --force"),
+                None => "use the key the certificate was issued for".to_owned(),
+            }),
+        )
+    }
+}
+
+/// The CA pair in DIR: is `ca.key` the key of `ca.crt`, usable by `aitls server`?
+fn ca_key_check(key: &KeyInput, ca: &CertInfo, req: &Request) -> Check {
+    let facts = &key.facts;
+    if facts.encrypted {
+        return Check::fail(
+            "ca_key",
+            format!(
+                "{} is encrypted ({}): aitls server signs unattended and cannot use it",
+                key.path,
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Some(format!(
+                "(umask 077 && openssl pkey -in {0} -out {0}.plain) && mv {0}.plain {0}",
+                shell_word(&key.path)
+            )),
+        );
+    }
+    match &facts.spki_der {
+        Some(spki) if *spki == ca.spki_der => {
+            let mut check = Check::pass(
+                "ca_key",
+                format!("{} matches the CA certificate {}", key.path, req.ca_path),
+            );
+            if key.mode & 0o077 != 0 {
+                check.warning = true;
+                check.detail = format!(
+                    "{} matches the CA certificate, but is readable by group or others (mode {:04o}): anyone who reads it can issue certificates your clients trust",
+                    key.path, key.mode
+                );
+                check.fix = Some(format!("chmod 600 {}", shell_word(&key.path)));
+            }
+            check
+        }
+        Some(_) => Check::fail(
+            "ca_key",
+            format!(
+                "{} does not match the CA certificate {}: aitls server refuses to sign until the pair is whole again",
+                key.path, req.ca_path
+            ),
+            Some(format!(
+                "restore the ca.key that belongs to {} (or the ca.crt of this key) from a backup; only if it is lost, aitls ca --force makes a new CA, which every client must then be given",
+                req.ca_path
+            )),
+        ),
+        None => Check::fail(
+            "ca_key",
+            format!(
+                "{} is a key whose public half aitls cannot compute, so aitls server cannot sign with it",
+                key.path
+            ),
+            None,
+        ),
+    }
+}
+
+/// `s` as one shell word (quoted only when it needs to be).
+pub fn shell_word(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
@@ -563,4 +685,46 @@ fn host_check(ee: &EndEntityCert<'_>, leaf: &CertInfo, host: &SanName, req: &Req
             None => format!("reissue the certificate with {host} in its subjectAltName"),
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issue::{self, CaProfile, KeyType};
+
+    #[test]
+    fn an_ed25519_pkcs8_v2_key_fails_the_key_check() {
+        // OpenSSL 3.0 cannot load it, so uvicorn, nginx and llama-server cannot start.
+        let key = issue::generate_key(KeyType::Ed25519).unwrap();
+        let profile = CaProfile {
+            common_name: "x".into(),
+            days: 30,
+        };
+        let leaf = issue::issue_ca(&profile, &key, OffsetDateTime::now_utc()).unwrap();
+        let leaf = cert::parse_pem(leaf.cert_pem.as_bytes()).unwrap();
+        let v2 = crate::keyfile::tests::ed25519_v2_pem();
+        let input = KeyInput {
+            path: "k.key".into(),
+            facts: crate::keyfile::read_file_bytes(v2.as_bytes()).unwrap(),
+            mode: 0o600,
+        };
+        let req = Request {
+            chain: vec![leaf.clone()],
+            anchors: vec![leaf.clone()],
+            ca_path: "ca.crt".into(),
+            key: None,
+            ca_key: None,
+            hosts: Vec::new(),
+            at: OffsetDateTime::now_utc(),
+            reissue_with: None,
+        };
+        let check = key_check(&input, &leaf, &req);
+        assert!(!check.ok);
+        assert!(check.detail.contains("PKCS#8 v2"), "{}", check.detail);
+        assert!(check.detail.contains("OpenSSL 3.0"), "{}", check.detail);
+        // The same key as PKCS#8 v1 is judged by whether it matches.
+        let v1 = crate::keyfile::read_file_bytes(key.serialize_pem().as_bytes()).unwrap();
+        let input = KeyInput { facts: v1, ..input };
+        assert!(key_check(&input, &leaf, &req).ok);
+    }
 }

@@ -464,7 +464,7 @@ impl Output {
                 Body::PrivateKey(k) => {
                     field(
                         "",
-                        &format!("{}{place}: private key ({})", item.file, k.format),
+                        &format!("{}{place}: private key ({})", item.file, k.encoding),
                     );
                     field("type", &key_long(&k.key));
                     field(
@@ -484,7 +484,23 @@ impl Output {
                     }
                 }
                 Body::EncryptedPrivateKey(k) => {
-                    field("", &format!("{}{place}: encrypted private key", item.file));
+                    field(
+                        "",
+                        &format!(
+                            "{}{place}: encrypted private key ({})",
+                            item.file, k.encoding
+                        ),
+                    );
+                    field(
+                        "type",
+                        k.key_algorithm
+                            .as_deref()
+                            .unwrap_or("hidden by the encryption"),
+                    );
+                    field(
+                        "encryption",
+                        k.encryption.as_deref().unwrap_or("not recognised"),
+                    );
                     if let Some(mode) = &k.mode {
                         field("file mode", mode);
                     }
@@ -620,7 +636,8 @@ impl Output {
                     parts.join(", ")
                 }
                 Body::EncryptedPrivateKey(k) => format!(
-                    "encrypted private key{}",
+                    "encrypted private key ({}){}",
+                    k.encoding,
                     k.mode
                         .as_ref()
                         .map_or_else(String::new, |m| format!(", mode {m}"))

@@ -90,6 +90,15 @@ fn reissue_command(
     Some(cmd)
 }
 
+/// Reads a key file for what it is; a file that is not a key at all is malformed input.
+fn key_input(path: &Path, bytes: &[u8]) -> anyhow::Result<KeyInput> {
+    Ok(KeyInput {
+        path: path.display().to_string(),
+        facts: aitls::keyfile::read_file_bytes(bytes).map_err(|r| malformed(path, r))?,
+        mode: aitls::store::mode_of(path)?.unwrap_or(0),
+    })
+}
+
 /// Runs `aitls verify`.
 pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let hosts = args
@@ -125,16 +134,17 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let key = match key_path {
         Some(path) => {
             let bytes = read_file(&path, None)?;
-            let spki_der =
-                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
-            Some(KeyInput {
-                path: path.display().to_string(),
-                spki_der,
-                mode,
-            })
+            Some(key_input(&path, &bytes)?)
         }
         None => None,
+    };
+    // In DIR, the CA pair itself is checked too (SPEC §2 verify).
+    let ca_key_path = globals.dir.join(aitls::provision::CA_KEY);
+    let ca_key = if args.ca.is_none() && aitls::store::mode_of(&ca_key_path)?.is_some() {
+        let bytes = read_file(&ca_key_path, None)?;
+        Some(key_input(&ca_key_path, &bytes)?)
+    } else {
+        None
     };
 
     let at = match args.at {
@@ -158,6 +168,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         anchors,
         ca_path: ca_path.display().to_string(),
         key,
+        ca_key,
         hosts,
         at,
         reissue_with,
