@@ -17,7 +17,8 @@ use super::{Globals, Output};
 /// Builds the path to the CA with rustls-webpki (what every rustls client runs) and adds
 /// the checks a client or a careful operator makes besides: the CA's own constraints, a
 /// subjectAltName, each --host matching as a browser matches it, the private key matching
-/// the certificate and readable by its owner only. Prints one line per check, with the fix
+/// the certificate, loadable by the servers (not encrypted) and readable by its owner only,
+/// and, against DIR/ca.crt, the CA pair itself. Prints one line per check, with the fix
 /// for each failure. Exit 0 valid, 1 not valid, 2 unreadable input. A certificate that
 /// expires within 30 days passes with a warning.
 ///
