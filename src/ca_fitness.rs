@@ -112,7 +112,8 @@ pub fn ca_defects(ca: &CertInfo, at: OffsetDateTime) -> Vec<CaDefect> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue::{self, CaProfile, KeyType};
+    use crate::issue::{self, CaProfile};
+    use crate::key_type::KeyType;
     use time::macros::datetime;
 
     fn good_ca() -> CertInfo {

@@ -19,8 +19,7 @@ use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::*;
 
 use crate::cert;
-use crate::issue::KeyType;
-use crate::plan;
+use crate::key_type::KeyType;
 
 /// One decoded object of an input, before it is looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -485,7 +484,7 @@ fn signature_name(alg: &AlgorithmIdentifier<'_>) -> String {
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
         .map_err(|_| "has an unreadable public key".to_owned())?;
-    let (oid, curve_oid) = crate::cert::spki_oids(&spki);
+    let (oid, curve_oid) = crate::key_type::spki_oids(&spki);
     let (algorithm, bits, curve) = match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let bits = match spki.parsed() {
@@ -515,7 +514,7 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
         key_algorithm: algorithm,
         key_bits: bits,
         key_curve: curve,
-        key_type: cert::key_type_of_spki(spki_der),
+        key_type: crate::key_type::key_type_of_spki(spki_der),
         pin_sha256: Some(pin_sha256(spki_der)),
     })
 }
@@ -524,7 +523,7 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
 fn private_key_body(facts: &crate::keyfile::KeyFileFacts, mode: Option<u32>) -> Body {
     use crate::keyfile::KeyEncoding;
     let mode_text = mode.map(|m| format!("{m:04o}"));
-    let owner_only = mode.map(|m| m & 0o077 == 0);
+    let owner_only = mode.map(crate::store::is_owner_only);
     if facts.encrypted {
         return Body::EncryptedPrivateKey(EncryptedKeyView {
             encoding: facts.encoding,
@@ -552,7 +551,10 @@ fn private_key_body(facts: &crate::keyfile::KeyFileFacts, mode: Option<u32>) -> 
                 .map_or_else(|| "unknown".to_owned(), |a| a.name().to_owned()),
             key_bits: facts.bits,
             key_curve: facts.curve.clone(),
-            key_type: facts.spki_der.as_deref().and_then(cert::key_type_of_spki),
+            key_type: facts
+                .spki_der
+                .as_deref()
+                .and_then(crate::key_type::key_type_of_spki),
             pin_sha256: facts.spki_der.as_deref().map(pin_sha256),
         },
         mode: mode_text,
@@ -696,7 +698,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         serial,
         not_before,
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: cert::days_between(now, not_after),
         status,
         key: key_facts(tbs.subject_pki.raw)?,
         signature_algorithm: signature_name(&x509.signature_algorithm),

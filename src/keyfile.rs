@@ -516,7 +516,8 @@ pub(crate) mod tests {
 
     #[test]
     fn keys_aitls_generates_read_as_pkcs8_v1_with_their_public_half() {
-        use crate::issue::{KeyType, generate_key};
+        use crate::issue::generate_key;
+        use crate::key_type::KeyType;
         for kt in [KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519] {
             let key = generate_key(kt).unwrap();
             let facts = read_file_bytes(key.serialize_pem().as_bytes()).unwrap();
@@ -546,8 +547,8 @@ pub(crate) mod tests {
         assert_eq!(facts.algorithm, Some(KeyAlgorithm::Ed25519));
         let spki = facts.spki_der.expect("the public key is in the file");
         assert_eq!(
-            crate::cert::key_type_of_spki(&spki),
-            Some(crate::issue::KeyType::Ed25519)
+            crate::key_type::key_type_of_spki(&spki),
+            Some(crate::key_type::KeyType::Ed25519)
         );
     }
 

@@ -9,6 +9,7 @@ mod completions;
 mod docs;
 mod env;
 mod fitness;
+mod fixes;
 mod inspect;
 mod keys;
 mod regression;
