@@ -316,3 +316,72 @@ fn ca_force_replaces_an_unfit_ca() {
     sb.ok(&["server", "--key-type", "ecdsa-p256"]);
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn verify_words_webpki_errors_never_as_rust_identifiers() {
+    // Issue #9: `MalformedNameConstraint`, `InvalidNetworkMaskConstraint` … were printed
+    // from a Debug fallback. CAs with such constraints, made by openssl.
+    for (constraint, san, words, identifier) in [
+        (
+            "permitted;IP:10.0.0.0/255.0.255.0",
+            "IP:10.0.0.1",
+            "not a valid network mask",
+            "InvalidNetworkMaskConstraint",
+        ),
+        (
+            "permitted;DNS:.bad..example",
+            "DNS:a.example",
+            "name constraints are malformed",
+            "MalformedNameConstraint",
+        ),
+    ] {
+        let sb = Sandbox::new();
+        let dir = sb.certs();
+        let ext = format!(
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nnameConstraints=critical,{constraint}"
+        );
+        let bad = BadCa {
+            name: identifier,
+            ext: Box::leak(ext.into_boxed_str()),
+            clock: None,
+            phrase: "",
+        };
+        make_ca(&dir, &bad);
+        openssl_leaf(&dir);
+        // The leaf's name: rewrite its subjectAltName to one the constraint is about.
+        std::fs::write(
+            dir.join("leaf.cnf"),
+            format!("[ext]\nsubjectAltName={san}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n"),
+        )
+        .unwrap();
+        openssl_in(
+            &dir,
+            None,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "10",
+                "-extfile",
+                "leaf.cnf",
+                "-extensions",
+                "ext",
+                "-out",
+                "server.crt",
+            ],
+        );
+        let out = sb.aitls().args(["verify"]).output().unwrap();
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{identifier}: {text}");
+        assert!(text.contains(words), "{identifier}: {text}");
+        assert!(!text.contains(identifier), "{identifier}: {text}");
+        assert!(!text.contains("rejected ("), "{identifier}: {text}");
+    }
+}
