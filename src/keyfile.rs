@@ -178,6 +178,24 @@ pub struct RawKey {
     pub dek_cipher: Option<String>,
 }
 
+impl RawKey {
+    /// The form TLS libraries take an unencrypted key in (`pkcs8`, `pkcs1` or `sec1`, as
+    /// rustls's `PrivateKeyDer` variants); `None` for an encrypted or DSA key.
+    pub fn plain_format(&self) -> Option<&'static str> {
+        match self.form {
+            KeyForm::Pkcs8 => Some("pkcs8"),
+            KeyForm::Pkcs1 => Some("pkcs1"),
+            KeyForm::Sec1 => Some("sec1"),
+            KeyForm::Der => match PrivateKeyDer::try_from(self.der.as_slice()).ok()? {
+                PrivateKeyDer::Pkcs1(_) => Some("pkcs1"),
+                PrivateKeyDer::Sec1(_) => Some("sec1"),
+                _ => Some("pkcs8"),
+            },
+            KeyForm::EncryptedPkcs8 | KeyForm::LegacyEncrypted | KeyForm::Dsa => None,
+        }
+    }
+}
+
 /// The RawKey for a PEM block with private-key label `tag`, or `None` when the label is
 /// not a private key's.
 pub fn raw_from_pem(tag: &str, headers: &::pem::HeaderMap, der: Vec<u8>) -> Option<RawKey> {

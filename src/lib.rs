@@ -28,6 +28,7 @@ pub mod key_type;
 pub mod keyfile;
 pub mod names;
 pub mod plan;
+pub mod probe;
 pub mod provision;
 pub mod services;
 pub mod store;

@@ -615,6 +615,6 @@ fn key_mode(ctx: &Context<'_>) -> Vec<Check> {
 }
 
 /// The webpki error in words (see [`crate::webpki_error`]).
-fn webpki_reason(e: &webpki::Error) -> String {
+pub(crate) fn webpki_reason(e: &webpki::Error) -> String {
     crate::webpki_error::reason(e)
 }

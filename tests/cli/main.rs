@@ -12,6 +12,7 @@ mod fitness;
 mod fixes;
 mod inspect;
 mod keys;
+mod probe;
 mod regression;
 mod safety;
 mod server;
