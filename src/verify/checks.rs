@@ -548,28 +548,15 @@ fn ca_key(ctx: &Context<'_>) -> Vec<Check> {
         )
     } else {
         match &facts.spki_der {
-            Some(spki) if *spki == ca.spki_der => {
-                if crate::store::is_owner_only(key.mode) {
-                    Check::pass(
-                        CheckName::CaKey,
-                        format!(
-                            "{} matches the CA certificate {}",
-                            key.path, ctx.req.ca_path
-                        ),
-                    )
-                } else {
-                    Check::warn(
-                        CheckName::CaKey,
-                        format!(
-                            "{} matches the CA certificate, but is readable by group or others (mode {:04o}): anyone who reads it can issue certificates your clients trust",
-                            key.path, key.mode
-                        ),
-                        Fix::Chmod {
-                            path: key.path.clone().into(),
-                        },
-                    )
-                }
-            }
+            // The key file's mode is the `ca_key_mode` check's (the DIR-permissions half
+            // of #9); this one is about the pair.
+            Some(spki) if *spki == ca.spki_der => Check::pass(
+                CheckName::CaKey,
+                format!(
+                    "{} matches the CA certificate {}",
+                    key.path, ctx.req.ca_path
+                ),
+            ),
             Some(_) => Check::fail(
                 CheckName::CaKey,
                 format!(
