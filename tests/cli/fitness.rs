@@ -216,6 +216,16 @@ fn ca_never_calls_an_unfit_ca_kept_and_names_the_defect_and_its_cost() {
             bad.name
         );
         assert_eq!(sb.read("ca.crt"), before, "{}: untouched", bad.name);
+        // --json says the same as one error object, with the fix worded.
+        let out = sb.aitls().args(["--json", "ca"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", bad.name);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["error"].as_str().unwrap().contains(bad.phrase), "{v}");
+        assert!(
+            v["hint"].as_str().unwrap().contains("aitls ca --force"),
+            "{v}"
+        );
+        assert_eq!(v["exit_code"], 1, "{v}");
     }
 }
 
