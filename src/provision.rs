@@ -462,6 +462,16 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         Ok(k) => k,
         Err(e) => return Ok(ServerFound::Unusable(format!("{key_file} {e}"))),
     };
+    // aitls before #9 wrote Ed25519 keys as PKCS#8 v2, which the servers cannot load:
+    // such a pair is reissued, not kept.
+    if crate::keyfile::read_file_bytes(&key_bytes).is_ok_and(|f| {
+        f.encoding == crate::keyfile::KeyEncoding::Pkcs8V2
+            && f.algorithm == Some(crate::keyfile::KeyAlgorithm::Ed25519)
+    }) {
+        return Ok(ServerFound::Unusable(format!(
+            "{key_file} is an Ed25519 key in PKCS#8 v2 (RFC 5958), which OpenSSL 3.0 and so uvicorn, nginx and llama-server cannot load"
+        )));
+    }
     Ok(ServerFound::Pair(Existing {
         key_matches: cert::key_matches(&key, &cert),
         signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
@@ -593,5 +603,76 @@ mod tests {
             "{err}"
         );
         assert!(!store.dir().exists());
+    }
+
+    #[test]
+    fn an_ed25519_pkcs8_v2_key_from_an_older_aitls_is_reissued_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("certs"));
+        let now = OffsetDateTime::now_utc();
+        let ca_req = CaRequest {
+            common_name: "CA".into(),
+            days: 365,
+            key_type: KeyType::EcdsaP256,
+            force: false,
+        };
+        ensure_ca(&store, &ca_req, now, &Silent).unwrap();
+        let req = ServerRequest {
+            names: crate::names::parse_all::<&str>(&[]).unwrap(),
+            common_name: None,
+            days: 365,
+            key_type: KeyType::Ed25519,
+            client_auth: false,
+            stem: "server".into(),
+            force: false,
+            renew_within_days: 30,
+        };
+        assert_eq!(
+            ensure_server(&store, &req, now, &Silent).unwrap().action,
+            Action::Created
+        );
+        assert_eq!(
+            ensure_server(&store, &req, now, &Silent).unwrap().action,
+            Action::Kept
+        );
+        // The same pair as aitls wrote it before #9: the key in PKCS#8 v2.
+        let v2 = crate::keyfile::tests::ed25519_v2_pem();
+        let key = KeyPair::from_pem(&v2).unwrap();
+        let ca = load_ca(&store, now).unwrap();
+        let profile = ServerProfile {
+            common_name: "localhost".into(),
+            names: req.names.clone(),
+            days: 365,
+            client_auth: false,
+            not_after_cap: Some(ca.cert.not_after),
+        };
+        let issued = issue::issue_server(&ca, &profile, &key, now).unwrap();
+        let lock = store.lock().unwrap();
+        store
+            .write_all(
+                &lock,
+                &[
+                    NewFile {
+                        name: "server.key".into(),
+                        contents: v2.as_bytes(),
+                        mode: KEY_MODE,
+                    },
+                    NewFile {
+                        name: "server.crt".into(),
+                        contents: issued.cert_pem.as_bytes(),
+                        mode: CERT_MODE,
+                    },
+                ],
+            )
+            .unwrap();
+        drop(lock);
+        let outcome = ensure_server(&store, &req, now, &Silent).unwrap();
+        assert_eq!(outcome.action, Action::Replaced, "{}", outcome.reason);
+        assert!(outcome.reason.contains("PKCS#8 v2"), "{}", outcome.reason);
+        let written = store.read("server.key").unwrap().unwrap();
+        assert_eq!(
+            crate::keyfile::read_file_bytes(&written).unwrap().encoding,
+            crate::keyfile::KeyEncoding::Pkcs8V1
+        );
     }
 }
