@@ -5,11 +5,14 @@ mod util;
 
 mod ca;
 mod clients;
+mod clock;
 mod completions;
 mod docs;
 mod env;
+mod fitness;
 mod fixes;
 mod inspect;
+mod keys;
 mod probe;
 mod proxy;
 mod regression;
