@@ -17,14 +17,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ca_fitness;
 pub mod cert;
 pub mod clients;
+pub mod clock;
 pub mod error;
 pub mod fix;
 pub mod fixtures;
 pub mod inspect;
 pub mod issue;
 pub mod key_type;
+pub mod keyfile;
 pub mod names;
 pub mod plan;
 pub mod probe;
@@ -32,5 +35,6 @@ pub mod provision;
 pub mod services;
 pub mod store;
 pub mod verify;
+pub mod webpki_error;
 
 pub use error::{Error, ErrorKind};

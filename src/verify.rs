@@ -6,7 +6,8 @@
 //! come the checks webpki leaves to others, each made so that the verdict also agrees with
 //! `openssl verify -purpose sslserver`: the CA's own constraints (CA:TRUE, keyCertSign,
 //! validity, pathLenConstraint), keyUsage fit for TLS, a subjectAltName present, the key
-//! matching the certificate and the key file being owner-only.
+//! loading as the servers load it, matching the certificate and being owner-only, and in
+//! DIR the CA pair itself.
 //!
 //! Each check is a small function in `verify/checks.rs` with a [`CheckName`]; adding one is a
 //! variant and a function in the list `checks::ALL`. A check that cannot run (the
@@ -69,6 +70,8 @@ pub enum CheckName {
     Key,
     /// The key file is owner-only.
     KeyMode,
+    /// `DIR/ca.key` is the unencrypted key of `DIR/ca.crt`.
+    CaKey,
     /// DIR is writable by its owner only (a warning, when verifying against DIR's CA).
     DirMode,
     /// `DIR/ca.key` is owner-only (a warning, when verifying against DIR's CA).
@@ -88,6 +91,7 @@ impl CheckName {
             CheckName::Host => "host",
             CheckName::Key => "key",
             CheckName::KeyMode => "key_mode",
+            CheckName::CaKey => "ca_key",
             CheckName::DirMode => "dir_mode",
             CheckName::CaKeyMode => "ca_key_mode",
         }
@@ -171,8 +175,8 @@ impl Check {
 pub struct KeyInput {
     /// The key's file, as shown to the user.
     pub path: String,
-    /// The key's public half (SubjectPublicKeyInfo, DER).
-    pub spki_der: Vec<u8>,
+    /// What the key file holds (encoding, encryption, public half).
+    pub facts: crate::keyfile::KeyFileFacts,
     /// The file's permission bits.
     pub mode: u32,
 }
@@ -198,6 +202,9 @@ pub struct Request {
     pub ca_path: String,
     /// The private key, when there is one to check.
     pub key: Option<KeyInput>,
+    /// The CA's private key (`DIR/ca.key`), when verifying against `DIR/ca.crt`: the CA
+    /// pair itself is checked too.
+    pub ca_key: Option<KeyInput>,
     /// Names a client will connect to; each must match as a browser matches it.
     pub hosts: Vec<SanName>,
     /// The time to check validity at.
@@ -254,7 +261,7 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
             Block::CertificateRequest(_) => {
                 return Err("holds a certificate request, not a certificate".into());
             }
-            Block::PrivateKey { .. } | Block::EncryptedPrivateKey => {
+            Block::PrivateKey(_) => {
                 return Err("holds a private key, not a certificate".into());
             }
             Block::PublicKey(_) => return Err("holds a public key, not a certificate".into()),
@@ -318,8 +325,9 @@ impl<'a> Context<'a> {
 /// Where the server certificate is in a bundle: the one the key matches, else the first
 /// that is not a CA when the bundle starts with a CA.
 fn server_position(chain: &[CertInfo], key: Option<&KeyInput>) -> usize {
-    if let Some(key) = key.filter(|k| chain[0].spki_der != k.spki_der)
-        && let Some(i) = chain.iter().position(|c| c.spki_der == key.spki_der)
+    if let Some(spki) = key.and_then(|k| k.facts.spki_der.as_deref())
+        && chain[0].spki_der != spki
+        && let Some(i) = chain.iter().position(|c| c.spki_der == spki)
     {
         return i;
     }
@@ -416,16 +424,31 @@ pub fn verify(req: &Request) -> VerifyReport {
         if c.ok || c.skipped || c.name == CheckName::KeyMode {
             continue;
         }
-        let rustls = rustls_only(&ctx, c);
-        c.refused_by = req
-            .clients
-            .iter()
-            .filter(|f| !rustls || **f == Client::Rustls)
-            .map(|f| f.name())
-            .collect();
+        c.refused_by = if model_only(&ctx, c) {
+            // The key rules of each family say who cannot load it.
+            clients
+                .iter()
+                .filter(|v| {
+                    !v.accepts
+                        && v.reason
+                            .as_deref()
+                            .is_some_and(|r| r.contains("private key"))
+                })
+                .map(|v| v.name)
+                .collect()
+        } else {
+            let rustls = rustls_only(&ctx, c);
+            req.clients
+                .iter()
+                .filter(|f| !rustls || **f == Client::Rustls)
+                .map(|f| f.name())
+                .collect()
+        };
     }
-    let valid =
-        checks.iter().all(|c| c.ok || rustls_only(&ctx, c)) && clients.iter().all(|v| v.accepts);
+    let valid = checks
+        .iter()
+        .all(|c| c.ok || rustls_only(&ctx, c) || model_only(&ctx, c))
+        && clients.iter().all(|v| v.accepts);
     VerifyReport {
         valid,
         checks,
@@ -459,6 +482,12 @@ fn rustls_only(ctx: &Context<'_>, check: &Check) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Whether a failed check is one the families' own rules decide (so it counts only through
+/// the clients): a PKCS#8 v2 key, which Go and rustls load and OpenSSL 3.0 and GnuTLS do not.
+fn model_only(ctx: &Context<'_>, check: &Check) -> bool {
+    check.name == CheckName::Key && ctx.req.key_file.is_some_and(|k| k.pkcs8_v2 && !k.encrypted)
 }
 
 /// The model's consumer (SPEC §6): the path's certificates, what webpki refused (rustls's
@@ -506,7 +535,63 @@ fn clients_of(ctx: &Context<'_>, checks: &[Check]) -> Vec<Verdict> {
     facts.universal = checks
         .iter()
         .filter(failed)
-        .find(|c| !rustls_only(ctx, c) && c.name != CheckName::KeyMode)
+        .find(|c| !rustls_only(ctx, c) && !model_only(ctx, c) && c.name != CheckName::KeyMode)
         .map(|c| c.detail.clone());
     clients::judge_all(&req.clients, &facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issue::{self, CaProfile};
+    use crate::key_type::KeyType;
+
+    #[test]
+    fn an_ed25519_pkcs8_v2_key_fails_the_key_check() {
+        // OpenSSL 3.0 cannot load it, so uvicorn, nginx and llama-server cannot start.
+        let key = issue::generate_key(KeyType::Ed25519).unwrap();
+        let profile = CaProfile {
+            common_name: "x".into(),
+            days: 30,
+        };
+        let now = OffsetDateTime::now_utc();
+        let leaf = issue::issue_ca(&profile, &key, now).unwrap();
+        let leaf = cert::parse_pem(leaf.cert_pem.as_bytes()).unwrap();
+        let key_input = |pem: &str| KeyInput {
+            path: "k.key".into(),
+            facts: crate::keyfile::read_file_bytes(pem.as_bytes()).unwrap(),
+            mode: 0o600,
+        };
+        let mut req = Request {
+            chain: vec![leaf.clone()],
+            anchors: vec![leaf],
+            ca_path: "ca.crt".into(),
+            key: Some(key_input(&crate::keyfile::tests::ed25519_v2_pem())),
+            ca_key: None,
+            hosts: Vec::new(),
+            at: now,
+            stem: None,
+            own_ca: false,
+            nearby: Vec::new(),
+            dir: None,
+            clients: Vec::new(),
+            ca_pem: PemQuirks::default(),
+            cert_pem: PemQuirks::default(),
+            key_file: None,
+        };
+        let key_check = |req: &Request| {
+            verify(req)
+                .checks
+                .into_iter()
+                .find(|c| c.name == CheckName::Key)
+                .unwrap()
+        };
+        let check = key_check(&req);
+        assert!(!check.ok);
+        assert!(check.detail.contains("PKCS#8 v2"), "{}", check.detail);
+        assert!(check.detail.contains("OpenSSL 3.0"), "{}", check.detail);
+        // The same algorithm as PKCS#8 v1 is judged by whether it matches.
+        req.key = Some(key_input(&key.serialize_pem()));
+        assert!(key_check(&req).ok);
+    }
 }

@@ -104,10 +104,9 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
         renew_within_days: args.renew_within,
         window: window(args),
     };
-    let now = time::OffsetDateTime::now_utc();
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
-    let outcome = provision::ensure_server(&store, &request, now, &spinner)?;
+    let outcome = provision::ensure_server(&store, &request, aitls::clock::now()?, &spinner)?;
     super::show_outcome(out, globals, "server certificate", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -751,6 +751,32 @@ fn chromium_decides_as_the_model_says() {
     );
 }
 
+/// An Ed25519 PKCS#8 v1 key rewritten as v2 (RFC 5958 OneAsymmetricKey: version 1 and
+/// `[1] publicKey`, the public key taken from the certificate), as aws-lc-rs writes it.
+fn pkcs8_v2(key_pem: &[u8], cert_pem: &[u8]) -> Vec<u8> {
+    let v1 = pem::parse(key_pem).unwrap();
+    let der = v1.contents();
+    assert_eq!(
+        &der[..5],
+        &[0x30, 0x2e, 0x02, 0x01, 0x00],
+        "an Ed25519 PKCS#8 v1 key"
+    );
+    let cert = pem::parse(cert_pem).unwrap();
+    let (_, x) = x509_parser::parse_x509_certificate(cert.contents()).unwrap();
+    let public = x
+        .tbs_certificate
+        .subject_pki
+        .subject_public_key
+        .data
+        .to_vec();
+    assert_eq!(public.len(), 32);
+    let mut v2 = vec![0x30, 0x51, 0x02, 0x01, 0x01];
+    v2.extend_from_slice(&der[5..48]);
+    v2.extend_from_slice(&[0x81, 0x21, 0x00]);
+    v2.extend_from_slice(&public);
+    pem::encode(&pem::Pem::new("PRIVATE KEY", v2)).into_bytes()
+}
+
 /// A server stack loading a certificate and key: whether it loads them, what it said.
 fn loads(cmd: &mut Command) -> (bool, String) {
     run(cmd)
@@ -822,6 +848,7 @@ fn servers_load_keys_as_the_model_says() {
         ("ecdsa-p256", "bom-cert"),
         ("ecdsa-p256", "crlf-key"),
         ("ecdsa-p256", "text-cert"),
+        ("ed25519", "v2-key"),
     ];
     for (kt, quirk) in variants {
         let dir = sb.root().join(format!("{kt}{quirk}"));
@@ -845,6 +872,7 @@ fn servers_load_keys_as_the_model_says() {
             let text = std::fs::read(&path).unwrap();
             let changed = match how {
                 "bom" => [&[0xEF, 0xBB, 0xBF][..], &text].concat(),
+                "v2" => pkcs8_v2(&text, &std::fs::read(dir.join("server.crt")).unwrap()),
                 "crlf" => String::from_utf8(text)
                     .unwrap()
                     .replace('\n', "\r\n")

@@ -5,12 +5,15 @@ mod util;
 
 mod ca;
 mod clients;
+mod clock;
 mod completions;
 mod docs;
 mod env;
+mod fitness;
 mod fixes;
 mod fixtures;
 mod inspect;
+mod keys;
 mod probe;
 mod proxy;
 mod regression;
