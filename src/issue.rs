@@ -272,6 +272,8 @@ pub struct CaProfile {
     pub common_name: String,
     /// Validity in days from now.
     pub days: u32,
+    /// Name constraints (`aitls ca --permit`); `None` for an unconstrained CA.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// What a server certificate should say.
@@ -325,6 +327,10 @@ pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Resu
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.name_constraints = profile
+        .name_constraints
+        .as_ref()
+        .map(crate::constraints::Constraints::to_rcgen);
     let cert = params
         .self_signed(key)
         .map_err(|e| Error::crypto("signing the CA certificate failed", e))?;

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod cert;
+pub mod constraints;
 pub mod error;
 pub mod inspect;
 pub mod issue;

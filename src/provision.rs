@@ -56,6 +56,8 @@ pub struct CaRequest {
     pub key_type: KeyType,
     /// Replace an existing CA.
     pub force: bool,
+    /// Name constraints for a new CA (`--permit`); `None` when not asked for.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// What `aitls server` is asked for.
@@ -241,6 +243,15 @@ pub fn ensure_ca(
                 store.path(CA_CERT).display()
             ));
         }
+        if let Some(wanted) = &req.name_constraints {
+            let have = crate::constraints::of_cert(&info.der).ok().flatten();
+            if have.as_ref() != Some(wanted) {
+                warnings.push(format!(
+                    "kept the existing CA, which permits {}; --permit applies only to a new CA (`aitls ca --force`)",
+                    have.map_or_else(|| "every name".to_owned(), |c| c.describe())
+                ));
+            }
+        }
         let cn = info.common_name.clone().unwrap_or_default();
         if cn != req.common_name || info.key_type != Some(req.key_type) {
             warnings.push(format!(
@@ -267,6 +278,7 @@ pub fn ensure_ca(
     let profile = CaProfile {
         common_name: req.common_name.clone(),
         days: req.days,
+        name_constraints: req.name_constraints.clone(),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
@@ -431,6 +443,8 @@ pub fn ensure_server(
     };
     let lock = store.lock()?;
     let ca = load_ca(store, now)?;
+    // Whoever made the CA (aitls --permit, openssl), never issue what clients would refuse.
+    crate::constraints::ensure_permitted(&ca.cert.der, &store.path(CA_CERT), &req.names)?;
     let found = find_server(store, &req.stem, &ca)?;
     let wanted = Wanted {
         names: &req.names,

@@ -254,6 +254,9 @@ pub fn verify(req: &Request) -> VerifyReport {
                         }
                         webpki::Error::CertExpired { .. }
                         | webpki::Error::CertNotValidYet { .. } => None,
+                        webpki::Error::NameConstraintViolation => {
+                            Some("issue the certificate only for names the CA permits".into())
+                        }
                         _ => Some(reissue("")),
                     };
                     let detail = if matches!(e, webpki::Error::UnknownIssuer) {
@@ -264,6 +267,10 @@ pub fn verify(req: &Request) -> VerifyReport {
                             issuer_cn(top),
                             req.ca_path
                         )
+                    } else if let Some(why) = constraint_violation(req, leaf)
+                        .filter(|_| matches!(e, webpki::Error::NameConstraintViolation))
+                    {
+                        why
                     } else {
                         format!("rustls rejects the chain: {}", webpki_reason(&e))
                     };
@@ -313,6 +320,28 @@ pub fn verify(req: &Request) -> VerifyReport {
     }
     let valid = checks.iter().all(|c| c.ok);
     VerifyReport { valid, checks }
+}
+
+/// Which of the leaf's names a CA's name constraints refuse, in words (SPEC §7: `verify`
+/// names the violating name).
+fn constraint_violation(req: &Request, leaf: &CertInfo) -> Option<String> {
+    req.chain[1..].iter().chain(&req.anchors).find_map(|ca| {
+        let constraints = crate::constraints::of_cert(&ca.der).ok().flatten()?;
+        let outside = constraints.outside(&leaf.names);
+        (!outside.is_empty()).then(|| {
+            format!(
+                "{} outside the name constraints of CA {}, which permits only {}",
+                outside
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if outside.len() == 1 { " is" } else { " are" },
+                describe_name(ca),
+                constraints.describe()
+            )
+        })
+    })
 }
 
 fn shell_word(s: &str) -> String {

@@ -15,9 +15,14 @@ use super::{Globals, Output};
 /// kept and the command succeeds, so it is safe in Makefiles and CI; a lone or mismatched
 /// file is never overwritten without --force.
 ///
+/// With --permit the CA is leak-safe: it can only vouch for the names it permits, so a
+/// stolen ca.key cannot impersonate other sites in any client that enforces name
+/// constraints. Recommended before `aitls trust`.
+///
 /// Examples:
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs
-///   aitls ca --key-type ecdsa-p256 --days 3650
+///   aitls ca --permit local             # only localhost, .test, .internal, loopback ...
+///   aitls ca --key-type ecdsa-p256 --permit .lab.example.com --permit 10.0.0.0/8
 ///   aitls -d /etc/ai/certs ca --cn "Lab CA" --force
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -38,6 +43,13 @@ pub struct CaArgs {
     /// Replace an existing CA (every server certificate must then be reissued)
     #[arg(long)]
     pub force: bool,
+
+    /// Permit only these names (repeatable): example.com (it and every name under it),
+    /// .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost,
+    /// .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP
+    /// range, no IP address is permitted
+    #[arg(long, value_name = "NAME")]
+    pub permit: Vec<String>,
 }
 
 /// Runs `aitls ca`.
@@ -47,11 +59,22 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         days: args.days,
         key_type: args.key_type,
         force: args.force,
+        name_constraints: aitls::constraints::for_permits(&args.permit)?,
     };
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
-    let outcome =
+    let mut outcome =
         provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
+    if request
+        .name_constraints
+        .as_ref()
+        .is_some_and(aitls::constraints::dns_unconstrained)
+    {
+        outcome.warnings.push(
+            "--permit gives only IP ranges, so DNS names are not constrained; add --permit NAME for the DNS names too"
+                .into(),
+        );
+    }
     out.outcome("CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -410,6 +410,16 @@ impl Output {
                             ),
                         },
                     );
+                    if let Some(nc) = &c.name_constraints {
+                        field(
+                            "name constraints",
+                            &format!(
+                                "{}{}",
+                                nc.describe(),
+                                if nc.critical { " (critical)" } else { "" }
+                            ),
+                        );
+                    }
                     field(
                         "key usage",
                         &c.key_usage
