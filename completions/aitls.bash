@@ -34,6 +34,9 @@ _aitls() {
             aitls,server)
                 cmd="aitls__subcmd__server"
                 ;;
+            aitls,trust)
+                cmd="aitls__subcmd__trust"
+                ;;
             aitls,verify)
                 cmd="aitls__subcmd__verify"
                 ;;
@@ -55,6 +58,9 @@ _aitls() {
             aitls__subcmd__help,server)
                 cmd="aitls__subcmd__help__subcmd__server"
                 ;;
+            aitls__subcmd__help,trust)
+                cmd="aitls__subcmd__help__subcmd__trust"
+                ;;
             aitls__subcmd__help,verify)
                 cmd="aitls__subcmd__help__subcmd__verify"
                 ;;
@@ -65,7 +71,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env completions help"
+            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,7 +93,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --permit --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,6 +109,10 @@ _aitls() {
                     ;;
                 --key-type)
                     COMPREPLY=($(compgen -W "rsa2048 rsa3072 rsa4096 ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --permit)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -181,7 +191,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env completions help"
+            opts="ca server verify inspect env trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -278,6 +288,20 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__help__subcmd__trust)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -339,6 +363,32 @@ _aitls() {
                     ;;
                 --renew-within)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__trust)
+            opts="-d -q -h -V --remove --check --store --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

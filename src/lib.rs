@@ -25,6 +25,7 @@ pub mod plan;
 pub mod provision;
 pub mod services;
 pub mod store;
+pub mod truststore;
 pub mod verify;
 
 pub use error::{Error, ErrorKind};

@@ -9,6 +9,7 @@ mod env;
 mod inspect;
 mod output;
 mod server;
+mod trust;
 mod verify;
 
 use std::path::PathBuf;
@@ -71,7 +72,11 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
     Completions(completions::CompletionsArgs),
+    Trust(trust::TrustArgs),
 }
+
+/// The certificate directory when neither `--dir` nor `AITLS_DIR` names one.
+pub const DEFAULT_DIR: &str = "ai/certs";
 
 /// Options every subcommand sees.
 #[derive(Debug, Clone)]
@@ -113,6 +118,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
+        Command::Trust(args) => trust::run(&args, &globals, &out),
     }
 }
 

@@ -1,0 +1,151 @@
+//! Java's `cacerts`: the keystore of `$JAVA_HOME`, or of the `java` found on PATH (its real
+//! path, through the symlinks Debian's alternatives put in between), through the JDK's own
+//! `keytool`.
+//!
+//! A `JAVA_HOME` without a keystore is reported as a failed store, never a reason to stop
+//! (mkcert aborts every store on it).
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{CaIdentity, Failure, Location, StoreKind, TrustEnv};
+
+/// The password every JDK ships `cacerts` with; it guards integrity, not secrecy, and
+/// mkcert, Debian's ca-certificates-java and the JDK docs all use it.
+const STOREPASS: &str = "changeit";
+
+/// keytool comes with every Java runtime.
+const PACKAGE: &str =
+    "default-jre-headless on Debian/Ubuntu, java-latest-openjdk-headless on Fedora";
+
+struct Java {
+    java_home: PathBuf,
+    /// The keystore; `None` when `java_home` has none.
+    keystore: Option<PathBuf>,
+    env: TrustEnv,
+}
+
+fn keystore_of(java_home: &Path) -> Option<PathBuf> {
+    // JDK 9+ and JDK 8's layout.
+    ["lib/security/cacerts", "jre/lib/security/cacerts"]
+        .map(|p| java_home.join(p))
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
+pub(super) fn find(env: &TrustEnv) -> Result<Vec<Box<dyn Location>>, String> {
+    let java_home = match &env.java_home {
+        Some(home) => home.clone(),
+        None => {
+            let java = super::find_tool(env, "java")
+                .ok_or_else(|| "no JAVA_HOME and no java on PATH".to_owned())?;
+            let real =
+                std::fs::canonicalize(&java).map_err(|e| format!("{}: {e}", java.display()))?;
+            // …/bin/java → …
+            real.parent()
+                .and_then(Path::parent)
+                .map(Path::to_owned)
+                .ok_or_else(|| format!("cannot tell the Java home of {}", real.display()))?
+        }
+    };
+    Ok(vec![Box::new(Java {
+        keystore: keystore_of(&java_home),
+        java_home,
+        env: env.clone(),
+    })])
+}
+
+impl Java {
+    fn keystore(&self) -> Result<&Path, Failure> {
+        self.keystore.as_deref().ok_or_else(|| Failure::NoStore {
+            looked: format!(
+                "{} has no lib/security/cacerts; is JAVA_HOME right?",
+                self.java_home.display()
+            ),
+        })
+    }
+
+    fn keytool(&self, args: &[&OsStr]) -> Result<Vec<u8>, Failure> {
+        let keystore = self.keystore()?;
+        let own = self.java_home.join("bin/keytool");
+        let tool = if own.is_file() {
+            own
+        } else {
+            super::tool_or_missing(&self.env, "keytool", PACKAGE)?
+        };
+        let mut all: Vec<&OsStr> = args.to_vec();
+        all.extend([
+            OsStr::new("-keystore"),
+            keystore.as_os_str(),
+            OsStr::new("-storepass"),
+            OsStr::new(STOREPASS),
+        ]);
+        super::run_tool(&tool, &all)
+    }
+
+    fn writable(&self) -> Result<(), Failure> {
+        let keystore = self.keystore()?;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(keystore)
+            .map(drop)
+            .map_err(|e| super::write_failure(keystore, &e))
+    }
+}
+
+impl Location for Java {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Java
+    }
+
+    fn describe(&self) -> String {
+        match &self.keystore {
+            Some(k) => k.display().to_string(),
+            None => self.java_home.display().to_string(),
+        }
+    }
+
+    fn contains(&self, ca: &CaIdentity) -> Result<bool, Failure> {
+        let alias = ca.slug();
+        match self.keytool(&[
+            "-exportcert".as_ref(),
+            "-rfc".as_ref(),
+            "-alias".as_ref(),
+            alias.as_ref(),
+        ]) {
+            Ok(pem) => Ok(super::pem_certs(&pem).contains(&ca.der)),
+            // "keytool error: java.lang.Exception: Alias <x> does not exist"
+            Err(Failure::Tool { message, .. }) if message.contains("does not exist") => Ok(false),
+            Err(f) => Err(f),
+        }
+    }
+
+    fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
+        self.writable()?;
+        let mut file = tempfile::NamedTempFile::new().map_err(|e| Failure::Other {
+            message: format!("cannot create a temporary file: {e}"),
+        })?;
+        file.write_all(ca.pem.as_bytes())
+            .map_err(|e| Failure::Other {
+                message: format!("cannot write a temporary file: {e}"),
+            })?;
+        let alias = ca.slug();
+        self.keytool(&[
+            "-importcert".as_ref(),
+            "-noprompt".as_ref(),
+            "-alias".as_ref(),
+            alias.as_ref(),
+            "-file".as_ref(),
+            file.path().as_os_str(),
+        ])
+        .map(drop)
+    }
+
+    fn delete(&self, ca: &CaIdentity) -> Result<(), Failure> {
+        self.writable()?;
+        let alias = ca.slug();
+        self.keytool(&["-delete".as_ref(), "-alias".as_ref(), alias.as_ref()])
+            .map(drop)
+    }
+}
