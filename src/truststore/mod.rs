@@ -149,7 +149,8 @@ impl CaIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Failure {
-    /// The store belongs to root (or another user); the same command as root would work.
+    /// The store belongs to root (or another user): permission denied; the same command as
+    /// root would work.
     NeedsPrivileges {
         /// What could not be written.
         path: PathBuf,
@@ -189,7 +190,11 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::NeedsPrivileges { path } => {
-                write!(f, "{} is not writable by this user", path.display())
+                write!(
+                    f,
+                    "{}: permission denied (it belongs to root or another user)",
+                    path.display()
+                )
             }
             Failure::MissingTool { tool, package } => {
                 write!(f, "{tool} is not installed (package {package})")

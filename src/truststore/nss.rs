@@ -81,12 +81,16 @@ impl Nss {
         super::run_tool(&tool, &all)
     }
 
-    fn writable(&self) -> Result<(), Failure> {
-        let file = self.dir.join(if self.prefix == "sql:" {
+    fn file(&self) -> PathBuf {
+        self.dir.join(if self.prefix == "sql:" {
             "cert9.db"
         } else {
             "cert8.db"
-        });
+        })
+    }
+
+    fn writable(&self) -> Result<(), Failure> {
+        let file = self.file();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&file)
@@ -105,6 +109,9 @@ impl Location for Nss {
     }
 
     fn contains(&self, ca: &CaIdentity) -> Result<bool, Failure> {
+        // certutil says only "bad database" for one it may not read: say what it is.
+        let file = self.file();
+        std::fs::File::open(&file).map_err(|e| super::write_failure(&file, &e))?;
         let nick = OsStr::new(&ca.entry);
         match self.certutil(&["-L".as_ref(), "-n".as_ref(), nick, "-a".as_ref()]) {
             Ok(pem) => Ok(super::pem_certs(&pem).contains(&ca.der)),

@@ -12,4 +12,5 @@ mod regression;
 mod safety;
 mod server;
 mod tls;
+mod trust;
 mod verify;
