@@ -5,6 +5,7 @@ mod util;
 
 mod ca;
 mod completions;
+mod constraints;
 mod docs;
 mod env;
 mod inspect;

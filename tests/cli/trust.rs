@@ -587,3 +587,49 @@ fn system_trust_makes_curl_trust_the_server_without_cacert_in_a_private_mount_na
         .collect();
     assert_eq!(anchors_after, anchors_before);
 }
+
+fn keys(value: &Value, found: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                found.insert(k.clone());
+                keys(v, found);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| keys(v, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_json_md_describes_every_trust_and_constraint_field() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"))
+        .unwrap();
+    let sb = Sandbox::new();
+    let home = sb.root().join("home");
+    new_nssdb(&home.join(".pki/nssdb"));
+    sb.ok(&["ca", "--key-type", "ecdsa-p256", "--permit", "example.com"]);
+    let mut found = std::collections::BTreeSet::new();
+    keys(&sb.json(&["inspect", "ai/certs/ca.crt"]), &mut found);
+    let missing_jdk = sb.root().join("no-jdk");
+    let envs = [
+        ("HOME", home.as_path()),
+        ("JAVA_HOME", missing_jdk.as_path()),
+    ];
+    // Every store kind, a failure with a fix, and (without --store) a skipped kind.
+    for args in [
+        &["--store", "nss", "--store", "java"][..],
+        &["--check", "--store", "nss"][..],
+    ] {
+        let (_, value) = trust_json(&sb, "ai/certs", args, &envs);
+        keys(&value, &mut found);
+    }
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/json.md does not describe {missing:?}"
+    );
+}
