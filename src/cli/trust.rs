@@ -260,6 +260,19 @@ pub fn run(args: &TrustArgs, globals: &Globals, out: &Output) -> anyhow::Result<
             }
         }
         out.text(&text)?;
+        if action == Action::Install
+            && report.ca.name_constraints.is_some()
+            && report
+                .stores
+                .iter()
+                .any(|s| s.store == StoreKind::Java && s.ok)
+        {
+            // Measured with bench/constraints: JSSE's PKIX validator applies only the
+            // constraints passed with a trust anchor, never those written in it.
+            out.warn(
+                "Java does not enforce name constraints written in a root CA: to Java, this CA can vouch for any name",
+            );
+        }
         if action == Action::Install && report.ca.name_constraints.is_none() {
             out.warn(
                 "this CA is not name-constrained: whoever gets ca.key can impersonate any site to the stores that trust it; a CA made with `aitls ca --permit local` (or --permit NAME) can only vouch for your stack's names",

@@ -439,6 +439,19 @@ fn java_trust_goes_into_java_home_cacerts_and_java_connects() {
     );
     let (code, doc) = trust_json(&sb, "ai/certs", &["--store", "java"], &env);
     assert_eq!((code, statuses(&doc)), (0, vec!["already".to_owned()]));
+    let out = sb
+        .aitls()
+        .args(["trust", "--store", "java"])
+        .env("JAVA_HOME", &jdk)
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("  already"), "{}", stdout(&out));
+    // Measured (bench/constraints): Java ignores constraints written in a root CA; say so.
+    assert!(
+        stderr(&out).contains("Java does not enforce name constraints"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = java_client(&jdk, sb.root(), &url);
     assert!(
@@ -632,4 +645,31 @@ fn docs_json_md_describes_every_trust_and_constraint_field() {
         missing.is_empty(),
         "docs/json.md does not describe {missing:?}"
     );
+}
+
+#[test]
+fn trust_without_a_ca_refuses_and_names_aitls_ca() {
+    let sb = Sandbox::new();
+    let out = sb
+        .aitls()
+        .args(["trust", "--check", "--store", "nss"])
+        .env("HOME", sb.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error: no CA in ai/certs"), "{err}");
+    assert!(err.contains("run `aitls ca` first"), "{err}");
+}
+
+#[test]
+fn remove_and_check_conflict_and_unknown_stores_are_usage_errors() {
+    let sb = Sandbox::new();
+    for args in [
+        &["trust", "--remove", "--check"][..],
+        &["trust", "--store", "keychain"][..],
+    ] {
+        let out = sb.aitls().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }
