@@ -371,7 +371,7 @@ pub fn ensure_permitted(ca_der: &[u8], ca_path: &Path, names: &[SanName]) -> Res
     let constraints = of_cert(ca_der).map_err(|reason| Error::Malformed {
         path: ca_path.to_owned(),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     })?;
     let Some(constraints) = constraints else {
         return Ok(());
@@ -392,7 +392,7 @@ pub fn ensure_permitted(ca_der: &[u8], ca_path: &Path, names: &[SanName]) -> Res
             ca_path.display(),
             constraints.describe()
         ),
-        hint: "give names the CA permits; clients that enforce name constraints (all browsers, OpenSSL, Go, Java, rustls) would refuse the others".into(),
+        fixes: vec![crate::fix::Fix::PermittedNamesOnly],
     })
 }
 

@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use aitls::issue::{KeyType, MAX_CA_DAYS};
+use aitls::issue::MAX_CA_DAYS;
+use aitls::key_type::KeyType;
 use aitls::provision::{self, CaRequest};
 use aitls::store::Store;
 use clap::Args;
@@ -70,11 +71,11 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         .as_ref()
         .is_some_and(aitls::constraints::dns_unconstrained)
     {
-        outcome.warnings.push(
-            "--permit gives only IP ranges, so DNS names are not constrained; add --permit NAME for the DNS names too"
-                .into(),
-        );
+        outcome.warnings.push(aitls::fix::Warning {
+            message: "--permit gives only IP ranges, so DNS names are not constrained; add --permit NAME for the DNS names too".into(),
+            fix: None,
+        });
     }
-    out.outcome("CA", &outcome)?;
+    super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,13 +4,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use aitls::truststore::{self, Action, CaIdentity, Failure, Status, StoreKind, TrustEnv};
+use aitls::truststore::{self, Action, CaIdentity, StoreKind, TrustEnv};
 use anyhow::Context;
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use serde::Serialize;
 
-use super::{Globals, Output};
+use super::{Globals, Output, render};
 
 /// Install the CA in this machine's trust stores (system, NSS, Java), or remove or check it
 ///
@@ -57,108 +56,24 @@ fn store_parser() -> impl TypedValueParser<Value = StoreKind> {
     })
 }
 
-/// A client that ignores the stores, and the setting that points it at the CA.
-struct Uncovered {
-    client: &'static str,
-    setting: &'static str,
-}
-
-/// Clients that read their own CA list, never the system's (SPEC §7).
-const UNCOVERED: [Uncovered; 3] = [
-    Uncovered {
-        client: "Python requests/httpx (certifi's bundle)",
-        setting: "REQUESTS_CA_BUNDLE",
-    },
-    Uncovered {
-        client: "the AI services' backend (aitls env)",
-        setting: "AI_CA_CERT_PATH",
-    },
-    Uncovered {
-        client: "node (its built-in list)",
-        setting: "NODE_EXTRA_CA_CERTS",
-    },
-];
-
-/// One store in the JSON document.
-#[derive(Serialize)]
-struct StoreDoc<'a> {
-    store: StoreKind,
-    location: &'a str,
-    status: &'a Status,
-    ok: bool,
-    reason: Option<String>,
-    fix: Option<String>,
-}
-
-/// A client the stores do not cover, in the JSON document.
-#[derive(Serialize)]
-struct UncoveredDoc {
-    client: &'static str,
-    setting: &'static str,
-    value: String,
-}
-
-/// The `--json` document.
-#[derive(Serialize)]
-struct TrustDoc<'a> {
-    action: Action,
-    ca: &'a CaIdentity,
-    stores: Vec<StoreDoc<'a>>,
-    skipped: &'a [truststore::Skipped],
-    not_covered: Vec<UncoveredDoc>,
-    ok: bool,
-}
-
-/// The command that fixes a failed store, as the user can paste it.
-fn fix(failure: &Failure, kind: StoreKind, action: Action, dir: &Path) -> Option<String> {
-    match failure {
-        Failure::NeedsPrivileges { .. } => {
-            let mut cmd = "sudo aitls".to_owned();
-            if dir != Path::new(super::DEFAULT_DIR) {
-                cmd.push_str(&format!(
-                    " --dir {}",
-                    super::output::shell_quote(&dir.to_string_lossy())
-                ));
-            }
-            cmd.push_str(" trust");
-            match action {
-                Action::Remove => cmd.push_str(" --remove"),
-                Action::Check => cmd.push_str(" --check"),
-                Action::Install => {}
-            }
-            Some(format!("{cmd} --store {kind}"))
-        }
-        Failure::MissingTool { package, .. } => Some(format!("install {package}")),
-        Failure::NoStore { .. } => match kind {
-            StoreKind::Nss => Some(
-                "start Chromium or Firefox once, or create a database: mkdir -p ~/.pki/nssdb && certutil -d sql:$HOME/.pki/nssdb -N --empty-password"
-                    .into(),
-            ),
-            StoreKind::Java => Some("point JAVA_HOME at a JDK or JRE".into()),
-            StoreKind::System => None,
-        },
-        _ => None,
-    }
-}
-
 /// Runs `aitls trust`.
 pub fn run(args: &TrustArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let store = aitls::store::Store::new(&globals.dir);
-    let ca_file = aitls::provision::CA_CERT;
+    let ca_file = aitls::store::CA_CERT;
     let ca_path = store.path(ca_file);
     let bytes = store.read(ca_file)?.ok_or_else(|| aitls::Error::Refused {
         message: format!("no CA in {} ({ca_file} is missing)", globals.dir.display()),
-        hint: "run `aitls ca` first to create one".into(),
+        fixes: vec![aitls::fix::Fix::CreateCa],
     })?;
     let info = aitls::cert::parse_pem(&bytes).map_err(|reason| aitls::Error::Malformed {
         path: ca_path.clone(),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     })?;
     let ca = CaIdentity::new(&info.der).map_err(|reason| aitls::Error::Malformed {
         path: ca_path.clone(),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     })?;
     let action = if args.remove {
         Action::Remove
@@ -184,82 +99,16 @@ pub fn run(args: &TrustArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     }
     let report = truststore::run(ca, action, &args.store, &env);
     let ca_abs = std::path::absolute(&ca_path).with_context(|| ca_path.display().to_string())?;
-    let not_covered: Vec<UncoveredDoc> = UNCOVERED
-        .iter()
-        .map(|u| UncoveredDoc {
-            client: u.client,
-            setting: u.setting,
-            value: ca_abs.display().to_string(),
-        })
-        .collect();
-
-    let stores: Vec<StoreDoc<'_>> = report
-        .stores
-        .iter()
-        .map(|s| StoreDoc {
-            store: s.store,
-            location: &s.location,
-            status: &s.status,
-            ok: s.ok,
-            reason: s.failure.as_ref().map(ToString::to_string),
-            fix: s
-                .failure
-                .as_ref()
-                .and_then(|f| fix(f, s.store, action, &globals.dir)),
-        })
-        .collect();
     if out.json() {
-        out.json_doc(&TrustDoc {
-            action,
-            ca: &report.ca,
-            stores,
-            skipped: &report.skipped,
-            not_covered,
-            ok: report.ok,
-        })?;
+        out.json_doc(&render::trust::json(&report, &globals.words, &ca_abs))?;
     } else {
-        let mut text = format!(
-            "CA {:?} ({}), entry {:?}\n",
-            report.ca.common_name,
-            ca_path.display(),
-            report.ca.entry
-        );
-        text.push_str(&match &report.ca.name_constraints {
-            Some(c) => format!("  name-constrained: permits only {}\n", c.describe()),
-            None => "  not name-constrained: it can vouch for any site\n".to_owned(),
-        });
-        for s in &stores {
-            let status = match &s.reason {
-                Some(reason) => format!("failed: {reason}"),
-                None => s.status.label().to_owned(),
-            };
-            text.push_str(&format!(
-                "  {:<6}  {}  {status}\n",
-                s.store.name(),
-                s.location
-            ));
-            if let Some(fix) = &s.fix {
-                text.push_str(&format!("          fix: {fix}\n"));
-            }
-        }
-        for s in &report.skipped {
-            text.push_str(&format!("  {:<6}  skipped: {}\n", s.store.name(), s.looked));
-        }
-        if report.stores.is_empty() {
-            text.push_str("  no trust store found on this machine\n");
-        }
-        if action == Action::Install {
-            text.push_str("Not covered by these stores; point them at the CA:\n");
-            for u in &not_covered {
-                text.push_str(&format!(
-                    "  {}: {}={}\n",
-                    u.client,
-                    u.setting,
-                    super::output::shell_quote(&u.value)
-                ));
-            }
-        }
-        out.text(&text)?;
+        out.text(&render::trust::text(
+            &report,
+            &globals.words,
+            &ca_path,
+            &ca_abs,
+            out.style(),
+        ))?;
         if action == Action::Install
             && report.ca.name_constraints.is_some()
             && report

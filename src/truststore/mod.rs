@@ -23,6 +23,7 @@ use std::process::Command;
 use serde::Serialize;
 
 use crate::constraints::Constraints;
+use crate::fix::Fix;
 
 /// The kinds of trust store, as `--store` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -250,6 +251,9 @@ pub struct StoreResult {
     /// Whether this store is now as asked (installed/already for install, removed/not found
     /// for remove, installed for check).
     pub ok: bool,
+    /// What fixes a failure, when something does (the binary words it).
+    #[serde(skip)]
+    pub fix: Option<Fix>,
 }
 
 /// A store kind that was not asked for by name and is not on this machine.
@@ -313,13 +317,22 @@ pub fn run(ca: CaIdentity, action: Action, kinds: &[StoreKind], env: &TrustEnv) 
                     stores.push(apply(&*loc, &ca, action));
                 }
             }
-            Err(looked) if explicit => stores.push(StoreResult {
-                store: kind,
-                location: looked.clone(),
-                status: Status::Failed,
-                failure: Some(Failure::NoStore { looked }),
-                ok: false,
-            }),
+            Err(looked) if explicit => {
+                let failure = Failure::NoStore { looked };
+                stores.push(StoreResult {
+                    store: kind,
+                    location: match kind {
+                        StoreKind::System => "the system store",
+                        StoreKind::Nss => "NSS databases",
+                        StoreKind::Java => "Java cacerts",
+                    }
+                    .to_owned(),
+                    status: Status::Failed,
+                    fix: fix_for(&failure, kind, action),
+                    failure: Some(failure),
+                    ok: false,
+                });
+            }
             Err(looked) => skipped.push(Skipped {
                 store: kind,
                 looked,
@@ -347,6 +360,9 @@ fn apply(loc: &dyn Location, ca: &CaIdentity, action: Action) -> StoreResult {
             store: loc.kind(),
             location: loc.describe(),
             status,
+            fix: failure
+                .as_ref()
+                .and_then(|f| fix_for(f, loc.kind(), action)),
             failure,
             ok,
         }
@@ -374,6 +390,23 @@ fn apply(loc: &dyn Location, ca: &CaIdentity, action: Action) -> StoreResult {
             }),
             Err(f) => failed(f),
         },
+    }
+}
+
+/// What fixes a store's failure: the same command as root, the package with the missing
+/// tool, or creating the store.
+fn fix_for(failure: &Failure, store: StoreKind, action: Action) -> Option<Fix> {
+    match failure {
+        Failure::NeedsPrivileges { .. } => Some(Fix::TrustAsRoot { store, action }),
+        Failure::MissingTool { package, .. } => Some(Fix::InstallPackage {
+            package: package.clone(),
+        }),
+        Failure::NoStore { .. } => match store {
+            StoreKind::Nss => Some(Fix::CreateNssDb),
+            StoreKind::Java => Some(Fix::SetJavaHome),
+            StoreKind::System => None,
+        },
+        _ => None,
     }
 }
 

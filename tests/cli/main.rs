@@ -8,6 +8,7 @@ mod completions;
 mod constraints;
 mod docs;
 mod env;
+mod fixes;
 mod inspect;
 mod regression;
 mod safety;

@@ -660,7 +660,7 @@ fn trust_without_a_ca_refuses_and_names_aitls_ca() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: no CA in ai/certs"), "{err}");
-    assert!(err.contains("run `aitls ca` first"), "{err}");
+    assert!(err.contains("run `aitls ca` to create it"), "{err}");
 }
 
 #[test]
