@@ -134,3 +134,28 @@ pub fn run(args: &TrustArgs, globals: &Globals, out: &Output) -> anyhow::Result<
         ExitCode::from(1)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use aitls::fix::Fix;
+    use aitls::truststore::{Action, StoreKind};
+
+    use crate::cli::fix::{DirSource, Words};
+
+    #[test]
+    fn the_sudo_fix_repeats_the_directory_and_the_action() {
+        let fix = Fix::TrustAsRoot {
+            store: StoreKind::System,
+            action: Action::Remove,
+        };
+        assert_eq!(
+            Words::new(DirSource::Default).action(&fix),
+            "sudo aitls trust --remove --store system"
+        );
+        // sudo resets the environment: a directory from AITLS_DIR must be named.
+        assert_eq!(
+            Words::new(DirSource::Env("/srv/ai certs".into())).action(&fix),
+            "sudo aitls --dir '/srv/ai certs' trust --remove --store system"
+        );
+    }
+}

@@ -501,6 +501,7 @@ step() { name=$1; shift; "$@" >"$scratch/$name.out" 2>&1; echo "STEP $name $?"; 
 dangling() { find /etc/ssl/certs -xtype l | wc -l; }
 step dangling_before dangling
 step check_before "$aitls" --json -d "$dir" trust --check --store system
+step unprivileged setpriv --reuid=65534 --regid=65534 --clear-groups "$aitls" -d "$dir" trust --store system
 step curl_before curl -sS --max-time 10 -o /dev/null "$url"
 step install "$aitls" --json -d "$dir" trust --store system
 step again "$aitls" --json -d "$dir" trust --store system
@@ -519,6 +520,7 @@ fn system_trust_makes_curl_trust_the_server_without_cacert_in_a_private_mount_na
     tool("update-ca-certificates", "ca-certificates");
     tool("curl", "curl");
     let bundle = Path::new("/etc/ssl/certs/ca-certificates.crt");
+    tool("setpriv", "util-linux");
     let real_before = sha256_of(bundle);
     let anchors_before: Vec<_> = std::fs::read_dir("/usr/local/share/ca-certificates")
         .unwrap()
@@ -530,6 +532,11 @@ fn system_trust_makes_curl_trust_the_server_without_cacert_in_a_private_mount_na
     let _server = s_server(&sb.certs(), "server.crt", "server.key", port);
     let scratch = sb.root().join("scratch");
     std::fs::create_dir(&scratch).unwrap();
+    // The unprivileged step (nobody) must read the CA.
+    for dir in [sb.root(), &sb.root().join("ai"), &sb.certs(), &scratch] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let script = sb.root().join("system.sh");
     std::fs::write(&script, SYSTEM_SCRIPT).unwrap();
     let out = Command::new(tool("timeout", "coreutils"))
@@ -567,6 +574,19 @@ fn system_trust_makes_curl_trust_the_server_without_cacert_in_a_private_mount_na
     };
     let s = |v: &str| vec![v.to_owned()];
     assert_eq!(status("check_before"), (1, s("not_found")));
+    let (code, text) = step("unprivileged");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("permission denied (it belongs to root or another user)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "fix: sudo aitls --dir {} trust --store system",
+            sb.certs().display()
+        )),
+        "{text}"
+    );
     let (code, text) = step("curl_before");
     assert_ne!(code, 0, "curl trusted the server before aitls trust");
     assert!(text.contains("certificate"), "{text}");
@@ -673,4 +693,28 @@ fn remove_and_check_conflict_and_unknown_stores_are_usage_errors() {
         let out = sb.aitls().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+#[test]
+fn a_missing_tool_names_its_package() {
+    let sb = Sandbox::new();
+    let home = sb.root().join("home");
+    new_nssdb(&home.join(".pki/nssdb"));
+    sb.quick_ca();
+    let empty = sb.root().join("empty-path");
+    std::fs::create_dir(&empty).unwrap();
+    let out = sb
+        .aitls()
+        .args(["trust", "--store", "nss"])
+        .env("HOME", &home)
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("failed: certutil is not installed (package libnss3-tools on Debian/Ubuntu"),
+        "{text}"
+    );
+    assert!(text.contains("fix: install libnss3-tools"), "{text}");
 }
