@@ -84,6 +84,12 @@ impl Java {
         super::run_tool(&tool, &all)
     }
 
+    /// The aliases under which the keystore holds `ca`'s certificate.
+    fn aliases_of(&self, ca: &CaIdentity) -> Result<Vec<String>, Failure> {
+        let listing = self.keytool(&["-list".as_ref(), "-rfc".as_ref()])?;
+        Ok(aliases_holding(&String::from_utf8_lossy(&listing), &ca.der))
+    }
+
     fn writable(&self) -> Result<(), Failure> {
         let keystore = self.keystore()?;
         std::fs::OpenOptions::new()
@@ -107,18 +113,9 @@ impl Location for Java {
     }
 
     fn contains(&self, ca: &CaIdentity) -> Result<bool, Failure> {
-        let alias = ca.slug();
-        match self.keytool(&[
-            "-exportcert".as_ref(),
-            "-rfc".as_ref(),
-            "-alias".as_ref(),
-            alias.as_ref(),
-        ]) {
-            Ok(pem) => Ok(super::pem_certs(&pem).contains(&ca.der)),
-            // "keytool error: java.lang.Exception: Alias <x> does not exist"
-            Err(Failure::Tool { message, .. }) if message.contains("does not exist") => Ok(false),
-            Err(f) => Err(f),
-        }
+        // Any alias counts: Debian's ca-certificates-java hook also copies the system
+        // store's anchors in, as `debian:<file>`; what Java trusts is what matters.
+        Ok(!self.aliases_of(ca)?.is_empty())
     }
 
     fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
@@ -145,7 +142,55 @@ impl Location for Java {
     fn delete(&self, ca: &CaIdentity) -> Result<(), Failure> {
         self.writable()?;
         let alias = ca.slug();
-        self.keytool(&["-delete".as_ref(), "-alias".as_ref(), alias.as_ref()])
-            .map(drop)
+        // Only aitls's own entry; one under another alias is reported by the re-read.
+        if self.aliases_of(ca)?.contains(&alias) {
+            self.keytool(&["-delete".as_ref(), "-alias".as_ref(), alias.as_ref()])?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads `keytool -list -rfc`: "Alias name: X" lines, each followed by its PEM
+/// certificate; returns the aliases whose certificate is `der`.
+fn aliases_holding(listing: &str, der: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut alias = None;
+    let mut pem = String::new();
+    for line in listing.lines() {
+        if let Some(name) = line.strip_prefix("Alias name: ") {
+            alias = Some(name.trim().to_owned());
+        } else if line.starts_with("-----BEGIN CERTIFICATE-----") {
+            pem = format!("{line}\n");
+        } else if !pem.is_empty() {
+            pem.push_str(line);
+            pem.push('\n');
+            if line.starts_with("-----END CERTIFICATE-----") {
+                if super::pem_certs(pem.as_bytes()).first().map(Vec::as_slice) == Some(der) {
+                    found.extend(alias.clone());
+                }
+                pem.clear();
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keytool_listings_are_read_alias_by_alias() {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let cert = rcgen::CertificateParams::default()
+            .self_signed(&key)
+            .unwrap();
+        let listing = format!(
+            "Keystore type: PKCS12\n\nAlias name: other\nEntry type: trustedCertEntry\n\n{}\n\nAlias name: debian:x.pem\n\n{}",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+            cert.pem()
+        );
+        assert_eq!(aliases_holding(&listing, cert.der()), ["debian:x.pem"]);
+        assert!(aliases_holding("", cert.der()).is_empty());
     }
 }

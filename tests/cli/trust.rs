@@ -471,6 +471,39 @@ fn java_trust_goes_into_java_home_cacerts_and_java_connects() {
     assert_eq!((code, statuses(&doc)), (0, vec!["removed".to_owned()]));
     let out = java_client(&jdk, sb.root(), &url);
     assert!(!out.status.success(), "java still trusts the removed CA");
+
+    // The same CA under another alias, as Debian's ca-certificates-java hook adds the
+    // system store's anchors: Java trusts it, and removing aitls's entry cannot change that.
+    let out = Command::new(jdk.join("bin/keytool"))
+        .args([
+            "-importcert",
+            "-noprompt",
+            "-alias",
+            "debian:ai.pem",
+            "-file",
+        ])
+        .arg(sb.file("ca.crt"))
+        .arg("-keystore")
+        .arg(jdk.join("lib/security/cacerts"))
+        .args(["-storepass", "changeit"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (code, doc) = trust_json(&sb, "ai/certs", &["--check", "--store", "java"], &env);
+    assert_eq!((code, statuses(&doc)), (0, vec!["installed".to_owned()]));
+    let (code, doc) = trust_json(&sb, "ai/certs", &["--remove", "--store", "java"], &env);
+    assert_eq!(
+        (code, statuses(&doc)),
+        (1, vec!["failed".to_owned()]),
+        "{doc}"
+    );
+    assert!(
+        doc["stores"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("still holds the CA"),
+        "{doc}"
+    );
     assert_eq!(
         sha256_of(&real_cacerts),
         real_before,
