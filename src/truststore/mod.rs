@@ -504,14 +504,11 @@ mod tests {
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Constrained(0));
         let cert = params.self_signed(&key).unwrap();
         let id = CaIdentity::new(cert.der()).unwrap();
-        let hex: String = id.fingerprint_sha256.replace(':', "");
-        assert_eq!(
-            id.entry,
-            format!("AI Services CA {}", &hex[..16]).replace("AI", "aitls AI")
-        );
+        let short = id.fingerprint_sha256.replace(':', "")[..16].to_owned();
+        assert_eq!(id.entry, format!("aitls AI Services CA {short}"));
         assert_eq!(
             id.slug(),
-            format!("aitls-ai-services-ca-{}", hex[..16].to_ascii_lowercase())
+            format!("aitls-ai-services-ca-{}", short.to_ascii_lowercase())
         );
         assert_eq!(pem_certs(id.pem.as_bytes()), vec![cert.der().to_vec()]);
         assert!(id.name_constraints.is_none());
