@@ -228,6 +228,12 @@ fn verify_names_the_violating_name_and_inspect_shows_the_constraints() {
         "{}",
         stdout(&out)
     );
+    let out = sb.ok(&["inspect"]);
+    assert!(
+        stdout(&out).contains("CA CN=AI Services CA, permits only localhost, .localhost"),
+        "{}",
+        stdout(&out)
+    );
     let doc = sb.json(&["inspect", "ai/certs/ca.crt"]);
     let nc = &doc[0]["name_constraints"];
     assert_eq!(nc["critical"], true);

@@ -250,6 +250,9 @@ fn certificate_line(c: &CertView, style: Style) -> String {
     if !names.is_empty() {
         parts.push(format!("for {}", names.join(", ")));
     }
+    if let Some(nc) = &c.name_constraints {
+        parts.push(format!("permits only {}", nc.describe()));
+    }
     parts.push(key_summary(&c.key));
     match (&c.issued_by, c.self_issued) {
         (Some(ca), _) => parts.push(format!("issued by {}", short(ca))),
