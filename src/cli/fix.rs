@@ -29,12 +29,23 @@ pub enum DirSource {
 #[derive(Debug, Clone)]
 pub struct Words {
     dir: DirSource,
+    command_name: Option<String>,
 }
 
 impl Words {
     /// Words for a run whose directory came from `dir`.
     pub fn new(dir: DirSource) -> Self {
-        Words { dir }
+        Words {
+            dir,
+            command_name: None,
+        }
+    }
+
+    /// The same, for a run of the subcommand `name` (`inspect` …), which a fix that
+    /// repeats the command names.
+    pub fn for_command(mut self, name: Option<&str>) -> Self {
+        self.command_name = name.map(str::to_owned);
+        self
     }
 
     /// `aitls ARGS`, naming the directory when it is not the default. A directory from
@@ -58,7 +69,9 @@ impl Words {
     }
 
     fn reissue(&self, r: &Reissue) -> String {
-        let Some(stem) = &r.stem else {
+        // The same names again would make the same oversized certificate.
+        let stem = r.stem.as_ref().filter(|_| r.need != Need::FewerNames);
+        let Some(stem) = stem else {
             let need = match &r.need {
                 Need::Renewal => String::new(),
                 Need::SignedByCa => " by this CA".to_owned(),
@@ -66,6 +79,7 @@ impl Words {
                 Need::DigitalSignature => " with keyUsage digitalSignature".to_owned(),
                 Need::SubjectAltName => " with its names in subjectAltName".to_owned(),
                 Need::Name(name) => format!(" with {name} in its subjectAltName"),
+                Need::FewerNames => " with fewer names, under 64 KiB".to_owned(),
             };
             return format!("reissue the certificate{need}");
         };
@@ -89,7 +103,7 @@ impl Words {
     /// A command line, when the fix is one.
     fn command(&self, fix: &Fix) -> Option<String> {
         let is_command = match fix {
-            Fix::Reissue(r) => r.stem.is_some(),
+            Fix::Reissue(r) => r.stem.is_some() && r.need != Need::FewerNames,
             _ => matches!(
                 fix,
                 Fix::CreateCa
@@ -98,6 +112,9 @@ impl Words {
                     | Fix::ReplaceCa
                     | Fix::Chmod { .. }
                     | Fix::TrustAsRoot { .. }
+                    | Fix::UseNames { .. }
+                    | Fix::UseDir { .. }
+                    | Fix::VerifyCert { .. }
             ),
         };
         is_command.then(|| self.action(fix))
@@ -143,6 +160,20 @@ impl Words {
             Fix::InstallPackage { package } => format!("install {package}"),
             Fix::CreateNssDb => "start Chromium or Firefox once, or create one: mkdir -p ~/.pki/nssdb && certutil -d sql:$HOME/.pki/nssdb -N --empty-password".to_owned(),
             Fix::SetJavaHome => "point JAVA_HOME at a JDK or JRE".to_owned(),
+            Fix::UseNames { names } => {
+                let words: Vec<String> = names.iter().map(|n| shell_quote(n)).collect();
+                self.aitls(&format!("server {}", words.join(" ")))
+            }
+            Fix::UseHost { host } => format!("use --host {}", shell_quote(host)),
+            Fix::UseStem { stem } => format!("use --out {}", shell_quote(stem)),
+            // The directory replaces the one in force, so no --dir from `aitls()`.
+            Fix::UseDir { dir } => format!(
+                "aitls -d {} {}",
+                path_word(dir),
+                self.command_name.as_deref().unwrap_or("inspect")
+            ),
+            Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
+            Fix::ReorderBundle { index } => format!("put certificate {index} first"),
         }
     }
 
@@ -167,7 +198,11 @@ impl Words {
             }
             _ => "",
         };
-        format!("run `{command}`{purpose}")
+        let verb = match fix {
+            Fix::UseNames { .. } => "use",
+            _ => "run",
+        };
+        format!("{verb} `{command}`{purpose}")
     }
 
     /// The hint under an error: its fixes as alternatives, or `None` when there are none.
