@@ -17,8 +17,9 @@ use super::{Globals, Output};
 /// file is never overwritten without --force.
 ///
 /// With --permit the CA is leak-safe: it can only vouch for the names it permits, so a
-/// stolen ca.key cannot impersonate other sites in any client that enforces name
-/// constraints. Recommended before `aitls trust`.
+/// stolen ca.key cannot impersonate other sites to the clients that enforce name
+/// constraints (Chromium, curl, Python, node, Go, rustls; not Java). Recommended before
+/// `aitls trust`.
 ///
 /// Examples:
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs
