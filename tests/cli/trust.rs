@@ -289,12 +289,15 @@ fn a_missing_nss_database_fails_only_that_store_and_names_the_fix() {
 }
 
 #[test]
-fn a_store_the_user_cannot_write_fails_with_the_sudo_command() {
+fn a_store_the_user_cannot_write_fails_with_the_sudo_command_and_the_others_still_install() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let sb = Sandbox::new();
     let home = sb.root().join("home");
     let db = home.join(".pki/nssdb");
     new_nssdb(&db);
+    // A Firefox profile the user owns: it must be installed in despite the failure above.
+    let firefox = home.join(".mozilla/firefox/p.default");
+    new_nssdb(&firefox);
     sb.quick_ca();
     // A database this user may read but not write (one root made, say).
     for file in std::fs::read_dir(&db).unwrap() {
@@ -312,9 +315,17 @@ fn a_store_the_user_cannot_write_fails_with_the_sudo_command() {
             &db,
             &sb.root().join("ai"),
             &sb.certs(),
+            &home.join(".mozilla"),
+            &home.join(".mozilla/firefox"),
         ] {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&firefox)
+            .status()
+            .unwrap();
+        assert!(chown.success());
         let mut cmd = Command::new(tool("setpriv", "util-linux"));
         cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(env!("CARGO_BIN_EXE_aitls"))
@@ -336,6 +347,10 @@ fn a_store_the_user_cannot_write_fails_with_the_sudo_command() {
         "{text}"
     );
     assert!(text.contains("fix: sudo aitls trust --store nss"), "{text}");
+    assert!(
+        text.contains(&format!("{}  installed", firefox.display())),
+        "{text}"
+    );
 }
 
 /// A copy of the JDK that `java` really runs from: hard links (or copies) of every file,
