@@ -766,3 +766,38 @@ fn a_missing_tool_names_its_package() {
     );
     assert!(text.contains("fix: install libnss3-tools"), "{text}");
 }
+
+#[test]
+fn nss_databases_are_found_for_chromium_and_every_firefox_packaging() {
+    let sb = Sandbox::new();
+    let home = sb.root().join("home");
+    let dbs = [
+        ".pki/nssdb",
+        "snap/chromium/current/.pki/nssdb",
+        ".mozilla/firefox/a1.default-release",
+        "snap/firefox/common/.mozilla/firefox/b2.default",
+        ".var/app/org.mozilla.firefox/.mozilla/firefox/c3.default",
+    ]
+    .map(|d| home.join(d));
+    for db in &dbs {
+        new_nssdb(db);
+    }
+    // Not a database: a profile directory without cert9.db is left alone.
+    std::fs::create_dir_all(home.join(".mozilla/firefox/Crash Reports")).unwrap();
+    sb.quick_ca();
+    let (code, doc) = trust_json(
+        &sb,
+        "ai/certs",
+        &["--check", "--store", "nss"],
+        &[("HOME", &home)],
+    );
+    assert_eq!(code, 1);
+    let locations: Vec<&str> = doc["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["location"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = dbs.iter().map(|d| d.display().to_string()).collect();
+    assert_eq!(locations, expected);
+}
