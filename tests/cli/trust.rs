@@ -469,6 +469,21 @@ fn java_trust_goes_into_java_home_cacerts_and_java_connects() {
         stderr(&out)
     );
 
+    // Without JAVA_HOME: the keystore of the `java` on PATH (its real path).
+    let out = sb
+        .aitls()
+        .args(["--json", "trust", "--check", "--store", "java"])
+        .env_remove("JAVA_HOME")
+        .env("PATH", jdk.join("bin"))
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(
+        doc["stores"][0]["location"].as_str().unwrap(),
+        jdk.join("lib/security/cacerts").to_str().unwrap()
+    );
+
     let out = java_client(&jdk, sb.root(), &url);
     assert!(
         out.status.success(),
