@@ -9,6 +9,7 @@ mod env;
 mod fix;
 mod inspect;
 mod output;
+mod probe;
 mod quote;
 mod render;
 mod server;
@@ -77,6 +78,7 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
     Trust(trust::TrustArgs),
 }
@@ -215,6 +217,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
         Command::Trust(args) => trust::run(&args, &globals, &out),
     }

@@ -10,6 +10,7 @@ mod docs;
 mod env;
 mod fixes;
 mod inspect;
+mod probe;
 mod regression;
 mod safety;
 mod server;
