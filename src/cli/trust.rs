@@ -59,22 +59,8 @@ fn store_parser() -> impl TypedValueParser<Value = StoreKind> {
 /// Runs `aitls trust`.
 pub fn run(args: &TrustArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let store = aitls::store::Store::new(&globals.dir);
-    let ca_file = aitls::store::CA_CERT;
-    let ca_path = store.path(ca_file);
-    let bytes = store.read(ca_file)?.ok_or_else(|| aitls::Error::Refused {
-        message: format!("no CA in {} ({ca_file} is missing)", globals.dir.display()),
-        fixes: vec![aitls::fix::Fix::CreateCa],
-    })?;
-    let info = aitls::cert::parse_pem(&bytes).map_err(|reason| aitls::Error::Malformed {
-        path: ca_path.clone(),
-        reason,
-        fixes: Vec::new(),
-    })?;
-    let ca = CaIdentity::new(&info.der).map_err(|reason| aitls::Error::Malformed {
-        path: ca_path.clone(),
-        reason,
-        fixes: Vec::new(),
-    })?;
+    let ca_path = store.path(aitls::store::CA_CERT);
+    let ca = CaIdentity::load(&store)?;
     let action = if args.remove {
         Action::Remove
     } else if args.check {

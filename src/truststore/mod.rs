@@ -132,6 +132,24 @@ impl CaIdentity {
         })
     }
 
+    /// Reads the CA certificate of the directory `store` (`ca.crt`): refused with the fix
+    /// `aitls ca` when there is none, malformed input when it is no certificate.
+    pub fn load(store: &crate::store::Store) -> crate::error::Result<Self> {
+        let file = crate::store::CA_CERT;
+        let path = store.path(file);
+        let bytes = store.read(file)?.ok_or_else(|| crate::Error::Refused {
+            message: format!("no CA in {} ({file} is missing)", store.dir().display()),
+            fixes: vec![Fix::CreateCa],
+        })?;
+        let malformed = |reason| crate::Error::Malformed {
+            path: path.clone(),
+            reason,
+            fixes: Vec::new(),
+        };
+        let info = crate::cert::parse_pem(&bytes).map_err(malformed)?;
+        CaIdentity::new(&info.der).map_err(malformed)
+    }
+
     /// The entry name as a file name or alias: lowercase letters, digits and hyphens.
     fn slug(&self) -> String {
         let mut slug = String::new();
