@@ -6,7 +6,6 @@
 //! (mkcert aborts every store on it).
 
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CaIdentity, Failure, Location, StoreKind, TrustEnv};
@@ -67,6 +66,14 @@ impl Java {
     }
 
     fn keytool(&self, args: &[&OsStr]) -> Result<Vec<u8>, Failure> {
+        self.keytool_with_input(args, None)
+    }
+
+    fn keytool_with_input(
+        &self,
+        args: &[&OsStr],
+        input: Option<&[u8]>,
+    ) -> Result<Vec<u8>, Failure> {
         let keystore = self.keystore()?;
         let own = self.java_home.join("bin/keytool");
         let tool = if own.is_file() {
@@ -81,7 +88,7 @@ impl Java {
             OsStr::new("-storepass"),
             OsStr::new(STOREPASS),
         ]);
-        super::run_tool(&tool, &all)
+        super::run_tool_with_input(&tool, &all, input)
     }
 
     /// The aliases under which the keystore holds `ca`'s certificate.
@@ -120,22 +127,17 @@ impl Location for Java {
 
     fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
         self.writable()?;
-        let mut file = tempfile::NamedTempFile::new().map_err(|e| Failure::Other {
-            message: format!("cannot create a temporary file: {e}"),
-        })?;
-        file.write_all(ca.pem.as_bytes())
-            .map_err(|e| Failure::Other {
-                message: format!("cannot write a temporary file: {e}"),
-            })?;
         let alias = ca.slug();
-        self.keytool(&[
-            "-importcert".as_ref(),
-            "-noprompt".as_ref(),
-            "-alias".as_ref(),
-            alias.as_ref(),
-            "-file".as_ref(),
-            file.path().as_os_str(),
-        ])
+        // Without -file, keytool reads the certificate from stdin.
+        self.keytool_with_input(
+            &[
+                "-importcert".as_ref(),
+                "-noprompt".as_ref(),
+                "-alias".as_ref(),
+                alias.as_ref(),
+            ],
+            Some(ca.pem.as_bytes()),
+        )
         .map(drop)
     }
 

@@ -3,7 +3,6 @@
 //! macOS in this project's CI; the commands follow `man security`.
 
 use std::ffi::OsStr;
-use std::io::Write;
 
 use super::{CaIdentity, Failure, Location, StoreKind, TrustEnv};
 
@@ -59,13 +58,7 @@ impl Location for Keychain {
     }
 
     fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
-        let mut file = tempfile::NamedTempFile::new().map_err(|e| Failure::Other {
-            message: format!("cannot create a temporary file: {e}"),
-        })?;
-        file.write_all(ca.pem.as_bytes())
-            .map_err(|e| Failure::Other {
-                message: format!("cannot write a temporary file: {e}"),
-            })?;
+        let file = super::ca_file(ca)?;
         self.security(&[
             "add-trusted-cert".as_ref(),
             "-d".as_ref(),
@@ -73,7 +66,7 @@ impl Location for Keychain {
             "trustRoot".as_ref(),
             "-k".as_ref(),
             KEYCHAIN.as_ref(),
-            file.path().as_os_str(),
+            file.as_os_str(),
         ])
         .map(drop)
     }

@@ -110,6 +110,9 @@ pub struct CaIdentity {
     der: Vec<u8>,
     #[serde(skip)]
     pem: String,
+    /// The file it was read from, for the tools that take only a file (macOS, Windows).
+    #[serde(skip)]
+    file: Option<PathBuf>,
 }
 
 impl CaIdentity {
@@ -129,6 +132,7 @@ impl CaIdentity {
                 ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF),
             ),
             der: der.to_vec(),
+            file: None,
         })
     }
 
@@ -147,7 +151,9 @@ impl CaIdentity {
             fixes: Vec::new(),
         };
         let info = crate::cert::parse_pem(&bytes).map_err(malformed)?;
-        CaIdentity::new(&info.der).map_err(malformed)
+        let mut ca = CaIdentity::new(&info.der).map_err(malformed)?;
+        ca.file = Some(path);
+        Ok(ca)
     }
 
     /// The entry name as a file name or alias: lowercase letters, digits and hyphens.
@@ -445,21 +451,46 @@ fn tool_or_missing(env: &TrustEnv, name: &str, package: &str) -> Result<PathBuf,
     })
 }
 
-/// Runs a tool to the end and returns its stdout; a failure carries its last message line.
+/// Runs a tool to the end and returns its stdout; a failure carries its messages.
 fn run_tool(program: &Path, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>, Failure> {
+    run_tool_with_input(program, args, None)
+}
+
+/// Runs a tool with `input` on its stdin (the CA's PEM: certutil and keytool read the
+/// certificate there, so no temporary file is needed).
+fn run_tool_with_input(
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+    input: Option<&[u8]>,
+) -> Result<Vec<u8>, Failure> {
+    use std::io::Write;
+    use std::process::Stdio;
     let command = std::iter::once(program.as_os_str())
         .chain(args.iter().copied())
         .map(|a| a.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let out = Command::new(program)
+    let failed = |e: std::io::Error| Failure::Tool {
+        command: command.clone(),
+        message: e.to_string(),
+    };
+    let mut child = Command::new(program)
         .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| Failure::Tool {
-            command: command.clone(),
-            message: e.to_string(),
-        })?;
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(failed)?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        // A certificate is a few KB, well within a pipe's buffer; a tool that exits
+        // without reading it shows in its exit status, so a write error is not the story.
+        let _ = stdin.write_all(bytes);
+    }
+    let out = child.wait_with_output().map_err(failed)?;
     if out.status.success() {
         return Ok(out.stdout);
     }
@@ -491,6 +522,13 @@ fn pem_certs(text: &[u8]) -> Vec<Vec<u8>> {
         .filter(|p| p.tag() == "CERTIFICATE" || p.tag() == "TRUSTED CERTIFICATE")
         .map(::pem::Pem::into_contents)
         .collect()
+}
+
+/// The CA's file, for tools that read only files.
+fn ca_file(ca: &CaIdentity) -> Result<&Path, Failure> {
+    ca.file.as_deref().ok_or_else(|| Failure::Other {
+        message: "the CA was not read from a file".into(),
+    })
 }
 
 /// Maps a write error: permission problems become [`Failure::NeedsPrivileges`].

@@ -5,7 +5,6 @@
 //! certificates only (not e-mail or code signing), as mkcert does.
 
 use std::ffi::OsStr;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CaIdentity, Failure, Location, StoreKind, TrustEnv};
@@ -128,23 +127,20 @@ impl Location for Nss {
 
     fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
         self.writable()?;
-        let mut file = tempfile::NamedTempFile::new().map_err(|e| Failure::Other {
-            message: format!("cannot create a temporary file: {e}"),
-        })?;
-        file.write_all(ca.pem.as_bytes())
-            .map_err(|e| Failure::Other {
-                message: format!("cannot write a temporary file: {e}"),
-            })?;
-        self.certutil(&[
+        let tool = super::tool_or_missing(&self.env, "certutil", PACKAGE)?;
+        let db = format!("{}{}", self.prefix, self.dir.display());
+        // Without -i, certutil reads the certificate from stdin; -a: it is PEM.
+        let args: [&OsStr; 8] = [
+            "-d".as_ref(),
+            db.as_ref(),
             "-A".as_ref(),
             "-t".as_ref(),
             "C,,".as_ref(),
             "-n".as_ref(),
             ca.entry.as_ref(),
-            "-i".as_ref(),
-            file.path().as_os_str(),
-        ])
-        .map(drop)
+            "-a".as_ref(),
+        ];
+        super::run_tool_with_input(&tool, &args, Some(ca.pem.as_bytes())).map(drop)
     }
 
     fn delete(&self, ca: &CaIdentity) -> Result<(), Failure> {

@@ -143,22 +143,30 @@ impl Location for System {
         // Fail before writing anything when the tool is missing.
         super::tool_or_missing(&self.env, self.layout.tool, self.layout.package)?;
         let path = self.file(ca);
-        let dir = PathBuf::from(self.layout.anchors);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".aitls-")
-            .tempfile_in(&dir)
-            .map_err(|e| super::write_failure(&path, &e))?;
-        tmp.write_all(ca.pem.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| super::write_failure(&path, &e))?;
-        {
-            use std::os::unix::fs::PermissionsExt;
+        // Written beside it, then renamed: the tool never sees half a certificate. The
+        // name is fixed, so a run killed in between leaves at most one, which the next
+        // run replaces.
+        let tmp = PathBuf::from(self.layout.anchors).join(format!(".{}.tmp", ca.slug()));
+        let write = || -> std::io::Result<()> {
+            use std::os::unix::fs::OpenOptionsExt;
+            match std::fs::remove_file(&tmp) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
             // Anchors are public certificates, read by the tool and by clients.
-            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-                .map_err(|e| super::write_failure(&path, &e))?;
-        }
-        tmp.persist(&path)
-            .map_err(|e| super::write_failure(&path, &e.error))?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .open(&tmp)?;
+            // Whatever the umask.
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            file.write_all(ca.pem.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| super::write_failure(&path, &e))?;
         self.rebuild(self.layout.add_args)
     }
 

@@ -3,7 +3,6 @@
 //! CI; the commands follow Microsoft's `certutil` documentation.
 
 use std::ffi::OsStr;
-use std::io::Write;
 
 use super::{CaIdentity, Failure, Location, StoreKind, TrustEnv};
 
@@ -50,18 +49,12 @@ impl Location for Root {
     }
 
     fn add(&self, ca: &CaIdentity) -> Result<(), Failure> {
-        let mut file = tempfile::NamedTempFile::new().map_err(|e| Failure::Other {
-            message: format!("cannot create a temporary file: {e}"),
-        })?;
-        file.write_all(ca.pem.as_bytes())
-            .map_err(|e| Failure::Other {
-                message: format!("cannot write a temporary file: {e}"),
-            })?;
+        let file = super::ca_file(ca)?;
         self.certutil(&[
             "-addstore".as_ref(),
             "-f".as_ref(),
             "ROOT".as_ref(),
-            file.path().as_os_str(),
+            file.as_os_str(),
         ])
         .map(drop)
     }
