@@ -99,7 +99,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --permit --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --permit --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,6 +115,10 @@ _aitls() {
                     ;;
                 --key-type)
                     COMPREPLY=($(compgen -W "rsa2048 rsa3072 rsa4096 ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --permit)
@@ -159,7 +163,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__env)
-            opts="-d -q -h -V --format --out --yolo-url --nemotron-url --dir --quiet --json --help --version"
+            opts="-d -q -h -V --format --out --yolo26 --nemotron --yolo-url --nemotron-url --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,6 +174,14 @@ _aitls() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --yolo26)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nemotron)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,7 +413,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__server)
-            opts="-d -q -h -V --cn --days --key-type --out --client --force --renew-within --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --out --client --no-client --force --renew-within --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand ca 'Create the private CA, or keep the one in DIR'
+            cand ca 'Create the private CA, or keep the one in DIR (renewing it when due)'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
@@ -38,13 +38,15 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aitls;ca'= {
-            cand --cn 'Subject common name of the CA'
-            cand --days 'Validity in days (1..=3650)'
-            cand --key-type 'Key algorithm'
+            cand --cn 'Subject common name of a new CA [default: AI Services CA]'
+            cand --days 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]'
+            cand --key-type 'Key algorithm of a new CA [default: rsa4096]'
+            cand --renew-within 'Renew the CA certificate when it expires within DAYS'
             cand --permit 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
-            cand --force 'Replace an existing CA (every server certificate must then be reissued)'
+            cand --force 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
+            cand --renew 'Renew the CA certificate now, for the same key and subject'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -54,14 +56,15 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --version 'Print version'
         }
         &'aitls;server'= {
-            cand --cn 'Subject common name (default: the first DNS name, else the first IP address)'
-            cand --days 'Validity in days (1..=825; Apple platforms reject longer)'
-            cand --key-type 'Key algorithm'
+            cand --cn 'Subject common name, one of the names (default: the existing certificate''s, else the first DNS name, else the first IP address)'
+            cand --days 'Validity in days (1..=825; Apple platforms reject longer) [default: 365]'
+            cand --key-type 'Key algorithm [default: the existing certificate''s, else rsa2048]'
             cand --out 'File stem: writes DIR/STEM.crt and DIR/STEM.key'
             cand --renew-within 'Reissue when the certificate expires within DAYS'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
-            cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
+            cand --client 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal'
+            cand --no-client 'Drop TLS client authentication from a certificate issued with --client'
             cand --force 'Reissue even when the existing certificate is current'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
@@ -99,7 +102,9 @@ set edit:completion:arg-completer[aitls] = {|@words|
         }
         &'aitls;env'= {
             cand --format 'Output format [default: dotenv; json with --json]'
-            cand --out 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key'
+            cand --out 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]'
+            cand --yolo26 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else server]'
+            cand --nemotron 'Stem of Nemotron''s certificate (llama-server) [default: --out, else server]'
             cand --yolo-url 'URL of the YOLO26 service (https only)'
             cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
             cand -d 'Certificate directory [default: ai/certs]'
@@ -156,7 +161,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --version 'Print version'
         }
         &'aitls;help'= {
-            cand ca 'Create the private CA, or keep the one in DIR'
+            cand ca 'Create the private CA, or keep the one in DIR (renewing it when due)'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'

@@ -33,9 +33,52 @@ pub enum Fix {
     /// Replace aitls's own CA (`aitls ca --force`): the pair in the directory is broken,
     /// expired or weak. Every server certificate must be reissued afterwards.
     ReplaceCa,
-    /// Replace aitls's own CA and reissue the server certificates it signed
-    /// (`aitls ca --force`, then `aitls server --force`).
+    /// Renew aitls's own CA certificate for the same key (`aitls ca --renew`): a new
+    /// validity and the CA profile, while every certificate it signed keeps verifying.
     RenewCa,
+    /// Renew aitls's own CA certificate for `days` (`aitls ca --renew --days N`).
+    RenewCaDays {
+        /// The validity asked for.
+        days: u32,
+    },
+    /// Renew the CA, then the server certificate under `stem`, which ends with the CA
+    /// (`aitls ca --renew && aitls server [--out STEM]`).
+    RenewCaAndServer {
+        /// The server certificate's stem.
+        stem: String,
+    },
+    /// Reissue the server certificate under `stem` now, for `days`
+    /// (`aitls server [--out STEM] --force --days N`).
+    ReissueDays {
+        /// The server certificate's stem.
+        stem: String,
+        /// The validity asked for.
+        days: u32,
+    },
+    /// Replace every copy of the renewed CA certificate elsewhere (trust stores, other
+    /// hosts, containers) with the new file.
+    DistributeCa {
+        /// The renewed CA certificate.
+        path: PathBuf,
+    },
+    /// Replace a CA that cannot sign, or that strict clients refuse (`aitls ca --force`):
+    /// a new key, so every client that trusts the old `ca.crt` must be given the new one,
+    /// and every server certificate is reissued.
+    ReplaceUnfitCa,
+    /// `ca.key` does not belong to `ca.crt`: restore the pair from a backup; a new CA
+    /// (`aitls ca --force`) only when the key is lost.
+    RestoreCaPair,
+    /// Decrypt a key file: aitls signs unattended, and llama-server cannot be given a
+    /// password.
+    DecryptKey {
+        /// The key file.
+        path: PathBuf,
+        /// Replace the file itself (the CA key, which only aitls reads), rather than write
+        /// an unencrypted copy for the servers beside it.
+        in_place: bool,
+    },
+    /// Rewrite a key as PKCS#8 v1 (RFC 5208), which every server loads, or reissue.
+    RewriteKeyPkcs8V1,
     /// Put back a file of the CA pair that is missing or does not match.
     Restore {
         /// The file, when one is known to be missing.

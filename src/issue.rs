@@ -17,6 +17,7 @@ use rcgen::{
 use time::{Duration, OffsetDateTime};
 
 use crate::cert::CertInfo;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::key_type::KeyType;
 use crate::names::SanName;
@@ -71,6 +72,22 @@ pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,
         KeyType::Rsa3072 => race_rsa(rcgen::RsaKeySize::_3072)?,
         KeyType::Rsa4096 => race_rsa(rcgen::RsaKeySize::_4096)?,
+        // aws-lc-rs (and so rcgen) writes Ed25519 keys as PKCS#8 v2 (RFC 5958, with the
+        // public key), which OpenSSL 3.0, GnuTLS, node and pyca/cryptography cannot read:
+        // uvicorn, nginx and llama-server would fail to start. SPEC §2: every key file is
+        // PKCS#8 v1 (RFC 5208).
+        KeyType::Ed25519 => {
+            let v1 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8v1(
+                &aws_lc_rs::rand::SystemRandom::new(),
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?;
+            KeyPair::from_pkcs8_der_and_sign_algo(
+                &v1.as_ref().to_vec().into(),
+                &rcgen::PKCS_ED25519,
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?
+        }
+        // ECDSA keys come as PKCS#8 v1 from aws-lc-rs already (`EcdsaKeyPair::generate_pkcs8`).
         _ => KeyPair::generate_for(signature_algorithm(kt))
             .map_err(|e| Error::crypto("key generation failed", e))?,
     };
@@ -183,7 +200,28 @@ fn idle_cpus() -> Option<usize> {
 /// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
 pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
     let text = std::str::from_utf8(pem_text).map_err(|_| "is not a PEM private key".to_owned())?;
-    KeyPair::from_pem(text).map_err(|_| "is not a PEM private key aitls can use".to_owned())
+    KeyPair::from_pem(text).map_err(|_| {
+        // Say what the key is, when it is one aitls cannot sign with.
+        use crate::keyfile::KeyAlgorithm;
+        match crate::keyfile::read_file_bytes(pem_text) {
+            Ok(facts) if facts.encrypted => format!(
+                "is encrypted ({}); aitls signs unattended and needs the key unencrypted",
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Ok(facts) => match (&facts.algorithm, facts.bits) {
+                (Some(KeyAlgorithm::Rsa), Some(bits)) => format!(
+                    "is an RSA {bits}-bit key; aitls signs with RSA of 2048 to 8192 bits, ECDSA P-256 or P-384, or Ed25519"
+                ),
+                (Some(alg), _) => format!(
+                    "is a{} {} key, which aitls cannot sign with (RSA, ECDSA P-256 or P-384, or Ed25519)",
+                    if matches!(alg, KeyAlgorithm::Ecdsa | KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 | KeyAlgorithm::X25519 | KeyAlgorithm::X448) { "n" } else { "" },
+                    alg.name().to_uppercase()
+                ),
+                (None, _) => "is not a PEM private key aitls can use".to_owned(),
+            },
+            Err(_) => "is not a PEM private key aitls can use".to_owned(),
+        }
+    })
 }
 
 /// The key type of an existing signing key, when it is one aitls generates.
@@ -237,19 +275,19 @@ fn random_serial() -> Result<SerialNumber> {
     Ok(SerialNumber::from_slice(&bytes))
 }
 
-fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<CertificateParams> {
+/// The fields both profiles share. `not_after` is the end of validity, already computed
+/// with checked arithmetic by the caller.
+fn base_params(
+    common_name: &str,
+    now: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Result<CertificateParams> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, common_name);
     params.distinguished_name = dn;
-    params.not_before = now - BACKDATE;
-    params.not_after = now
-        .checked_add(Duration::days(i64::from(days)))
-        .ok_or_else(|| Error::InvalidValue {
-            what: "--days",
-            value: days.to_string(),
-            reason: "the validity ends past the year 9999".into(),
-        })?;
+    params.not_before = clock::sub(now, BACKDATE, "the certificate")?;
+    params.not_after = not_after;
     params.serial_number = Some(random_serial()?);
     Ok(params)
 }
@@ -266,7 +304,8 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 
 /// Issues a self-signed CA certificate for `key`.
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
+    let not_after = clock::add_days(now, profile.days, "the CA")?;
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
@@ -300,10 +339,18 @@ pub fn issue_server(
     key: &KeyPair,
     now: OffsetDateTime,
 ) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
-    if let Some(cap) = profile.not_after_cap {
-        params.not_after = params.not_after.min(cap);
-    }
+    // Past the CA's end the certificate is useless anyway, so a validity that would run
+    // past 9999 is no error when the CA ends first.
+    let not_after = match (
+        clock::add_days(now, profile.days, "the certificate"),
+        profile.not_after_cap,
+    ) {
+        (Ok(end), Some(cap)) => end.min(cap),
+        (Ok(end), None) => end,
+        (Err(_), Some(cap)) => cap,
+        (Err(e), None) => return Err(e),
+    };
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = server_key_usages(key_type_of(key));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
@@ -336,6 +383,120 @@ pub fn issue_server(
         return Err(Error::Crypto(
             "the CA's subject name could not be copied exactly into the issuer field".into(),
         ));
+    }
+    Ok(Issued {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        not_after: params.not_after,
+    })
+}
+
+/// How a CA certificate is renewed: reissued for the same key and subject (SPEC §2 `ca`).
+#[derive(Debug, Clone)]
+pub struct CaRenewalProfile {
+    /// Validity in days from now.
+    pub days: u32,
+    /// basicConstraints pathLenConstraint; `None` keeps the one the CA has.
+    pub path_len: Option<u8>,
+    /// Name constraints (`--permit` given with the renewal); `None` keeps the CA's own,
+    /// byte for byte.
+    pub name_constraints: Option<crate::constraints::Constraints>,
+}
+
+/// The subject of a certificate as rcgen values, attribute by attribute, keeping each
+/// value's string type, so that the renewed certificate's subject is the same bytes.
+fn distinguished_name_of(name: &x509_parser::x509::X509Name<'_>) -> Option<DistinguishedName> {
+    use rcgen::DnValue;
+    use rcgen::string::{BmpString, UniversalString};
+    use x509_parser::der_parser::asn1_rs::Tag;
+
+    let mut dn = DistinguishedName::new();
+    for rdn in name.iter() {
+        let mut attrs = rdn.iter();
+        let (attr, None) = (attrs.next()?, attrs.next()) else {
+            return None;
+        };
+        let oid: Vec<u64> = attr.attr_type().iter()?.collect();
+        let data = attr.attr_value().data;
+        let text = || std::str::from_utf8(data).ok();
+        let value = match attr.attr_value().header.tag() {
+            Tag::Utf8String => DnValue::Utf8String(text()?.to_owned()),
+            Tag::PrintableString => DnValue::PrintableString(text()?.try_into().ok()?),
+            Tag::Ia5String => DnValue::Ia5String(text()?.try_into().ok()?),
+            Tag::T61String => DnValue::TeletexString(text()?.try_into().ok()?),
+            Tag::BmpString => DnValue::BmpString(BmpString::from_utf16be(data.to_vec()).ok()?),
+            Tag::UniversalString => {
+                DnValue::UniversalString(UniversalString::from_utf32be(data.to_vec()).ok()?)
+            }
+            _ => return None,
+        };
+        dn.push(DnType::from_oid(&oid), value);
+    }
+    Some(dn)
+}
+
+/// Reissues the CA certificate `old` for its own `key`: same subject (byte for byte),
+/// same subject key identifier and name constraints, a new random serial, a new validity
+/// of `profile.days` from now, and the CA profile of [`issue_ca`]. Certificates the CA
+/// signed before chain to the renewed certificate as they did to the old one: clients
+/// find the issuer by name and key identifier and check the signature with the same key.
+pub fn renew_ca(
+    old: &CertInfo,
+    key: &KeyPair,
+    profile: &CaRenewalProfile,
+    now: OffsetDateTime,
+) -> Result<Issued> {
+    let cannot =
+        |what: &str| Error::Crypto(format!("the CA certificate cannot be renewed: {what}"));
+    let (_, x509) =
+        x509_parser::parse_x509_certificate(&old.der).map_err(|_| cannot("it cannot be parsed"))?;
+    let mut params = CertificateParams::default();
+    params.distinguished_name = distinguished_name_of(x509.subject())
+        .ok_or_else(|| cannot("its subject name cannot be copied"))?;
+    params.not_before = now - BACKDATE;
+    params.not_after = now + Duration::days(i64::from(profile.days));
+    params.serial_number = Some(random_serial()?);
+    params.is_ca = IsCa::Ca(
+        match profile
+            .path_len
+            .or(old.path_len.and_then(|n| u8::try_from(n).ok()))
+        {
+            Some(n) => BasicConstraints::Constrained(n),
+            None => BasicConstraints::Unconstrained,
+        },
+    );
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.name_constraints = profile
+        .name_constraints
+        .as_ref()
+        .map(crate::constraints::Constraints::to_rcgen);
+    for ext in x509.extensions() {
+        match ext.parsed_extension() {
+            // The same identifier: OpenSSL refuses an issuer whose subjectKeyIdentifier
+            // differs from the authorityKeyIdentifier of the certificates it signed.
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(ski) => {
+                params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(ski.0.to_vec());
+            }
+            // Name constraints (a leak-safe CA) stay exactly as they were.
+            x509_parser::extensions::ParsedExtension::NameConstraints(_)
+                if profile.name_constraints.is_none() =>
+            {
+                let oid: Vec<u64> = ext.oid.iter().map(Iterator::collect).unwrap_or_default();
+                let mut copy = rcgen::CustomExtension::from_oid_content(&oid, ext.value.to_vec());
+                copy.set_criticality(ext.critical);
+                params.custom_extensions.push(copy);
+            }
+            _ => {}
+        }
+    }
+    let cert = params
+        .self_signed(key)
+        .map_err(|e| Error::crypto("signing the renewed CA certificate failed", e))?;
+    let renewed = crate::cert::parse_der(cert.der())
+        .map_err(|e| Error::crypto("re-reading the renewed CA certificate", e))?;
+    // Certificates issued before name the old subject as their issuer, byte for byte.
+    if renewed.subject_raw != old.subject_raw || renewed.issuer_raw != old.subject_raw {
+        return Err(cannot("its subject name could not be copied exactly"));
     }
     Ok(Issued {
         cert_pem: cert.pem(),

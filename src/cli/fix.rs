@@ -50,7 +50,7 @@ impl Words {
 
     /// `aitls ARGS`, naming the directory when it is not the default. A directory from
     /// `AITLS_DIR` is named too: the fix must work when pasted into another shell.
-    fn aitls(&self, args: &str) -> String {
+    pub fn aitls(&self, args: &str) -> String {
         match &self.dir {
             DirSource::Default => format!("aitls {args}"),
             DirSource::Flag(dir) | DirSource::Env(dir) => {
@@ -60,7 +60,7 @@ impl Words {
     }
 
     /// `server`, or `server --out STEM`.
-    fn server(stem: &str) -> String {
+    pub fn server(stem: &str) -> String {
         if stem == DEFAULT_STEM {
             "server".to_owned()
         } else {
@@ -110,6 +110,12 @@ impl Words {
                     | Fix::CreateCaAndServer { .. }
                     | Fix::IssueServer { .. }
                     | Fix::ReplaceCa
+                    | Fix::RenewCa
+                    | Fix::RenewCaDays { .. }
+                    | Fix::RenewCaAndServer { .. }
+                    | Fix::ReissueDays { .. }
+                    | Fix::ReplaceUnfitCa
+                    | Fix::DecryptKey { .. }
                     | Fix::Chmod { .. }
                     | Fix::TrustAsRoot { .. }
                     | Fix::ChmodDir { .. }
@@ -134,11 +140,44 @@ impl Words {
                 format!("{} && {}", self.aitls("ca"), self.aitls(&Self::server(stem)))
             }
             Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
-            Fix::ReplaceCa => self.aitls("ca --force"),
-            Fix::RenewCa => format!(
-                "{}, then {}",
-                self.aitls("ca --force"),
-                self.aitls("server --force")
+            Fix::ReplaceCa | Fix::ReplaceUnfitCa => self.aitls("ca --force"),
+            Fix::RenewCa => self.aitls("ca --renew"),
+            Fix::RenewCaDays { days } => self.aitls(&format!("ca --renew --days {days}")),
+            Fix::RenewCaAndServer { stem } => format!(
+                "{} && {}",
+                self.aitls("ca --renew"),
+                self.aitls(&Self::server(stem))
+            ),
+            Fix::ReissueDays { stem, days } => {
+                self.aitls(&format!("{} --force --days {days}", Self::server(stem)))
+            }
+            Fix::RestoreCaPair => format!(
+                "restore the ca.key that belongs to ca.crt (or the ca.crt of this key) from a backup; only if it is lost, run `{}`: a new CA, which every client must then be given",
+                self.aitls("ca --force")
+            ),
+            Fix::DecryptKey {
+                path,
+                in_place: true,
+            } => {
+                let p = path_word(path);
+                let plain = path_word(&plain_copy(path));
+                format!("(umask 077 && openssl pkey -in {p} -out {plain}) && mv {plain} {p}")
+            }
+            Fix::DecryptKey {
+                path,
+                in_place: false,
+            } => format!(
+                "(umask 077 && openssl pkey -in {} -out {})",
+                path_word(path),
+                path_word(&plain_copy(path))
+            ),
+            Fix::RewriteKeyPkcs8V1 => {
+                "rewrite the key as PKCS#8 v1 (RFC 5208), or reissue the certificate with a new key"
+                    .to_owned()
+            }
+            Fix::DistributeCa { path } => format!(
+                "replace every copy of {} elsewhere (trust stores, other hosts, containers) with the new file",
+                path_word(path)
             ),
             Fix::Restore { file: Some(file) } => format!("restore {file}"),
             Fix::Restore { file: None } => "restore the missing or matching file".to_owned(),
@@ -228,14 +267,7 @@ impl Words {
     /// One fix as a clause of a hint: `run \`COMMAND\` to …`, or the action.
     fn clause(&self, fix: &Fix) -> String {
         let Some(command) = self.command(fix) else {
-            return match fix {
-                Fix::RenewCa => format!(
-                    "run `{}`, then `{}`",
-                    self.aitls("ca --force"),
-                    self.aitls("server --force")
-                ),
-                _ => self.action(fix),
-            };
+            return self.action(fix);
         };
         let purpose = match fix {
             Fix::CreateCa => " to create it",
@@ -243,6 +275,18 @@ impl Words {
             Fix::IssueServer { .. } => " to issue the server certificate",
             Fix::ReplaceCa => {
                 " to create a new CA (every server certificate must then be reissued)"
+            }
+            Fix::RenewCa => " to renew it for the same key",
+            Fix::ReplaceUnfitCa => {
+                " to make a new CA in its place (a new key: every client that trusts the old ca.crt must be given the new one, and every server certificate reissued)"
+            }
+            Fix::DecryptKey { in_place: true, .. } => {
+                " to decrypt it in place (aitls signs unattended)"
+            }
+            Fix::DecryptKey {
+                in_place: false, ..
+            } => {
+                " to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
             }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
             Fix::Chown { .. } => " if you trust the file, or remove it",
@@ -273,6 +317,14 @@ impl Words {
     }
 }
 
+/// `NAME.plain.key` beside `NAME.key` (or `FILE.plain`): where an unencrypted copy goes.
+fn plain_copy(path: &Path) -> PathBuf {
+    match path.to_str().and_then(|p| p.strip_suffix(".key")) {
+        Some(stem) => PathBuf::from(format!("{stem}.plain.key")),
+        None => PathBuf::from(format!("{}.plain", path.display())),
+    }
+}
+
 fn path_word(path: &Path) -> String {
     shell_quote(&path.to_string_lossy())
 }
@@ -300,7 +352,18 @@ mod tests {
         assert_eq!(env.action(&Fix::CreateCa), "aitls --dir /srv/certs ca");
         assert_eq!(
             env.action(&Fix::RenewCa),
-            "aitls --dir /srv/certs ca --force, then aitls --dir /srv/certs server --force"
+            "aitls --dir /srv/certs ca --renew"
+        );
+        assert_eq!(
+            flag.action(&Fix::RenewCaAndServer { stem: "api".into() }),
+            "aitls --dir 'my certs' ca --renew && aitls --dir 'my certs' server --out api"
+        );
+        assert_eq!(
+            default.action(&Fix::ReissueDays {
+                stem: "server".into(),
+                days: 90
+            }),
+            "aitls server --force --days 90"
         );
     }
 
@@ -363,5 +426,34 @@ mod tests {
             "ai/certs/ca.key is readable by others (mode 0644); run `chmod 600 ai/certs/ca.key`"
         );
         assert_eq!(words.warning(&"plain".into()), "plain");
+    }
+
+    #[test]
+    fn key_and_ca_pair_fixes_say_what_they_cost() {
+        let words = Words::new(DirSource::Flag("d".into()));
+        let unfit = words.hint(&[Fix::CheckClock, Fix::ReplaceUnfitCa]).unwrap();
+        assert!(unfit.contains("`aitls --dir d ca --force`"), "{unfit}");
+        assert!(unfit.contains("trusts the old ca.crt"), "{unfit}");
+        assert!(unfit.starts_with("check the clock"), "{unfit}");
+        let pair = words.action(&Fix::RestoreCaPair);
+        assert!(pair.starts_with("restore the ca.key"), "{pair}");
+        assert!(pair.contains("aitls --dir d ca --force"), "{pair}");
+        assert_eq!(
+            words.action(&Fix::DecryptKey {
+                path: "d/ca.key".into(),
+                in_place: true
+            }),
+            "(umask 077 && openssl pkey -in d/ca.key -out d/ca.plain.key) && mv d/ca.plain.key d/ca.key"
+        );
+        let copy = words.hint(&[Fix::DecryptKey {
+            path: "d/server.key".into(),
+            in_place: false,
+        }]);
+        assert_eq!(
+            copy.as_deref(),
+            Some(
+                "run `(umask 077 && openssl pkey -in d/server.key -out d/server.plain.key)` to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
+            )
+        );
     }
 }

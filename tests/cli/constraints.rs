@@ -247,7 +247,9 @@ fn a_kept_ca_warns_when_permit_differs() {
     sb.ok(&["ca", "--key-type", "ecdsa-p256"]);
     let out = sb.ok(&["ca", "--key-type", "ecdsa-p256", "--permit", "local"]);
     assert!(
-        stderr(&out).contains("permits every name; --permit applies only to a new CA"),
+        stderr(&out).contains(
+            "permits every name; --permit applies when the CA is renewed (same key); run `aitls ca --renew`"
+        ),
         "{}",
         stderr(&out)
     );
@@ -364,4 +366,25 @@ fn clients_accept_a_constrained_cas_leaf_and_refuse_an_outside_one_from_the_same
         !out.status.success(),
         "node accepted a leaf outside the constraints"
     );
+}
+
+#[test]
+fn renewal_keeps_the_constraints_and_permit_with_renew_changes_them_for_the_same_key() {
+    let sb = Sandbox::new();
+    sb.ok(&["ca", "--key-type", "ecdsa-p256", "--permit", "local"]);
+    let key = sb.read("ca.key");
+    sb.ok(&["ca", "--renew"]);
+    let (permitted, _, critical) = permitted_and_critical(&sb.file("ca.crt"));
+    assert!(critical && permitted.len() == 7, "{permitted:?}");
+    sb.ok(&["ca", "--renew", "--permit", "example.com"]);
+    assert_eq!(sb.read("ca.key"), key, "renewal changed the key");
+    let (permitted, excluded, _) = permitted_and_critical(&sb.file("ca.crt"));
+    assert_eq!(permitted, ["DNS:example.com"]);
+    assert_eq!(excluded.len(), 2);
+    let out = sb
+        .aitls()
+        .args(["server", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }

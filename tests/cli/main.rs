@@ -4,14 +4,19 @@
 mod util;
 
 mod ca;
+mod clock;
 mod completions;
 mod constraints;
 mod docs;
 mod env;
+mod fitness;
 mod fixes;
 mod inspect;
+mod keys;
 mod probe;
+mod proxy;
 mod regression;
+mod rotation;
 mod safety;
 mod server;
 mod tls;
