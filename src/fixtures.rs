@@ -331,6 +331,7 @@ pub fn ensure(
             renew: false,
             // Renewed (same key) like a project CA; the cases are then reissued under it.
             renew_within_days: RENEW_WITHIN_DAYS.unsigned_abs() as u32,
+            name_constraints: None,
         },
         now,
         progress,
@@ -730,6 +731,7 @@ fn new_ca(case: Case, kt: KeyType, now: OffsetDateTime) -> Result<(Ca, String)> 
         &CaProfile {
             common_name: cn.into(),
             days: CA_DAYS,
+            name_constraints: None,
         },
         now,
     )?;

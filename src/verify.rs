@@ -425,15 +425,15 @@ pub fn verify(req: &Request) -> VerifyReport {
             continue;
         }
         c.refused_by = if model_only(&ctx, c) {
-            // The key rules of each family say who cannot load it.
+            // The families' own rules say who refuses (for the key, or the CA's extension).
+            let about = if c.name == CheckName::Key {
+                "private key"
+            } else {
+                "critical extension"
+            };
             clients
                 .iter()
-                .filter(|v| {
-                    !v.accepts
-                        && v.reason
-                            .as_deref()
-                            .is_some_and(|r| r.contains("private key"))
-                })
+                .filter(|v| !v.accepts && v.reason.as_deref().is_some_and(|r| r.contains(about)))
                 .map(|v| v.name)
                 .collect()
         } else {
@@ -486,8 +486,38 @@ fn rustls_only(ctx: &Context<'_>, check: &Check) -> bool {
 
 /// Whether a failed check is one the families' own rules decide (so it counts only through
 /// the clients): a PKCS#8 v2 key, which Go and rustls load and OpenSSL 3.0 and GnuTLS do not.
+/// So is a CA whose only defect is an unknown critical extension: OpenSSL, Go, Chromium and
+/// GnuTLS refuse it; rustls, Java and NSS do not process a trust anchor's extensions.
 fn model_only(ctx: &Context<'_>, check: &Check) -> bool {
-    check.name == CheckName::Key && ctx.req.key_file.is_some_and(|k| k.pkcs8_v2 && !k.encrypted)
+    match check.name {
+        CheckName::Key => ctx.req.key_file.is_some_and(|k| k.pkcs8_v2 && !k.encrypted),
+        CheckName::Ca => the_ca(ctx).is_some_and(|ca| {
+            let defects = crate::ca_fitness::ca_defects(ca, ctx.req.at);
+            !defects.is_empty()
+                && defects.iter().all(|d| {
+                    matches!(d, crate::ca_fitness::CaDefect::UnknownCriticalExtension { .. })
+                })
+                // …and nothing else is wrong with the CA (problems are joined by "; ").
+                && check.detail.matches("; ").count() + 1 == defects.len()
+        }),
+        _ => false,
+    }
+}
+
+/// The CA of the path webpki used; else the one named as the top certificate's issuer.
+fn the_ca<'a>(ctx: &Context<'a>) -> Option<&'a CertInfo> {
+    let req = ctx.req;
+    match &ctx.path {
+        Ok(p) => req.anchors.get(p.anchor),
+        Err(_) => {
+            let top = ctx.chain.last()?;
+            req.anchors
+                .iter()
+                .position(|a| a.subject_raw == top.issuer_raw)
+                .or_else(|| (req.anchors.len() == 1).then_some(0))
+                .and_then(|a| req.anchors.get(a))
+        }
+    }
 }
 
 /// The model's consumer (SPEC §6): the path's certificates, what webpki refused (rustls's
@@ -553,6 +583,7 @@ mod tests {
         let profile = CaProfile {
             common_name: "x".into(),
             days: 30,
+            name_constraints: None,
         };
         let now = OffsetDateTime::now_utc();
         let leaf = issue::issue_ca(&profile, &key, now).unwrap();

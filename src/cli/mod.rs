@@ -15,6 +15,7 @@ mod quote;
 mod render;
 mod server;
 mod spinner;
+mod trust;
 mod verify;
 
 use std::path::PathBuf;
@@ -81,6 +82,7 @@ pub enum Command {
     Probe(probe::ProbeArgs),
     Fixtures(fixtures::FixturesArgs),
     Completions(completions::CompletionsArgs),
+    Trust(trust::TrustArgs),
 }
 
 /// Options every subcommand sees.
@@ -220,6 +222,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Fixtures(args) => fixtures::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
+        Command::Trust(args) => trust::run(&args, &globals, &out),
     }
 }
 
