@@ -634,7 +634,7 @@ fn pem_der(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The files of a fresh `case`: (name, contents, mode), the certificates before the key,
-/// as [`store::DirHandle::write_all`] wants them (a run killed between the renames never
+/// as [`store::DirLock::write_all`] wants them (a run killed between the renames never
 /// leaves a key without its certificate).
 fn make(
     case: Case,
