@@ -29,9 +29,11 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --version 'Print version'
             cand ca 'Create the private CA, or keep the one in DIR'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand sign 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -39,6 +41,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --cn 'Subject common name of the CA'
             cand --days 'Validity in days (1..=3650)'
             cand --key-type 'Key algorithm'
+            cand --pathlen 'Let the CA sign N levels of subordinate CAs (`aitls sign --intermediate`) [default: 0]'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --force 'Replace an existing CA (every server certificate must then be reissued)'
@@ -60,6 +63,21 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
             cand --force 'Reissue even when the existing certificate is current'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;sign'= {
+            cand --out 'File stem: writes DIR/STEM.crt [default: the CSR''s file name without extension]'
+            cand --days 'Validity in days (server certificates: at most 825)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
+            cand --intermediate 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -109,6 +127,24 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;export'= {
+            cand --format 'What to write'
+            cand -o 'Write to FILE (default: stdout, never a terminal for a key)'
+            cand --output 'Write to FILE (default: stdout, never a terminal for a key)'
+            cand --password-file 'Read the PKCS#12 password from the first line of FILE'
+            cand --name 'Kubernetes Secret (and Issuer) name [default: STEM-tls, or aitls-ca for the CA]'
+            cand --namespace 'Kubernetes namespace of the Secret (and Issuer)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --no-password 'Write the PKCS#12 file with an empty password'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -123,9 +159,11 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help'= {
             cand ca 'Create the private CA, or keep the one in DIR'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand sign 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -133,11 +171,15 @@ set edit:completion:arg-completer[aitls] = {|@words|
         }
         &'aitls;help;server'= {
         }
+        &'aitls;help;sign'= {
+        }
         &'aitls;help;verify'= {
         }
         &'aitls;help;inspect'= {
         }
         &'aitls;help;env'= {
+        }
+        &'aitls;help;export'= {
         }
         &'aitls;help;completions'= {
         }

@@ -17,12 +17,14 @@
 
 pub mod cert;
 pub mod error;
+pub mod export;
 pub mod inspect;
 pub mod issue;
 pub mod names;
 pub mod plan;
 pub mod provision;
 pub mod services;
+pub mod sign;
 pub mod store;
 pub mod verify;
 

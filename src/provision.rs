@@ -56,6 +56,8 @@ pub struct CaRequest {
     pub key_type: KeyType,
     /// Replace an existing CA.
     pub force: bool,
+    /// basicConstraints pathLenConstraint of a new CA (`None`: not asked, 0: leaves only).
+    pub pathlen: Option<u8>,
 }
 
 /// What `aitls server` is asked for.
@@ -249,6 +251,13 @@ pub fn ensure_ca(
                 info.key_type.map_or("unknown key type", KeyType::name)
             ));
         }
+        if let Some(asked) = req.pathlen.filter(|&n| info.path_len != Some(u32::from(n))) {
+            warnings.push(format!(
+                "kept the existing CA with {}; --pathlen {asked} applies only to a new or renewed CA",
+                info.path_len
+                    .map_or_else(|| "no path length limit".to_owned(), |n| format!("pathlen:{n}"))
+            ));
+        }
         return Ok(Outcome {
             action: plan.action,
             reason: plan.reason.to_string(),
@@ -267,6 +276,7 @@ pub fn ensure_ca(
     let profile = CaProfile {
         common_name: req.common_name.clone(),
         days: req.days,
+        pathlen: req.pathlen.unwrap_or(0),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
@@ -310,7 +320,7 @@ fn write_pair(
 
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
 /// expired.
-fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
+pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
     let key_bytes = store.read(CA_KEY)?;
     let cert_bytes = store.read(CA_CERT)?;
     let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {

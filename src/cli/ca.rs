@@ -38,6 +38,10 @@ pub struct CaArgs {
     /// Replace an existing CA (every server certificate must then be reissued)
     #[arg(long)]
     pub force: bool,
+
+    /// Let the CA sign N levels of subordinate CAs (`aitls sign --intermediate`) [default: 0]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=8))]
+    pub pathlen: Option<u8>,
 }
 
 /// Runs `aitls ca`.
@@ -47,6 +51,7 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         days: args.days,
         key_type: args.key_type,
         force: args.force,
+        pathlen: args.pathlen,
     };
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();

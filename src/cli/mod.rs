@@ -6,9 +6,11 @@
 mod ca;
 mod completions;
 mod env;
+mod export;
 mod inspect;
 mod output;
 mod server;
+mod sign;
 mod verify;
 
 use std::path::PathBuf;
@@ -67,9 +69,11 @@ pub struct Cli {
 pub enum Command {
     Ca(ca::CaArgs),
     Server(server::ServerArgs),
+    Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Export(export::ExportArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -109,9 +113,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match command {
         Command::Ca(args) => ca::run(&args, &globals, &out),
         Command::Server(args) => server::run(&args, &globals, &out),
+        Command::Sign(args) => sign::run(&args, &globals, &out),
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Export(args) => export::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }
