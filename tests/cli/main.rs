@@ -9,6 +9,7 @@ mod docs;
 mod env;
 mod export;
 mod inspect;
+mod openbao;
 mod regression;
 mod safety;
 mod server;
