@@ -19,6 +19,7 @@ use super::{Globals, Output};
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs
 ///   aitls ca --key-type ecdsa-p256 --days 3650
 ///   aitls -d /etc/ai/certs ca --cn "Lab CA" --force
+///   aitls ca --pathlen 1                # may also sign intermediates (aitls sign --intermediate)
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CaArgs {

@@ -203,6 +203,59 @@ fn verifiers_agree(s: &Sandbox, leaf: &str, key: &str, untrusted: Option<&str>) 
     );
 }
 
+/// The first ```sh block after the heading `heading` in docs/guide.md.
+fn guide_block(heading: &str) -> String {
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide.md"))
+            .unwrap();
+    let after = guide
+        .split_once(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("docs/guide.md has no heading {heading:?}"))
+        .1;
+    let body = after
+        .split_once("\n```sh\n")
+        .expect("a sh block after the heading")
+        .1;
+    body.split_once("\n```\n")
+        .expect("the block ends")
+        .0
+        .to_owned()
+}
+
+impl Bao {
+    /// Runs a block of the guide in bash, in the sandbox, with the built aitls first on
+    /// PATH and this server in BAO_ADDR/BAO_TOKEN.
+    fn run_guide(&self, s: &Sandbox, heading: &str) {
+        let script = guide_block(heading);
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_aitls")).parent().unwrap();
+        let path = std::env::join_paths(
+            std::iter::once(bin_dir.to_owned())
+                .chain(std::iter::once(self.bin.parent().unwrap().to_owned()))
+                .chain(std::env::split_paths(
+                    &std::env::var_os("PATH").unwrap_or_default(),
+                )),
+        )
+        .unwrap();
+        let out = Command::new("timeout")
+            .args(["120", "bash", "-c", &format!("set -euo pipefail\n{script}")])
+            .current_dir(s.root())
+            .env("PATH", path)
+            .env("HOME", self.home.path())
+            .env("BAO_ADDR", format!("http://{}", self.addr))
+            .env("BAO_TOKEN", TOKEN)
+            .env_remove("AITLS_DIR")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "guide block under {heading:?} failed:\n{script}\n--- stdout:\n{}\n--- stderr:\n{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}
+
 #[test]
 fn openbao_issues_under_the_aitls_ca_imported_or_as_a_signed_intermediate() {
     let s = Sandbox::new();
@@ -210,21 +263,11 @@ fn openbao_issues_under_the_aitls_ca_imported_or_as_a_signed_intermediate() {
     let bao = Bao::start();
     s.ok(&["ca", "--key-type", "ecdsa-p256", "--pathlen", "1"]);
 
-    // (a) The aitls CA becomes OpenBao's issuer.
-    s.ok(&["export", "ca", "--format", "pem-bundle", "-o", "bundle.pem"]);
-    bao.ok(dir, &["secrets", "enable", "pki"]);
-    bao.ok(dir, &["write", "pki/config/ca", "pem_bundle=@bundle.pem"]);
-    bao.ok(
-        dir,
-        &[
-            "write",
-            "pki/roles/localhost",
-            "allowed_domains=localhost",
-            "allow_bare_domains=true",
-            "key_type=ec",
-            "key_bits=256",
-            "max_ttl=72h",
-        ],
+    // (a) The aitls CA becomes OpenBao's issuer: the guide's commands, as written.
+    bao.run_guide(&s, "### OpenBao or Vault, option 1: import the CA");
+    assert!(
+        !dir.join("bundle.pem").exists(),
+        "the guide removes the key bundle"
     );
     let leaf = bao.write_json(
         dir,
@@ -236,45 +279,9 @@ fn openbao_issues_under_the_aitls_ca_imported_or_as_a_signed_intermediate() {
     verifiers_agree(&s, "a.crt", "a.key", None);
 
     // (b) OpenBao keeps its own intermediate key; aitls signs its CSR, the root stays here.
-    bao.ok(dir, &["secrets", "enable", "-path=pki_int", "pki"]);
-    let csr = bao.write_json(
-        dir,
-        &[
-            "pki_int/intermediate/generate/internal",
-            "common_name=OpenBao Intermediate",
-            "key_type=ec",
-            "key_bits=256",
-        ],
-    );
-    write(dir, "pki_int.csr", csr["csr"].as_str().unwrap(), 0o644);
-    s.ok(&["sign", "--intermediate", "pki_int.csr"]);
-    s.ok(&[
-        "export",
-        "pki_int",
-        "--format",
-        "fullchain",
-        "-o",
-        "pki_int-chain.pem",
-    ]);
-    bao.ok(
-        dir,
-        &[
-            "write",
-            "pki_int/intermediate/set-signed",
-            "certificate=@pki_int-chain.pem",
-        ],
-    );
-    bao.ok(
-        dir,
-        &[
-            "write",
-            "pki_int/roles/localhost",
-            "allowed_domains=localhost",
-            "allow_bare_domains=true",
-            "key_type=ec",
-            "key_bits=256",
-            "max_ttl=72h",
-        ],
+    bao.run_guide(
+        &s,
+        "### OpenBao or Vault, option 2: an intermediate, the root stays with you",
     );
     let leaf = bao.write_json(
         dir,
@@ -290,6 +297,10 @@ fn openbao_issues_under_the_aitls_ca_imported_or_as_a_signed_intermediate() {
         pem::parse(issuing).unwrap().into_contents(),
         "OpenBao issues with the intermediate aitls signed"
     );
+    crate::util::with_cert(&dir.join("ai/certs/pki_int.crt"), |c| {
+        let bc = c.basic_constraints().unwrap().unwrap().value;
+        assert_eq!((bc.ca, bc.path_len_constraint), (true, Some(0)));
+    });
     let cert = leaf["certificate"].as_str().unwrap();
     write(dir, "b.crt", cert, 0o644);
     write(dir, "b.key", leaf["private_key"].as_str().unwrap(), 0o600);
