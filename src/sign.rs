@@ -39,6 +39,8 @@ pub struct Csr {
     pub other_names: Vec<String>,
     /// Whether the request asks for basicConstraints CA:TRUE (reported, never obeyed).
     pub requests_ca: bool,
+    /// The subject name, DER, as the CSR has it.
+    pub subject_raw: Vec<u8>,
 }
 
 /// Reads a CSR, PEM (`CERTIFICATE REQUEST`) or DER. Errors are verb phrases to follow the
@@ -114,6 +116,7 @@ pub fn parse_csr(bytes: &[u8]) -> std::result::Result<Csr, String> {
         names,
         other_names,
         requests_ca,
+        subject_raw: info.subject.as_raw().to_vec(),
     })
 }
 
@@ -300,6 +303,27 @@ pub fn sign(
                     ),
                     hint: "let the CA sign one level of intermediates, keeping its key: `aitls ca --renew --pathlen 1`".into(),
                 });
+            }
+            // Clients find a certificate's issuer by name: a subordinate CA without a name,
+            // or with its root's name, would make chains ambiguous.
+            if csr
+                .common_name
+                .as_deref()
+                .is_none_or(|cn| cn.trim().is_empty())
+            {
+                return Err(malformed(
+                    &req.csr_path,
+                    "has no subject common name; an intermediate CA needs a name".into(),
+                    None,
+                ));
+            }
+            if csr.subject_raw == ca.cert.subject_raw {
+                return Err(malformed(
+                    &req.csr_path,
+                    "asks for the root CA's own name; an intermediate needs a name of its own"
+                        .into(),
+                    None,
+                ));
             }
             let profile = IntermediateProfile {
                 subject: csr.subject.clone(),

@@ -394,3 +394,16 @@ fn sign_json_fields_are_documented() {
         );
     }
 }
+
+#[test]
+fn an_intermediate_needs_a_name_of_its_own() {
+    let s = Sandbox::new();
+    s.ok(&["ca", "--key-type", "ecdsa-p256", "--pathlen", "1"]);
+    csr(&s, "twin", "/CN=AI Services CA", &[]);
+    let err = fails(&s, &["sign", "--intermediate", "twin.csr"], 2);
+    assert!(err.contains("the root CA's own name"), "{err}");
+    csr(&s, "anon", "/O=Lab", &[]);
+    let err = fails(&s, &["sign", "--intermediate", "anon.csr"], 2);
+    assert!(err.contains("no subject common name"), "{err}");
+    assert_eq!(listing(&s), ["ca.crt", "ca.key"]);
+}
