@@ -62,6 +62,15 @@ pub fn parse_csr(bytes: &[u8]) -> std::result::Result<Csr, String> {
     if !rest.is_empty() {
         return Err("has data after the certificate signing request".into());
     }
+    // Checked before the signature: the verifier rejects short RSA keys outright, which
+    // would read as a bad signature.
+    if let Some(bits) =
+        rsa_bits(csr.certification_request_info.subject_pki.raw).filter(|&b| b < 2048)
+    {
+        return Err(format!(
+            "holds a {bits}-bit RSA key; TLS clients refuse RSA keys under 2048 bits"
+        ));
+    }
     csr.verify_signature().map_err(|e| match e {
         X509Error::SignatureUnsupportedAlgorithm => {
             "is signed with an algorithm aitls cannot check".to_owned()
@@ -248,13 +257,6 @@ pub fn sign(
             None,
         )
     })?;
-    if let Some(bits) = rsa_bits(&csr.spki_der).filter(|&b| b < 2048) {
-        return Err(malformed(
-            &req.csr_path,
-            format!("holds a {bits}-bit RSA key; TLS clients refuse RSA keys under 2048 bits"),
-            None,
-        ));
-    }
     let mut warnings = Vec::new();
     let names = if req.intermediate {
         None

@@ -407,3 +407,40 @@ fn an_intermediate_needs_a_name_of_its_own() {
     assert!(err.contains("no subject common name"), "{err}");
     assert_eq!(listing(&s), ["ca.crt", "ca.key"]);
 }
+
+#[test]
+fn an_rsa_csr_gets_key_encipherment_and_a_short_rsa_key_is_refused() {
+    let s = Sandbox::new();
+    s.quick_ca();
+    for (name, bits) in [("rsa", "2048"), ("weak", "1024")] {
+        let keyopt = format!("rsa_keygen_bits:{bits}");
+        let (key, out) = (format!("{name}.key"), format!("{name}.csr"));
+        let o = openssl(
+            s.root(),
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "rsa",
+                "-pkeyopt",
+                &keyopt,
+                "-nodes",
+                "-keyout",
+                &key,
+                "-out",
+                &out,
+                "-subj",
+                "/CN=r.test",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    s.ok(&["sign", "rsa.csr", "r.test"]);
+    with_cert(&s.file("rsa.crt"), |c| {
+        let ku = c.key_usage().unwrap().unwrap().value;
+        assert!(ku.digital_signature() && ku.key_encipherment());
+    });
+    let err = fails(&s, &["sign", "weak.csr", "r.test"], 2);
+    assert!(err.contains("1024-bit RSA key"), "{err}");
+    assert!(!s.file("weak.crt").exists());
+}
