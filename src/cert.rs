@@ -12,7 +12,9 @@ use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 use rcgen::{KeyPair, PublicKeyData};
 use x509_parser::prelude::*;
 
-use crate::issue::KeyType;
+use crate::key_type::{
+    KeyType, OID_EC, OID_ED25519, OID_P256, OID_P384, OID_RSA, key_type_of_spki, spki_oids,
+};
 use crate::names::SanName;
 
 /// What aitls needs to know about a certificate, copied out of the parse.
@@ -61,11 +63,14 @@ pub struct CertInfo {
     signature: Vec<u8>,
 }
 
-const OID_RSA: &str = "1.2.840.113549.1.1.1";
-const OID_EC: &str = "1.2.840.10045.2.1";
-const OID_ED25519: &str = "1.3.101.112";
-const OID_P256: &str = "1.2.840.10045.3.1.7";
-const OID_P384: &str = "1.3.132.0.34";
+/// A certificate is reported as expiring when it has fewer days left than this: the
+/// window in which `ca`, `server`, `verify` and `inspect` warn (SPEC §2).
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Whole days from `now` until `until`, rounded down (negative when past).
+pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
+    (until - now).whole_days()
+}
 
 /// Parses the first `CERTIFICATE` block of a PEM file.
 pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
@@ -147,39 +152,6 @@ fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
     match bytes.len() {
         4 => <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from),
         16 => <[u8; 16]>::try_from(bytes).ok().map(IpAddr::from),
-        _ => None,
-    }
-}
-
-/// The algorithm OID of a public key and, for elliptic-curve keys, its named curve's OID,
-/// both in dotted form.
-pub fn spki_oids(spki: &SubjectPublicKeyInfo<'_>) -> (String, Option<String>) {
-    let curve = spki
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
-    (spki.algorithm.algorithm.to_id_string(), curve)
-}
-
-/// The key type of a SubjectPublicKeyInfo (DER), when it is one aitls generates.
-pub fn key_type_of_spki(spki_der: &[u8]) -> Option<KeyType> {
-    let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der).ok()?;
-    let (key_oid, curve) = spki_oids(&spki);
-    match key_oid.as_str() {
-        OID_RSA => match spki.parsed().ok()?.key_size() {
-            2048 => Some(KeyType::Rsa2048),
-            3072 => Some(KeyType::Rsa3072),
-            4096 => Some(KeyType::Rsa4096),
-            _ => None,
-        },
-        OID_EC => match curve.as_deref()? {
-            OID_P256 => Some(KeyType::EcdsaP256),
-            OID_P384 => Some(KeyType::EcdsaP384),
-            _ => None,
-        },
-        OID_ED25519 => Some(KeyType::Ed25519),
         _ => None,
     }
 }

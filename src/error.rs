@@ -1,10 +1,12 @@
 //! The library's one error type, and the kind that decides the exit code.
 //!
 //! Messages are lowercase phrases that name the file or value at fault; they never show a
-//! Rust type. [`Error::hint`] carries the command that fixes the problem, when there is one.
+//! Rust type. [`Error::fixes`] says what fixes the problem, as data (see [`crate::fix`]).
 
 use std::io;
 use std::path::PathBuf;
+
+use crate::fix::Fix;
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +37,8 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong with it, as a verb phrase ("is not a PEM file").
         reason: String,
-        /// The command that fixes it, if any.
-        hint: Option<String>,
+        /// What fixes it, if anything (alternatives, in order of preference).
+        fixes: Vec<Fix>,
     },
     /// An input file could not be read.
     #[error("cannot read {}", path.display())]
@@ -63,8 +65,8 @@ pub enum Error {
     Refused {
         /// What is refused and why.
         message: String,
-        /// The command that gets the user past the refusal.
-        hint: String,
+        /// What gets the user past the refusal (alternatives, in order of preference).
+        fixes: Vec<Fix>,
     },
     /// Key generation or signing failed inside the crypto library.
     #[error("{0}")]
@@ -92,16 +94,13 @@ impl Error {
         }
     }
 
-    /// A next step for the user, when one helps.
-    pub fn hint(&self) -> Option<String> {
+    /// What the user can do next, when something helps: alternatives, in order of
+    /// preference. The binary words them (`src/cli/fix.rs`).
+    pub fn fixes(&self) -> Vec<Fix> {
         match self {
-            Error::InvalidName { .. } => Some(
-                "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
-                    .into(),
-            ),
-            Error::Malformed { hint, .. } => hint.clone(),
-            Error::Refused { hint, .. } => Some(hint.clone()),
-            _ => None,
+            Error::InvalidName { .. } => vec![Fix::NameSyntax],
+            Error::Malformed { fixes, .. } | Error::Refused { fixes, .. } => fixes.clone(),
+            _ => Vec::new(),
         }
     }
 

@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
+use crate::fix::{Fix, Need, Reissue};
 use crate::issue;
 use crate::plan::Action;
-use crate::provision::{CA_CERT, CA_KEY};
-use crate::store::{CERT_MODE, KEY_MODE, NewFile, Store};
+use crate::store::{CA_CERT, CA_KEY, CERT_MODE, KEY_MODE, NewFile, Store};
 
 /// The stem that names the CA itself (`aitls export ca ...`).
 pub const CA_STEM: &str = "ca";
@@ -104,11 +104,20 @@ pub struct ExportOutcome {
     pub mode: String,
 }
 
-fn refused(message: String, hint: &str) -> Error {
+fn refused(message: String, fix: Fix) -> Error {
     Error::Refused {
         message,
-        hint: hint.to_owned(),
+        fixes: vec![fix],
     }
+}
+
+fn reissue(stem: &str, need: Need) -> Fix {
+    Fix::Reissue(Reissue {
+        stem: Some(stem.to_owned()),
+        key_type: None,
+        names: Vec::new(),
+        need,
+    })
 }
 
 /// Reads what the export needs from DIR, under the lock, and renders it.
@@ -154,7 +163,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
                 "no CA in {} (the directory does not exist)",
                 store.dir().display()
             ),
-            "run `aitls ca` first to create one",
+            Fix::CreateCa,
         ));
     }
     let _lock = store.lock()?;
@@ -166,14 +175,16 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
     let ca_pem = store.read(CA_CERT)?.ok_or_else(|| {
         refused(
             format!("no CA in {} ({CA_CERT} is missing)", store.dir().display()),
-            "run `aitls ca` first to create one",
+            Fix::CreateCa,
         )
     })?;
     let ca = parse(store, CA_CERT, &ca_pem)?;
     let cert_pem = store.read(&cert_file)?.ok_or_else(|| {
         refused(
             format!("{} does not exist", store.path(&cert_file).display()),
-            "issue it first: `aitls server --out STEM` or `aitls sign CSR --out STEM`",
+            Fix::IssueServer {
+                stem: req.stem.clone(),
+            },
         )
     })?;
     let cert = parse(store, &cert_file, &cert_pem)?;
@@ -186,7 +197,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
                 store.path(&cert_file).display(),
                 store.path(CA_CERT).display()
             ),
-            "reissue it under this CA: `aitls server --out STEM --force`",
+            reissue(&req.stem, Need::SignedByCa),
         ));
     }
     let mut inputs = vec![store.path(&cert_file), store.path(CA_CERT)];
@@ -198,13 +209,13 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
                     store.path(&key_file).display(),
                     format_name(req.format)
                 ),
-                "export it where its key lives, or use --format fullchain",
+                Fix::ExportWithoutKey,
             )
         })?;
         let key = issue::load_key(&key_bytes).map_err(|reason| Error::Malformed {
             path: store.path(&key_file),
             reason,
-            hint: None,
+            fixes: Vec::new(),
         })?;
         if !cert::key_matches(&key, &cert) {
             return Err(refused(
@@ -213,7 +224,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
                     store.path(&key_file).display(),
                     store.path(&cert_file).display()
                 ),
-                "reissue the pair: `aitls server --out STEM --force`",
+                reissue(&req.stem, Need::Renewal),
             ));
         }
         inputs.push(store.path(&key_file));
@@ -286,7 +297,7 @@ fn parse(store: &Store, file: &str, bytes: &[u8]) -> Result<CertInfo> {
     cert::parse_pem(bytes).map_err(|reason| Error::Malformed {
         path: store.path(file),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     })
 }
 

@@ -21,8 +21,7 @@ use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::*;
 
 use crate::cert;
-use crate::issue::KeyType;
-use crate::plan;
+use crate::key_type::KeyType;
 
 /// One decoded object of an input, before it is looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -376,12 +375,12 @@ pub fn inspect(
                 format: format.to_owned(),
                 key: private_key_facts(&der).map_err(|e| format!("{}{e}", which("key")))?,
                 mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(|m| m & 0o077 == 0),
+                owner_only: mode.map(crate::store::is_owner_only),
                 certificate: None,
             }),
             Block::EncryptedPrivateKey => Body::EncryptedPrivateKey(EncryptedKeyView {
                 mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(|m| m & 0o077 == 0),
+                owner_only: mode.map(crate::store::is_owner_only),
             }),
             Block::PublicKey(der) => Body::PublicKey(PublicKeyView {
                 key: key_facts(&der).map_err(|e| format!("{}{e}", which("public key")))?,
@@ -511,7 +510,7 @@ fn bit_length(bytes: &[u8]) -> u32 {
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
         .map_err(|_| "has an unreadable public key".to_owned())?;
-    let (oid, curve_oid) = crate::cert::spki_oids(&spki);
+    let (oid, curve_oid) = crate::key_type::spki_oids(&spki);
     let (algorithm, bits, curve) = match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let bits = match spki.parsed() {
@@ -539,7 +538,7 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
         key_algorithm: algorithm,
         key_bits: bits,
         key_curve: curve,
-        key_type: cert::key_type_of_spki(spki_der),
+        key_type: crate::key_type::key_type_of_spki(spki_der),
         pin_sha256: Some(pin_sha256(spki_der)),
     })
 }
@@ -735,7 +734,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         serial,
         not_before,
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: cert::days_between(now, not_after),
         status,
         key: key_facts(tbs.subject_pki.raw)?,
         signature_algorithm: signature_name(&x509.signature_algorithm),

@@ -5,19 +5,17 @@
 //! extensions a strict verifier (OpenSSL `-x509_strict`, Python 3.13's default context,
 //! rustls-webpki) expects.
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::mpsc;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SignatureAlgorithm,
 };
-use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::cert::CertInfo;
 use crate::error::{Error, Result};
+use crate::key_type::KeyType;
 use crate::names::SanName;
 
 /// How far notBefore is set in the past, so that a client whose clock is a few minutes
@@ -31,96 +29,32 @@ pub const MAX_SERVER_DAYS: u32 = 825;
 /// Longest validity of the CA: ten years.
 pub const MAX_CA_DAYS: u32 = 3650;
 
+/// Checks a validity period of `days` against its limit (1..=`max`), so that no caller of
+/// the library, with or without clap in front, can ask for a date past the end of time.
+pub fn check_days(days: u32, max: u32) -> Result<()> {
+    if (1..=max).contains(&days) {
+        Ok(())
+    } else {
+        Err(Error::InvalidValue {
+            what: "--days",
+            value: days.to_string(),
+            reason: format!("the validity must be from 1 to {max} days"),
+        })
+    }
+}
+
 /// Serial numbers are 16 random bytes with the top bit cleared: positive, at most 20
 /// octets (RFC 5280 §4.1.2.2), and 127 bits of entropy, well over the 64 bits the
 /// CA/Browser Forum Baseline Requirements (§7.1) ask for, so a serial is never reused.
 const SERIAL_LEN: usize = 16;
 
-/// The key algorithms aitls can generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyType {
-    /// RSA, 2048-bit modulus.
-    Rsa2048,
-    /// RSA, 3072-bit modulus.
-    Rsa3072,
-    /// RSA, 4096-bit modulus.
-    Rsa4096,
-    /// ECDSA on NIST P-256, signing with SHA-256.
-    EcdsaP256,
-    /// ECDSA on NIST P-384, signing with SHA-384.
-    EcdsaP384,
-    /// Ed25519.
-    Ed25519,
-}
-
-impl KeyType {
-    /// Every key type, in the order help lists them.
-    pub const ALL: [KeyType; 6] = [
-        KeyType::Rsa2048,
-        KeyType::Rsa3072,
-        KeyType::Rsa4096,
-        KeyType::EcdsaP256,
-        KeyType::EcdsaP384,
-        KeyType::Ed25519,
-    ];
-
-    /// The name used on the command line and in JSON (`rsa2048`, `ecdsa-p256` ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyType::Rsa2048 => "rsa2048",
-            KeyType::Rsa3072 => "rsa3072",
-            KeyType::Rsa4096 => "rsa4096",
-            KeyType::EcdsaP256 => "ecdsa-p256",
-            KeyType::EcdsaP384 => "ecdsa-p384",
-            KeyType::Ed25519 => "ed25519",
-        }
-    }
-
-    /// One line for `--help`.
-    pub fn description(self) -> &'static str {
-        match self {
-            KeyType::Rsa2048 => "RSA 2048-bit (server default, as in the OpenSSL recipe)",
-            KeyType::Rsa3072 => "RSA 3072-bit",
-            KeyType::Rsa4096 => "RSA 4096-bit (CA default, as in the OpenSSL recipe)",
-            KeyType::EcdsaP256 => "ECDSA P-256: small and fast, accepted everywhere",
-            KeyType::EcdsaP384 => "ECDSA P-384, signing with SHA-384",
-            KeyType::Ed25519 => {
-                "Ed25519: small and fast, but browsers do not accept it for TLS servers"
-            }
-        }
-    }
-
-    /// Whether this is an RSA key type (its key generation is slow; see [`generate_key`]).
-    pub fn is_rsa(self) -> bool {
-        matches!(self, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
-    }
-
-    /// The signature algorithm a key of this type signs with.
-    fn signature_algorithm(self) -> &'static SignatureAlgorithm {
-        match self {
-            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
-            KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-            KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-            KeyType::Ed25519 => &rcgen::PKCS_ED25519,
-        }
-    }
-}
-
-impl fmt::Display for KeyType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for KeyType {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        KeyType::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| format!("unknown key type {s:?}"))
+/// The signature algorithm a key of type `kt` signs with.
+fn signature_algorithm(kt: KeyType) -> &'static SignatureAlgorithm {
+    match kt {
+        KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &rcgen::PKCS_RSA_SHA256,
+        KeyType::EcdsaP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+        KeyType::EcdsaP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+        KeyType::Ed25519 => &rcgen::PKCS_ED25519,
     }
 }
 
@@ -134,7 +68,7 @@ pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,
         KeyType::Rsa3072 => race_rsa(rcgen::RsaKeySize::_3072)?,
         KeyType::Rsa4096 => race_rsa(rcgen::RsaKeySize::_4096)?,
-        _ => KeyPair::generate_for(kt.signature_algorithm())
+        _ => KeyPair::generate_for(signature_algorithm(kt))
             .map_err(|e| Error::crypto("key generation failed", e))?,
     };
     Ok(key)
@@ -251,7 +185,7 @@ pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
 
 /// The key type of an existing signing key, when it is one aitls generates.
 pub fn key_type_of(key: &KeyPair) -> Option<KeyType> {
-    crate::cert::key_type_of_spki(&rcgen::PublicKeyData::subject_public_key_info(key))
+    crate::key_type::key_type_of_spki(&rcgen::PublicKeyData::subject_public_key_info(key))
 }
 
 /// A freshly issued certificate and its key, as PEM.
@@ -307,7 +241,13 @@ fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<Cert
     dn.push(DnType::CommonName, common_name);
     params.distinguished_name = dn;
     params.not_before = now - BACKDATE;
-    params.not_after = now + Duration::days(i64::from(days));
+    params.not_after = now
+        .checked_add(Duration::days(i64::from(days)))
+        .ok_or_else(|| Error::InvalidValue {
+            what: "--days",
+            value: days.to_string(),
+            reason: "the validity ends past the year 9999".into(),
+        })?;
     params.serial_number = Some(random_serial()?);
     Ok(params)
 }
@@ -375,7 +315,7 @@ pub fn issue_server_for(
         params.not_after = params.not_after.min(cap);
     }
     params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = server_key_usages(crate::cert::key_type_of_spki(
+    params.key_usages = server_key_usages(crate::key_type::key_type_of_spki(
         &public_key.subject_public_key_info(),
     ));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
@@ -470,6 +410,27 @@ fn sign_by_ca(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_out_of_range_are_errors_not_panics() {
+        assert!(check_days(1, MAX_CA_DAYS).is_ok());
+        assert!(check_days(MAX_CA_DAYS, MAX_CA_DAYS).is_ok());
+        for days in [0, MAX_SERVER_DAYS + 1, u32::MAX] {
+            let err = check_days(days, MAX_SERVER_DAYS).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("invalid --days \"{days}\": the validity must be from 1 to 825 days")
+            );
+        }
+        // The profile itself refuses a date past the year 9999 instead of overflowing.
+        let key = generate_key(KeyType::EcdsaP256).unwrap();
+        let profile = CaProfile {
+            common_name: "CA".into(),
+            days: u32::MAX,
+            pathlen: 0,
+        };
+        assert!(issue_ca(&profile, &key, OffsetDateTime::now_utc()).is_err());
+    }
 
     #[test]
     fn rsa_workers_stay_between_one_and_the_cores_allowed() {

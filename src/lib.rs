@@ -18,8 +18,10 @@
 pub mod cert;
 pub mod error;
 pub mod export;
+pub mod fix;
 pub mod inspect;
 pub mod issue;
+pub mod key_type;
 pub mod names;
 pub mod plan;
 pub mod provision;

@@ -8,9 +8,9 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let (cli, dir_flag) = cli::parse();
-    match cli::run(cli) {
+    let (cli, invocation) = cli::parse();
+    match cli::run(cli, &invocation) {
         Ok(code) => code,
-        Err(err) => cli::report_error(&err, dir_flag.as_deref()),
+        Err(err) => cli::report_error(&err, &invocation),
     }
 }

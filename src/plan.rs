@@ -7,7 +7,8 @@ use std::fmt;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::issue::KeyType;
+use crate::cert::days_between;
+use crate::key_type::KeyType;
 use crate::names::SanName;
 
 /// What happened to a certificate and its key (the `action` of `--json`).
@@ -260,11 +261,6 @@ pub struct Wanted<'a> {
     pub renew_within_days: u32,
 }
 
-/// Whole days from `now` until `until`, rounded down (negative when past).
-pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
-    (until - now).whole_days()
-}
-
 /// Decides what `aitls server` does.
 pub fn plan_server(
     found: &ServerFound,
@@ -292,7 +288,7 @@ pub fn plan_server(
     if !existing.key_matches {
         return replace(Reason::Mismatch);
     }
-    if existing.key_mode & 0o077 != 0 {
+    if !crate::store::is_owner_only(existing.key_mode) {
         return replace(Reason::KeyExposed {
             mode: existing.key_mode,
         });

@@ -13,19 +13,12 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::issue::{self, Ca, CaProfile, KeyType, ServerProfile};
+use crate::fix::{Fix, Warning};
+use crate::issue::{self, Ca, CaProfile, ServerProfile};
+use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
-use crate::store::{CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
-
-/// File name of the CA certificate.
-pub const CA_CERT: &str = "ca.crt";
-/// File name of the CA key.
-pub const CA_KEY: &str = "ca.key";
-/// Default stem of the server certificate and key.
-pub const DEFAULT_STEM: &str = "server";
-/// A certificate is reported as expiring when it has fewer days left than this.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
+use crate::store::{self, CA_CERT, CA_KEY, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
 
 /// Told when slow work (RSA key generation) starts and ends, so a front end can show a
 /// spinner. The library itself never prints.
@@ -104,24 +97,26 @@ pub struct Outcome {
     /// The certificate's subjectAltNames (`server` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<SanName>>,
-    /// Things the user should know that did not stop the command.
-    pub warnings: Vec<String>,
+    /// Things the user should know that did not stop the command. The binary words them
+    /// with their fixes, also in `--json` (an array of strings).
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
 }
 
-fn malformed(store: &Store, file: &str, reason: String, hint: Option<String>) -> Error {
+fn malformed(store: &Store, file: &str, reason: String, fixes: Vec<Fix>) -> Error {
     Error::Malformed {
         path: store.path(file),
         reason,
-        hint,
+        fixes,
     }
 }
 
-fn parse_cert(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<CertInfo> {
-    cert::parse_pem(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+fn parse_cert(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<CertInfo> {
+    cert::parse_pem(bytes).map_err(|r| malformed(store, file, r, vec![fix]))
 }
 
-fn parse_key(store: &Store, file: &str, bytes: &[u8], hint: &str) -> Result<KeyPair> {
-    issue::load_key(bytes).map_err(|r| malformed(store, file, r, Some(hint.to_owned())))
+fn parse_key(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<KeyPair> {
+    issue::load_key(bytes).map_err(|r| malformed(store, file, r, vec![fix]))
 }
 
 fn generate(kt: KeyType, progress: &dyn Progress) -> Result<KeyPair> {
@@ -144,18 +139,21 @@ fn expiry_warning(
     what: &str,
     now: OffsetDateTime,
     not_after: OffsetDateTime,
-    fix: &str,
-) -> Option<String> {
-    let days_left = plan::days_between(now, not_after);
+    fix: Fix,
+) -> Option<Warning> {
+    let days_left = cert::days_between(now, not_after);
     if not_after <= now {
-        Some(format!(
-            "{what} expired on {}; run `{fix}`",
-            not_after.date()
+        Some(Warning::with_fix(
+            format!("{what} expired on {}", not_after.date()),
+            fix,
         ))
-    } else if days_left < EXPIRY_WARNING_DAYS {
-        Some(format!(
-            "{what} expires in {days_left} days, on {}; run `{fix}`",
-            not_after.date()
+    } else if days_left < cert::EXPIRY_WARNING_DAYS {
+        Some(Warning::with_fix(
+            format!(
+                "{what} expires in {days_left} days, on {}",
+                not_after.date()
+            ),
+            fix,
         ))
     } else {
         None
@@ -170,10 +168,10 @@ pub fn ensure_ca(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
+    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
     let key_bytes = store.read(CA_KEY)?;
     let cert_bytes = store.read(CA_CERT)?;
-    let force_hint = "to replace the CA, run `aitls ca --force` (every server certificate must then be reissued)";
     let mut existing = None;
     let found = match (&key_bytes, &cert_bytes) {
         (None, None) => CaFound::Nothing,
@@ -184,11 +182,11 @@ pub fn ensure_ca(
             days_left: 0,
         },
         (Some(k), Some(c)) => {
-            let info = parse_cert(store, CA_CERT, c, force_hint)?;
-            let key = parse_key(store, CA_KEY, k, force_hint)?;
+            let info = parse_cert(store, CA_CERT, c, Fix::ReplaceCa)?;
+            let key = parse_key(store, CA_KEY, k, Fix::ReplaceCa)?;
             let found = CaFound::Pair {
                 matches: cert::key_matches(&key, &info),
-                days_left: plan::days_between(now, info.not_after),
+                days_left: cert::days_between(now, info.not_after),
             };
             existing = Some(info);
             found
@@ -215,9 +213,7 @@ pub fn ensure_ca(
         };
         Error::Refused {
             message,
-            hint:
-                "restore the missing or matching file, or run `aitls ca --force` to create a new CA"
-                    .into(),
+            fixes: vec![Fix::Restore { file: None }, Fix::ReplaceCa],
         }
     })?;
 
@@ -228,35 +224,45 @@ pub fn ensure_ca(
             "the CA",
             now,
             info.not_after,
-            "aitls ca --force",
+            Fix::ReplaceCa,
         ));
-        if let Some(mode) = key_mode.filter(|m| m & 0o077 != 0) {
-            warnings.push(format!(
-                "{} is readable by others (mode {mode:04o}); run `chmod 600 {}`",
-                store.path(CA_KEY).display(),
-                store.path(CA_KEY).display()
+        if let Some(mode) = key_mode.filter(|m| !store::is_owner_only(*m)) {
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} is readable by others (mode {mode:04o})",
+                    store.path(CA_KEY).display()
+                ),
+                Fix::Chmod {
+                    path: store.path(CA_KEY),
+                },
             ));
         }
         if !info.key_cert_sign {
-            warnings.push(format!(
-                "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates; run `aitls ca --force`",
-                store.path(CA_CERT).display()
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
+                    store.path(CA_CERT).display()
+                ),
+                Fix::ReplaceCa,
             ));
         }
         let cn = info.common_name.clone().unwrap_or_default();
         if cn != req.common_name || info.key_type != Some(req.key_type) {
-            warnings.push(format!(
-                "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA (`aitls ca --force`)",
-                cn,
-                info.key_type.map_or("unknown key type", KeyType::name)
+            warnings.push(Warning::with_fix(
+                format!(
+                    "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA",
+                    cn,
+                    info.key_type.map_or("unknown key type", KeyType::name)
+                ),
+                Fix::ReplaceCa,
             ));
         }
         if let Some(asked) = req.pathlen.filter(|&n| info.path_len != Some(u32::from(n))) {
-            warnings.push(format!(
+            warnings.push(Warning::from(format!(
                 "kept the existing CA with {}; --pathlen {asked} applies only to a new or renewed CA",
                 info.path_len
                     .map_or_else(|| "no path length limit".to_owned(), |n| format!("pathlen:{n}"))
-            ));
+            )));
         }
         return Ok(Outcome {
             action: plan.action,
@@ -266,7 +272,7 @@ pub fn ensure_ca(
             common_name: cn,
             key_type: info.key_type,
             not_after: info.not_after,
-            days_left: plan::days_between(now, info.not_after),
+            days_left: cert::days_between(now, info.not_after),
             names: None,
             warnings,
         });
@@ -288,7 +294,7 @@ pub fn ensure_ca(
         common_name: req.common_name.clone(),
         key_type: Some(req.key_type),
         not_after: issued.not_after,
-        days_left: plan::days_between(now, issued.not_after),
+        days_left: cert::days_between(now, issued.not_after),
         names: None,
         warnings: Vec::new(),
     })
@@ -331,7 +337,7 @@ pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
                     store.dir().display()
                 ),
-                hint: "run `aitls ca` first to create one".into(),
+                fixes: vec![Fix::CreateCa],
             });
         }
         (k, _) => {
@@ -345,16 +351,20 @@ pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
                     "the CA in {} is incomplete: {present} exists but {missing} is missing",
                     store.dir().display()
                 ),
-                hint: format!("restore {missing}, or run `aitls ca --force` to create a new CA"),
+                fixes: vec![
+                    Fix::Restore {
+                        file: Some(missing.to_owned()),
+                    },
+                    Fix::ReplaceCa,
+                ],
             });
         }
     };
-    let hint = "run `aitls ca --force` to create a new CA";
-    let cert = parse_cert(store, CA_CERT, &cert_bytes, hint)?;
-    let key = parse_key(store, CA_KEY, &key_bytes, hint)?;
+    let cert = parse_cert(store, CA_CERT, &cert_bytes, Fix::ReplaceCa)?;
+    let key = parse_key(store, CA_KEY, &key_bytes, Fix::ReplaceCa)?;
     let refuse = |message: String| Error::Refused {
         message,
-        hint: hint.into(),
+        fixes: vec![Fix::ReplaceCa],
     };
     if !cert::key_matches(&key, &cert) {
         return Err(refuse(format!(
@@ -387,7 +397,7 @@ pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 
 /// Inspects what exists under `stem`.
 fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
-    let (key_file, cert_file) = (format!("{stem}.key"), format!("{stem}.crt"));
+    let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
     let key_bytes = store.read(&key_file)?;
     let cert_bytes = store.read(&cert_file)?;
     let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
@@ -428,7 +438,8 @@ pub fn ensure_server(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
-    crate::store::check_stem(&req.stem)?;
+    store::check_stem(&req.stem)?;
+    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),
         None => {
@@ -450,7 +461,7 @@ pub fn ensure_server(
         renew_within_days: req.renew_within_days,
     };
     let plan = plan::plan_server(&found, &wanted, req.force, now);
-    let (key_file, cert_file) = (format!("{}.key", req.stem), format!("{}.crt", req.stem));
+    let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut warnings = Vec::new();
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
         existing.not_after
@@ -471,21 +482,27 @@ pub fn ensure_server(
         "the CA",
         now,
         ca.cert.not_after,
-        "aitls ca --force",
+        Fix::ReplaceCa,
     ));
     let asked_until = now + time::Duration::days(i64::from(req.days));
     if plan.writes() && asked_until - not_after > time::Duration::days(1) {
-        warnings.push(format!(
-            "the certificate ends on {}, when the CA expires, not after {} days as asked",
-            not_after.date(),
-            req.days
-        ));
+        warnings.push(
+            format!(
+                "the certificate ends on {}, when the CA expires, not after {} days as asked",
+                not_after.date(),
+                req.days
+            )
+            .into(),
+        );
     }
     if req.renew_within_days >= req.days {
-        warnings.push(format!(
-            "--renew-within {} is not less than --days {}: every run will reissue the certificate",
-            req.renew_within_days, req.days
-        ));
+        warnings.push(
+            format!(
+                "--renew-within {} is not less than --days {}: every run will reissue the certificate",
+                req.renew_within_days, req.days
+            )
+            .into(),
+        );
     }
     if req.key_type == KeyType::Ed25519 {
         warnings.push(
@@ -501,8 +518,32 @@ pub fn ensure_server(
         common_name,
         key_type: Some(req.key_type),
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: cert::days_between(now, not_after),
         names: Some(req.names.clone()),
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_ca_refuses_days_out_of_range_before_touching_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("certs"));
+        let req = CaRequest {
+            common_name: "CA".into(),
+            days: u32::MAX,
+            key_type: KeyType::EcdsaP256,
+            force: false,
+            pathlen: None,
+        };
+        let err = ensure_ca(&store, &req, OffsetDateTime::now_utc(), &Silent).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidValue { what: "--days", .. }),
+            "{err}"
+        );
+        assert!(!store.dir().exists());
+    }
 }

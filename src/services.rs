@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::provision::{CA_CERT, DEFAULT_STEM};
-use crate::store::{self, Store};
+use crate::fix::Fix;
+use crate::store::{self, CA_CERT, Store};
 
 /// Where the YOLO26 detection service listens (the seed's `uvicorn.run(port=8095)`).
 pub const DEFAULT_YOLO26_URL: &str = "https://localhost:8095";
@@ -87,8 +87,8 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
         })?;
     }
     let dir = utf8(&request.dir)?;
-    let cert_name = format!("{}.crt", request.stem);
-    let key_name = format!("{}.key", request.stem);
+    let cert_name = store::cert_file(&request.stem);
+    let key_name = store::key_file(&request.stem);
 
     let store = Store::new(&request.dir);
     let mut missing = Vec::new();
@@ -116,23 +116,19 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     })
 }
 
-/// The refusal for missing files, with the command that creates them.
+/// The refusal for missing files, with what creates them.
 fn missing_files(missing: &[PathBuf], ca_cert: &Path, stem: &str) -> Error {
     let list: Vec<String> = missing.iter().map(|p| p.display().to_string()).collect();
-    let server = if stem == DEFAULT_STEM {
-        "aitls server".to_owned()
+    let stem = stem.to_owned();
+    let fix = if missing.iter().any(|p| p == ca_cert) {
+        Fix::CreateCaAndServer { stem }
     } else {
-        format!("aitls server --out {stem}")
-    };
-    let hint = if missing.iter().any(|p| p == ca_cert) {
-        format!("run `aitls ca` and then `{server}` to create them")
-    } else {
-        format!("run `{server}` to issue the server certificate")
+        Fix::IssueServer { stem }
     };
     let noun = if missing.len() == 1 { "file" } else { "files" };
     Error::Refused {
         message: format!("missing {noun} {}", list.join(", ")),
-        hint,
+        fixes: vec![fix],
     }
 }
 
@@ -239,18 +235,17 @@ mod tests {
             "web",
         );
         assert_eq!(err.to_string(), "missing files /d/ca.crt, /d/web.crt");
-        assert_eq!(
-            err.hint().as_deref(),
-            Some("run `aitls ca` and then `aitls server --out web` to create them")
-        );
+        assert_eq!(err.fixes(), [Fix::CreateCaAndServer { stem: "web".into() }]);
         let err = missing_files(
             &[PathBuf::from("/d/server.key")],
             Path::new("/d/ca.crt"),
             "server",
         );
         assert_eq!(
-            err.hint().as_deref(),
-            Some("run `aitls server` to issue the server certificate")
+            err.fixes(),
+            [Fix::IssueServer {
+                stem: "server".into()
+            }]
         );
     }
 }

@@ -16,13 +16,15 @@ use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::error::X509Error;
 use x509_parser::prelude::*;
 
+use crate::cert::days_between;
 use crate::error::{Error, Result};
+use crate::fix::Fix;
 use crate::inspect::{self, Block};
-use crate::issue::{self, IntermediateProfile, MAX_SERVER_DAYS, ServerProfile};
+use crate::issue::{self, IntermediateProfile, MAX_CA_DAYS, MAX_SERVER_DAYS, ServerProfile};
 use crate::names::{self, SanName};
-use crate::plan::{self, Action};
+use crate::plan::Action;
 use crate::provision;
-use crate::store::{CERT_MODE, NewFile, Store};
+use crate::store::{CA_CERT, CERT_MODE, NewFile, Store};
 
 /// What a CSR says, as far as aitls uses it.
 #[derive(Debug, Clone)]
@@ -209,11 +211,11 @@ pub struct SignOutcome {
     pub warnings: Vec<String>,
 }
 
-fn malformed(path: &Path, reason: String, hint: Option<String>) -> Error {
+fn malformed(path: &Path, reason: String, fixes: Vec<Fix>) -> Error {
     Error::Malformed {
         path: path.to_owned(),
         reason,
-        hint,
+        fixes,
     }
 }
 
@@ -226,14 +228,18 @@ fn leaf_names(req: &SignRequest, csr: &Csr) -> Result<Vec<SanName>> {
         return Err(malformed(
             &req.csr_path,
             format!("requests a subjectAltName aitls does not issue ({other})"),
-            Some("give the DNS names and IP addresses to certify after the CSR: `aitls sign CSR NAME...`".into()),
+            vec![Fix::SignWithNames {
+                csr: req.csr_path.clone(),
+            }],
         ));
     }
     if csr.names.is_empty() {
         return Err(malformed(
             &req.csr_path,
             "requests no DNS name or IP address (no subjectAltName)".into(),
-            Some("give the names after the CSR: `aitls sign CSR NAME...`".into()),
+            vec![Fix::SignWithNames {
+                csr: req.csr_path.clone(),
+            }],
         ));
     }
     names::parse_all(&csr.names)
@@ -249,18 +255,22 @@ pub fn sign(
 ) -> Result<SignOutcome> {
     let now = now.replace_nanosecond(0).unwrap_or(now);
     crate::store::check_stem(&req.stem)?;
-    let csr = parse_csr(csr_bytes).map_err(|r| malformed(&req.csr_path, r, None))?;
+    let csr = parse_csr(csr_bytes).map_err(|r| malformed(&req.csr_path, r, Vec::new()))?;
     let public_key = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki_der).map_err(|_| {
         malformed(
             &req.csr_path,
             "holds a public key of a type aitls cannot certify (use RSA, ECDSA P-256/P-384 or Ed25519)".into(),
-            None,
+            Vec::new(),
         )
     })?;
     let mut warnings = Vec::new();
     let names = if req.intermediate {
+        issue::check_days(req.days, MAX_CA_DAYS)?;
         None
     } else {
+        if req.days == 0 {
+            issue::check_days(req.days, MAX_SERVER_DAYS)?;
+        }
         if req.days > MAX_SERVER_DAYS {
             return Err(Error::InvalidValue {
                 what: "--days",
@@ -289,7 +299,7 @@ pub fn sign(
                     store.path(&key_file).display(),
                     store.path(&cert_file).display()
                 ),
-                hint: "choose another stem with --out STEM".into(),
+                fixes: vec![Fix::OtherStem],
             });
         }
     }
@@ -301,9 +311,9 @@ pub fn sign(
                 return Err(Error::Refused {
                     message: format!(
                         "the CA {} has pathlen:0: it may sign certificates for servers, not for another CA",
-                        store.path(provision::CA_CERT).display()
+                        store.path(CA_CERT).display()
                     ),
-                    hint: "let the CA sign one level of intermediates, keeping its key: `aitls ca --renew --pathlen 1`".into(),
+                    fixes: vec![Fix::AllowIntermediates],
                 });
             }
             // Clients find a certificate's issuer by name: a subordinate CA without a name,
@@ -316,7 +326,7 @@ pub fn sign(
                 return Err(malformed(
                     &req.csr_path,
                     "has no subject common name; an intermediate CA needs a name".into(),
-                    None,
+                    Vec::new(),
                 ));
             }
             if csr.subject_raw == ca.cert.subject_raw {
@@ -324,7 +334,7 @@ pub fn sign(
                     &req.csr_path,
                     "asks for the root CA's own name; an intermediate needs a name of its own"
                         .into(),
-                    None,
+                    Vec::new(),
                 ));
             }
             let profile = IntermediateProfile {
@@ -390,7 +400,7 @@ pub fn sign(
         common_name,
         names,
         not_after,
-        days_left: plan::days_between(now, not_after),
+        days_left: days_between(now, not_after),
         warnings,
     })
 }
@@ -435,7 +445,7 @@ fn check_permitted(ca_der: &[u8], names: &[SanName]) -> Result<()> {
                         list.join(", ")
                     }
                 ),
-                hint: "sign only for names the CA permits: clients refuse any other".into(),
+                fixes: Vec::new(),
             });
         }
     }

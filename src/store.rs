@@ -15,6 +15,35 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// File name of the CA certificate.
+pub const CA_CERT: &str = "ca.crt";
+/// File name of the CA key.
+pub const CA_KEY: &str = "ca.key";
+/// Default stem of the server certificate and key.
+pub const DEFAULT_STEM: &str = "server";
+
+/// File name of the certificate under `stem` (`server` → `server.crt`).
+pub fn cert_file(stem: &str) -> String {
+    format!("{stem}.crt")
+}
+
+/// File name of the private key under `stem` (`server` → `server.key`).
+pub fn key_file(stem: &str) -> String {
+    format!("{stem}.key")
+}
+
+/// The key file that goes with a certificate file anywhere: the same path with `.key`
+/// instead of its extension (`api.crt` → `api.key`).
+pub fn key_beside(cert: &Path) -> PathBuf {
+    cert.with_extension("key")
+}
+
+/// Whether a key file with these permission bits is readable or writable by its owner
+/// only (no group or other bits): the one test behind every "chmod 600" aitls suggests.
+pub fn is_owner_only(mode: u32) -> bool {
+    mode & 0o077 == 0
+}
+
 /// Mode of private key files: owner read/write only.
 pub const KEY_MODE: u32 = 0o600;
 /// Mode of certificate files: public, world-readable.
@@ -68,6 +97,16 @@ impl Store {
     /// The path of `name` inside the directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+
+    /// The stem of `cert` when it is a server certificate of this directory
+    /// (`DIR/STEM.crt`, not the CA's), as written by `aitls server --out STEM`.
+    pub fn stem_of<'a>(&self, cert: &'a Path) -> Option<&'a str> {
+        if cert.parent()? != self.dir || cert.extension()? != "crt" {
+            return None;
+        }
+        let stem = cert.file_stem()?.to_str()?;
+        (cert.file_name()?.to_str()? != CA_CERT && check_stem(stem).is_ok()).then_some(stem)
     }
 
     /// Creates the directory (with parents) if missing, then takes the exclusive lock,
@@ -194,7 +233,7 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
         return Err(Error::Malformed {
             path: path.to_owned(),
             reason: "is a directory, not a file".into(),
-            hint: None,
+            fixes: Vec::new(),
         });
     }
     read_capped(file, path).map(Some)
@@ -215,7 +254,7 @@ fn read_capped(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
         return Err(Error::Malformed {
             path: path.to_owned(),
             reason: "is larger than 1 MiB; not a certificate or key".into(),
-            hint: None,
+            fixes: Vec::new(),
         });
     }
     Ok(buf)

@@ -18,10 +18,9 @@ use time::OffsetDateTime;
 use webpki::{EndEntityCert, KeyUsage};
 
 use crate::cert::{self, CertInfo};
+use crate::fix::{Fix, Need, Reissue};
 use crate::inspect::{self, Block};
 use crate::names::SanName;
-use crate::plan;
-use crate::provision::EXPIRY_WARNING_DAYS;
 
 /// The verdict: the wire format of `aitls verify --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -43,9 +42,10 @@ pub struct Check {
     pub warning: bool,
     /// What was found, in words.
     pub detail: String,
-    /// The command or step that fixes a failure or warning; absent when all is well.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+    /// What fixes a failure or warning; absent when all is well. The binary words it
+    /// (`fix` in `--json` is that text).
+    #[serde(skip)]
+    pub fix: Option<Fix>,
 }
 
 impl Check {
@@ -59,7 +59,7 @@ impl Check {
         }
     }
 
-    fn fail(name: &'static str, detail: String, fix: Option<String>) -> Self {
+    fn fail(name: &'static str, detail: String, fix: Option<Fix>) -> Self {
         Check {
             name,
             ok: false,
@@ -96,9 +96,11 @@ pub struct Request {
     pub hosts: Vec<SanName>,
     /// The time to check validity at.
     pub at: OffsetDateTime,
-    /// The `aitls server …` command (with `--dir`/`--out` as needed) that reissues this
-    /// certificate, when aitls manages it; fixes then name it.
-    pub reissue_with: Option<String>,
+    /// The stem when the certificate is `DIR/STEM.crt`, which `aitls server --out STEM`
+    /// reissues; fixes then are that command.
+    pub stem: Option<String>,
+    /// Whether the CA is aitls's own (`DIR/ca.crt`): only then may a fix replace it.
+    pub own_ca: bool,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER
@@ -171,12 +173,7 @@ pub fn verify(req: &Request) -> VerifyReport {
             checks,
         };
     };
-    let reissue = |what: &str| match &req.reissue_with {
-        Some(cmd) => format!("{cmd} --force"),
-        None => format!("reissue the certificate {what}")
-            .trim_end()
-            .to_owned(),
-    };
+    let reissue = |need: Need| reissue(req, leaf, Vec::new(), need);
 
     // The path, as a rustls client builds it.
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
@@ -205,7 +202,7 @@ pub fn verify(req: &Request) -> VerifyReport {
         Err(e) => checks.push(Check::fail(
             "chain",
             format!("rustls cannot read the certificate ({})", webpki_reason(e)),
-            Some(reissue("")),
+            Some(reissue(Need::Renewal)),
         )),
         Ok(ee) => {
             let result = ee.verify_for_usage(
@@ -250,11 +247,11 @@ pub fn verify(req: &Request) -> VerifyReport {
                     let fix = match e {
                         webpki::Error::UnknownIssuer
                         | webpki::Error::InvalidSignatureForPublicKey => {
-                            Some(reissue("by this CA"))
+                            Some(reissue(Need::SignedByCa))
                         }
                         webpki::Error::CertExpired { .. }
                         | webpki::Error::CertNotValidYet { .. } => None,
-                        _ => Some(reissue("")),
+                        _ => Some(reissue(Need::Renewal)),
                     };
                     let detail = if matches!(e, webpki::Error::UnknownIssuer) {
                         let top = req.chain.last().unwrap_or(leaf);
@@ -289,13 +286,14 @@ pub fn verify(req: &Request) -> VerifyReport {
             Check::fail(
                 "key",
                 format!("{} does not match the certificate: a server using the pair fails every handshake", key.path),
-                Some(match &req.reissue_with {
-                    Some(cmd) => format!("{cmd} --force"),
-                    None => "use the key the certificate was issued for".to_owned(),
+                Some(if req.stem.is_some() {
+                    reissue(Need::Renewal)
+                } else {
+                    Fix::UseIssuedKey
                 }),
             )
         });
-        checks.push(if key.mode & 0o077 == 0 {
+        checks.push(if crate::store::is_owner_only(key.mode) {
             Check::pass(
                 "key_mode",
                 format!("{} is owner-only (mode {:04o})", key.path, key.mode),
@@ -307,7 +305,9 @@ pub fn verify(req: &Request) -> VerifyReport {
                     "{} is readable by group or others (mode {:04o})",
                     key.path, key.mode
                 ),
-                Some(format!("chmod 600 {}", shell_word(&key.path))),
+                Some(Fix::Chmod {
+                    path: key.path.clone().into(),
+                }),
             )
         });
     }
@@ -315,15 +315,14 @@ pub fn verify(req: &Request) -> VerifyReport {
     VerifyReport { valid, checks }
 }
 
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+/// The fix that reissues `leaf`: an `aitls server` command when aitls manages it.
+fn reissue(req: &Request, leaf: &CertInfo, names: Vec<String>, need: Need) -> Fix {
+    Fix::Reissue(Reissue {
+        stem: req.stem.clone(),
+        key_type: leaf.key_type,
+        names,
+        need,
+    })
 }
 
 fn issuer_cn(info: &CertInfo) -> String {
@@ -384,8 +383,11 @@ fn ku_bit(info: &CertInfo, bit: u16) -> Option<bool> {
 /// anchor as a bare name and key, and ignores keyUsage; OpenSSL and browsers do not.
 fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> {
     const KEY_CERT_SIGN: u16 = 5;
-    let new_ca =
-        "aitls ca --force, then aitls server --force (or use a CA that is fit to sign)".to_owned();
+    let new_ca = if req.own_ca {
+        Fix::RenewCa
+    } else {
+        Fix::UseFitCa
+    };
     let (ca_idx, inter_idx): (usize, Vec<usize>) = match used {
         Some((a, i)) => (*a, i.clone()),
         None => {
@@ -443,7 +445,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
         }
     }
     Some(if problems.is_empty() {
-        let days = plan::days_between(req.at, ca.not_after);
+        let days = cert::days_between(req.at, ca.not_after);
         let mut check = Check::pass(
             "ca",
             format!(
@@ -451,15 +453,15 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
                 ca.not_after.date()
             ),
         );
-        let renew = "aitls ca --force, then aitls server --force";
+        let renew = Fix::RenewCa;
         // Every certificate it signed dies with it, and reissuing them cannot help.
-        if days < EXPIRY_WARNING_DAYS {
+        if days < cert::EXPIRY_WARNING_DAYS {
             check.warning = true;
             check.detail = format!(
                 "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
                 ca.not_after.date()
             );
-            check.fix = Some(renew.into());
+            check.fix = Some(renew.clone());
         } else if ca.key_usage.is_none() {
             // `openssl req -x509` (the seed recipe) makes such CAs. rustls and plain
             // `openssl verify` accept them; OpenSSL's X509_V_FLAG_X509_STRICT, which
@@ -468,7 +470,7 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
             check.detail = format!(
                 "CA {name} has no keyUsage: rustls and openssl verify accept it, Python 3.13+ and openssl -x509_strict refuse every certificate it signs"
             );
-            check.fix = Some(renew.into());
+            check.fix = Some(renew.clone());
         }
         check
     } else {
@@ -476,8 +478,8 @@ fn ca_check(req: &Request, used: Option<&(usize, Vec<usize>)>) -> Option<Check> 
     })
 }
 
-fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) -> String) -> Check {
-    let days = plan::days_between(at, leaf.not_after);
+fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(Need) -> Fix) -> Check {
+    let days = cert::days_between(at, leaf.not_after);
     if at < leaf.not_before {
         Check::fail(
             "validity",
@@ -485,15 +487,15 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
                 "not valid until {} (notBefore is in the future)",
                 leaf.not_before
             ),
-            Some("check the clock of the machine that issued it, or wait".into()),
+            Some(Fix::CheckClock),
         )
     } else if at > leaf.not_after {
         Check::fail(
             "validity",
             format!("expired on {} ({} days ago)", leaf.not_after.date(), -days),
-            Some(reissue("")),
+            Some(reissue(Need::Renewal)),
         )
-    } else if days < EXPIRY_WARNING_DAYS {
+    } else if days < cert::EXPIRY_WARNING_DAYS {
         Check {
             name: "validity",
             ok: true,
@@ -502,7 +504,7 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
                 "valid, but expires in {days} days, on {}",
                 leaf.not_after.date()
             ),
-            fix: Some(reissue("")),
+            fix: Some(reissue(Need::Renewal)),
         }
     } else {
         Check::pass(
@@ -512,7 +514,7 @@ fn validity_check(leaf: &CertInfo, at: OffsetDateTime, reissue: &dyn Fn(&str) ->
     }
 }
 
-fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(&str) -> String) -> Check {
+fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(Need) -> Fix) -> Check {
     // keyUsage bits a TLS server key needs one of (OpenSSL's KU_TLS): digitalSignature,
     // keyEncipherment, keyAgreement.
     let tls_ku = leaf.key_usage.is_none_or(|flags| flags & 0b1_0101 != 0);
@@ -529,12 +531,12 @@ fn usage_check(leaf: &CertInfo, reissue: &dyn Fn(&str) -> String) -> Check {
         (false, _) => Check::fail(
             "usage",
             "extendedKeyUsage does not include serverAuth: clients refuse it for a TLS server".into(),
-            Some(reissue("with extendedKeyUsage serverAuth")),
+            Some(reissue(Need::ServerAuth)),
         ),
         (true, false) => Check::fail(
             "usage",
             "keyUsage allows neither digitalSignature nor keyEncipherment: the key cannot be used in a TLS handshake".into(),
-            Some(reissue("with keyUsage digitalSignature")),
+            Some(reissue(Need::DigitalSignature)),
         ),
     }
 }
@@ -548,10 +550,7 @@ fn san_check(leaf: &CertInfo, req: &Request) -> Check {
                 "no DNS or IP subjectAltName: rustls, browsers and Python ignore the common name {}",
                 describe_name(leaf)
             ),
-            Some(match &req.reissue_with {
-                Some(cmd) => format!("{cmd} {}", shell_word(&suggestion)),
-                None => "reissue the certificate with its names in subjectAltName".into(),
-            }),
+            Some(reissue(req, leaf, vec![suggestion], Need::SubjectAltName)),
         )
     } else {
         Check::pass("san", names_list(&leaf.names))
@@ -596,16 +595,6 @@ fn host_check(ee: &EndEntityCert<'_>, leaf: &CertInfo, host: &SanName, req: &Req
                 names_list(&leaf.names)
             }
         ),
-        Some(match &req.reissue_with {
-            Some(cmd) => format!(
-                "{cmd} {}",
-                wanted
-                    .iter()
-                    .map(|w| shell_word(w))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            None => format!("reissue the certificate with {host} in its subjectAltName"),
-        }),
+        Some(reissue(req, leaf, wanted, Need::Name(host.to_string()))),
     )
 }

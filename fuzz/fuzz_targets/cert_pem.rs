@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = aitls::cert::is_signed_by(&info, &info.spki_der);
     }
     if let Ok(info) = aitls::cert::parse_der(data) {
-        let _ = aitls::cert::key_type_of_spki(&info.spki_der);
+        let _ = aitls::key_type::key_type_of_spki(&info.spki_der);
         let _ = aitls::cert::is_signed_by(&info, &info.spki_der);
     }
 });

@@ -20,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
         key: None,
         hosts,
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
-        reissue_with: Some("aitls server".into()),
+        stem: Some("server".into()),
+        own_ca: true,
     };
     let report = aitls::verify::verify(&request);
     assert_eq!(report.valid, report.checks.iter().all(|c| c.ok));

@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use aitls::issue::{KeyType, MAX_CA_DAYS};
+use aitls::issue::MAX_CA_DAYS;
+use aitls::key_type::KeyType;
 use aitls::provision::{self, CaRequest};
 use aitls::store::Store;
 use clap::Args;
@@ -58,6 +59,6 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     let spinner = out.spinner();
     let outcome =
         provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
-    out.outcome("CA", &outcome)?;
+    super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

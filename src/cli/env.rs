@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use aitls::provision::DEFAULT_STEM;
 use aitls::services::{self, DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL, EnvRequest};
+use aitls::store::DEFAULT_STEM;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
@@ -82,6 +82,10 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
         yolo26_url: args.yolo_url.clone(),
         nemotron_url: args.nemotron_url.clone(),
     })?;
-    out.env_settings(&settings, format)?;
+    match format {
+        EnvFormat::Json => out.json_doc(&settings)?,
+        EnvFormat::Shell => out.data(super::render::env::shell(&settings).as_bytes())?,
+        EnvFormat::Dotenv => out.data(super::render::env::dotenv(&settings)?.as_bytes())?,
+    }
     Ok(ExitCode::SUCCESS)
 }

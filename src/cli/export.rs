@@ -1,11 +1,11 @@
 //! `aitls export`: arguments → [`aitls::export`] → a file or stdout.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aitls::export::{self, ExportRequest, Format, Password};
-use aitls::provision::DEFAULT_STEM;
+use aitls::store::DEFAULT_STEM;
 use aitls::store::{self, Store};
 use clap::{Args, ValueEnum};
 
@@ -95,12 +95,12 @@ fn password(args: &ExportArgs) -> anyhow::Result<Option<Password>> {
         let bytes = store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
             path: path.clone(),
             reason: "does not exist".into(),
-            hint: None,
+            fixes: Vec::new(),
         })?;
         let text = String::from_utf8(bytes).map_err(|_| aitls::Error::Malformed {
             path: path.clone(),
             reason: "is not UTF-8 text".into(),
-            hint: None,
+            fixes: Vec::new(),
         })?;
         let line = text.lines().next().unwrap_or("").to_owned();
         return Ok(Some(Password::Given(line)));
@@ -143,11 +143,7 @@ pub fn run(args: &ExportArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let store = Store::new(&globals.dir);
     let rendered = export::export(&store, &request)?;
     match &args.output {
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&rendered.bytes)?;
-            stdout.flush()?;
-        }
+        None => out.data(&rendered.bytes)?,
         Some(path) => {
             let outcome = export::write_file(path, &rendered)?;
             if out.json() {

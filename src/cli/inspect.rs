@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::fix::Fix;
 use aitls::inspect::{self, Item};
-use aitls::store::{self, Store};
+use aitls::store::{self, DEFAULT_STEM, Store};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -35,17 +36,17 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
     aitls::Error::Malformed {
         path: path.to_owned(),
         reason,
-        hint: None,
+        fixes: Vec::new(),
     }
 }
 
 /// Reads an input file (at most 1 MiB); a missing file is an input error naming it, with
-/// `hint` when there is a command that creates it.
-pub(super) fn read_file(path: &Path, hint: Option<&str>) -> Result<Vec<u8>, aitls::Error> {
+/// the `fixes` that create it.
+pub(super) fn read_file(path: &Path, fixes: Vec<Fix>) -> Result<Vec<u8>, aitls::Error> {
     store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
         path: path.to_owned(),
         reason: "does not exist".into(),
-        hint: hint.map(str::to_owned),
+        fixes,
     })
 }
 
@@ -60,12 +61,16 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         let (name, bytes, mode) = if path == Path::new("-") {
             ("-".to_owned(), store::read_stdin()?, None)
         } else {
-            let bytes = read_file(path, None)?;
+            let bytes = read_file(path, Vec::new())?;
             (path.display().to_string(), bytes, store::mode_of(path)?)
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
     }
-    out.inspect_items(&items)?;
+    if out.json() {
+        out.json_doc(&items)?;
+    } else {
+        out.text(&super::render::inspect::items(&items))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -78,14 +83,19 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         .ok_or_else(|| aitls::Error::Malformed {
             path: globals.dir.clone(),
             reason: "does not exist".into(),
-            hint: Some("run `aitls ca && aitls server` to create it, or give --dir or FILE".into()),
+            fixes: vec![
+                Fix::CreateCaAndServer {
+                    stem: DEFAULT_STEM.into(),
+                },
+                Fix::GiveDir,
+            ],
         })?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for name in &names {
         let path = store.path(name);
         let shown = path.display().to_string();
-        let result = read_file(&path, None)
+        let result = read_file(&path, Vec::new())
             .map_err(|e| e.to_string())
             .and_then(|bytes| {
                 let mode = store::mode_of(&path).map_err(|e| e.to_string())?;
@@ -97,7 +107,27 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
         }
     }
     inspect::link(&mut items);
-    out.inspect_overview(&globals.dir, &items, &broken)?;
+    for reason in &broken {
+        super::output::error(reason, None);
+    }
+    if out.json() {
+        out.json_doc(&items)?;
+    } else if items.is_empty() && broken.is_empty() {
+        let hint = globals.words.hint(&[Fix::CreateCaAndServer {
+            stem: DEFAULT_STEM.into(),
+        }]);
+        out.text(&format!(
+            "no certificates or keys in {}; {}\n",
+            globals.dir.display(),
+            hint.unwrap_or_default()
+        ))?;
+    } else {
+        out.text(&super::render::inspect::overview(
+            &items,
+            out.style(),
+            &globals.words,
+        ))?;
+    }
     Ok(if broken.is_empty() {
         ExitCode::SUCCESS
     } else {

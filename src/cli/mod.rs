@@ -7,10 +7,14 @@ mod ca;
 mod completions;
 mod env;
 mod export;
+mod fix;
 mod inspect;
 mod output;
+mod quote;
+mod render;
 mod server;
 mod sign;
+mod spinner;
 mod verify;
 
 use std::path::PathBuf;
@@ -20,7 +24,9 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use aitls::issue::KeyType;
+use aitls::key_type::KeyType;
+
+use fix::{DirSource, Words};
 
 pub use output::Output;
 
@@ -82,6 +88,20 @@ pub enum Command {
 pub struct Globals {
     /// The certificate directory.
     pub dir: PathBuf,
+    /// Words fixes with that directory.
+    pub words: Words,
+}
+
+/// How aitls was started, beyond what [`Cli`] holds: what error reporting needs after
+/// [`run`] has consumed the arguments.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    /// Where the directory came from.
+    pub dir: DirSource,
+    /// `AITLS_DIR` is set but empty (and `--dir` was not given).
+    pub empty_env_dir: bool,
+    /// `--json` was given: an error is also one JSON object on stdout.
+    pub json: bool,
 }
 
 /// The `--key-type` parser: the library's key types, each with its help line.
@@ -93,19 +113,83 @@ pub fn key_type_parser() -> impl TypedValueParser<Value = KeyType> {
 }
 
 /// Parses the command line, exiting on `--help`, `--version` and usage errors (exit 2).
-/// Also returns the directory when it was given with `--dir`, so hints can repeat it.
-pub fn parse() -> (Cli, Option<PathBuf>) {
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let dir_flag =
-        (matches.value_source("dir") == Some(ValueSource::CommandLine)).then(|| cli.dir.clone());
-    (cli, dir_flag)
+/// Also says where the directory came from, so fixes can repeat it.
+pub fn parse() -> (Cli, Invocation) {
+    // clap reports an empty environment value as a missing `--dir` value; read it as
+    // unset here and name the variable in the error instead (see `run`).
+    let empty_env = std::env::var_os(DIR_ENV).is_some_and(|v| v.is_empty());
+    let mut command = Cli::command();
+    if empty_env {
+        command = command.mut_arg("dir", |arg| arg.env(None));
+    }
+    let matches = command.try_get_matches().unwrap_or_else(|e| usage_error(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
+    let dir = match matches.value_source("dir") {
+        Some(ValueSource::CommandLine) => DirSource::Flag(cli.dir.clone()),
+        Some(ValueSource::EnvVariable) => DirSource::Env(cli.dir.clone()),
+        _ => DirSource::Default,
+    };
+    let invocation = Invocation {
+        empty_env_dir: empty_env && dir == DirSource::Default,
+        dir,
+        json: cli.json,
+    };
+    (cli, invocation)
 }
 
+/// Exits on a clap error: help and version as clap prints them, a usage error (exit 2) as
+/// clap prints it and, with `--json` anywhere on the line, also as the JSON error object.
+fn usage_error(err: clap::Error) -> ! {
+    use clap::error::ErrorKind as K;
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    let is_help = matches!(
+        err.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if wants_json && !is_help {
+        let rendered = err.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        // stdout may be closed; the exit code and stderr still tell.
+        let _ = Output::new(true, false).json_doc(&ErrorJson {
+            error: message,
+            hint: None,
+            exit_code: 2,
+        });
+    }
+    err.exit()
+}
+
+/// An error as the one JSON object `--json` prints on stdout (SPEC §3).
+#[derive(Debug, serde::Serialize)]
+struct ErrorJson<'a> {
+    /// The `error:` line, without its label.
+    error: &'a str,
+    /// The `hint:` line, without its label; `null` when there is none.
+    hint: Option<&'a str>,
+    /// The exit code: 1 failed or refused, 2 bad usage or unreadable / malformed input.
+    exit_code: u8,
+}
+
+/// The environment variable that sets the certificate directory.
+const DIR_ENV: &str = "AITLS_DIR";
+
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     let out = Output::new(cli.json, cli.quiet);
-    let globals = Globals { dir: cli.dir };
+    if invocation.empty_env_dir {
+        return Err(aitls::Error::InvalidValue {
+            what: DIR_ENV,
+            value: String::new(),
+            reason: "the environment variable is set but empty; unset it or name a directory"
+                .into(),
+        }
+        .into());
+    }
+    let globals = Globals {
+        dir: cli.dir,
+        words: Words::new(invocation.dir.clone()),
+    };
     let Some(command) = cli.command else {
         out.short_usage();
         return Ok(ExitCode::from(2));
@@ -122,10 +206,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Shows what `ca` or `server` did: warnings on stderr, then the result on stdout (or the
+/// one JSON document, which carries the warnings).
+fn show_outcome(
+    out: &Output,
+    globals: &Globals,
+    what: &str,
+    outcome: &aitls::provision::Outcome,
+) -> std::io::Result<()> {
+    if out.json() {
+        return out.json_doc(&render::outcome::json(outcome, &globals.words));
+    }
+    for warning in &outcome.warnings {
+        out.warn(&globals.words.warning(warning));
+    }
+    out.text(&render::outcome::text(what, outcome, out.style()))
+}
+
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
-/// bad usage or unreadable/malformed input, 1 for everything else. A closed stdout (as in
+/// bad usage or unreadable/malformed input, 1 for everything else; with `--json` the error
+/// is also one JSON object on stdout. A closed stdout (as in
 /// `aitls inspect | head -1`) is not an error.
-pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> ExitCode {
+pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     if err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
@@ -134,22 +236,23 @@ pub fn report_error(err: &anyhow::Error, dir_flag: Option<&std::path::Path>) -> 
         return ExitCode::SUCCESS;
     }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
-    let hint = lib.and_then(aitls::Error::hint).map(|hint| match dir_flag {
-        // A hint that names an aitls command must name the same directory.
-        Some(dir) => hint.replace(
-            "`aitls ",
-            &format!(
-                "`aitls --dir {} ",
-                output::shell_quote(&dir.to_string_lossy())
-            ),
-        ),
-        None => hint,
-    });
-    output::error(err, hint.as_deref());
-    match lib.map(aitls::Error::kind) {
-        Some(aitls::ErrorKind::Input) => ExitCode::from(2),
-        _ => ExitCode::from(1),
+    let words = Words::new(invocation.dir.clone());
+    let hint = lib.and_then(|e| words.hint(&e.fixes()));
+    let message = format!("{err:#}");
+    output::error(&message, hint.as_deref());
+    let code = match lib.map(aitls::Error::kind) {
+        Some(aitls::ErrorKind::Input) => 2,
+        _ => 1,
+    };
+    if invocation.json {
+        // stdout may be the pipe that broke; stderr and the exit code still tell.
+        let _ = Output::new(true, false).json_doc(&ErrorJson {
+            error: &message,
+            hint: hint.as_deref(),
+            exit_code: code,
+        });
     }
+    ExitCode::from(code)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 
 use std::process::ExitCode;
 
-use aitls::issue::{KeyType, MAX_SERVER_DAYS};
-use aitls::provision::{self, DEFAULT_STEM, ServerRequest};
-use aitls::store::Store;
+use aitls::issue::MAX_SERVER_DAYS;
+use aitls::key_type::KeyType;
+use aitls::provision::{self, ServerRequest};
+use aitls::store::{DEFAULT_STEM, Store};
 use clap::Args;
 
 use super::{Globals, Output};
@@ -76,6 +77,6 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let spinner = out.spinner();
     let outcome =
         provision::ensure_server(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
-    out.outcome("server certificate", &outcome)?;
+    super::show_outcome(out, globals, "server certificate", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -83,7 +83,7 @@ pub fn run(args: &SignArgs, globals: &Globals, out: &Output) -> anyhow::Result<E
         store::read_limited(&args.csr)?.ok_or_else(|| aitls::Error::Malformed {
             path: args.csr.clone(),
             reason: "does not exist".into(),
-            hint: None,
+            fixes: Vec::new(),
         })?
     };
     let request = SignRequest {

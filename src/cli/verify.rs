@@ -1,10 +1,11 @@
 //! `aitls verify`: files → [`aitls::verify::verify`] → one line per check; exit 0 when
 //! valid, 1 when not, 2 when an input cannot be read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aitls::provision::{CA_CERT, DEFAULT_STEM};
+use aitls::fix::Fix;
+use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
 use aitls::verify::{self, KeyInput, Request};
 use clap::Args;
 use time::OffsetDateTime;
@@ -60,36 +61,6 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     Ok(t)
 }
 
-/// The `aitls server` command that reissues `cert`, when it is `DIR/STEM.crt`.
-fn reissue_command(
-    cert: &Path,
-    globals: &Globals,
-    key_type: Option<aitls::issue::KeyType>,
-) -> Option<String> {
-    if cert.parent()? != globals.dir || cert.extension()? != "crt" {
-        return None;
-    }
-    let stem = cert.file_stem()?.to_str()?;
-    if stem == "ca" {
-        return None;
-    }
-    let mut cmd = "aitls".to_owned();
-    if globals.dir != Path::new("ai/certs") {
-        cmd.push_str(&format!(
-            " --dir {}",
-            super::output::shell_quote(&globals.dir.to_string_lossy())
-        ));
-    }
-    cmd.push_str(" server");
-    if stem != DEFAULT_STEM {
-        cmd.push_str(&format!(" --out {}", super::output::shell_quote(stem)));
-    }
-    if let Some(kt) = key_type.filter(|kt| *kt != aitls::issue::KeyType::Rsa2048) {
-        cmd.push_str(&format!(" --key-type {kt}"));
-    }
-    Some(cmd)
-}
-
 /// Runs `aitls verify`.
 pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let hosts = args
@@ -97,37 +68,43 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         .iter()
         .map(|h| verify::parse_host(h))
         .collect::<Result<Vec<_>, _>>()?;
-    let default_cert = args.cert.is_none();
+    let dir = Store::new(&globals.dir);
     let cert_path = args
         .cert
         .clone()
-        .unwrap_or_else(|| globals.dir.join(format!("{DEFAULT_STEM}.crt")));
-    let ca_path = args.ca.clone().unwrap_or_else(|| globals.dir.join(CA_CERT));
-    let setup_hint = default_cert.then_some("run `aitls ca && aitls server` to create it");
+        .unwrap_or_else(|| dir.path(&store::cert_file(DEFAULT_STEM)));
+    let ca_path = args.ca.clone().unwrap_or_else(|| dir.path(CA_CERT));
+    let setup = match args.cert {
+        None => vec![Fix::CreateCaAndServer {
+            stem: DEFAULT_STEM.into(),
+        }],
+        Some(_) => Vec::new(),
+    };
 
-    let cert_bytes = read_file(&cert_path, setup_hint)?;
+    let cert_bytes = read_file(&cert_path, setup)?;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
     let ca_bytes = read_file(
         &ca_path,
-        args.ca
-            .is_none()
-            .then_some("run `aitls ca` to create it, or give --ca FILE"),
+        match args.ca {
+            None => vec![Fix::CreateCa, Fix::GiveCa],
+            Some(_) => Vec::new(),
+        },
     )?;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
     let key_path = match &args.key {
         Some(k) => Some(k.clone()),
         None => {
-            let sibling = cert_path.with_extension("key");
-            (sibling != cert_path && aitls::store::mode_of(&sibling)?.is_some()).then_some(sibling)
+            let sibling = store::key_beside(&cert_path);
+            (sibling != cert_path && store::mode_of(&sibling)?.is_some()).then_some(sibling)
         }
     };
     let key = match key_path {
         Some(path) => {
-            let bytes = read_file(&path, None)?;
+            let bytes = read_file(&path, Vec::new())?;
             let spki_der =
                 aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = aitls::store::mode_of(&path)?.unwrap_or(0);
+            let mode = store::mode_of(&path)?.unwrap_or(0);
             Some(KeyInput {
                 path: path.display().to_string(),
                 spki_der,
@@ -137,7 +114,6 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         None => None,
     };
 
-    let reissue_with = reissue_command(&cert_path, globals, chain.first().and_then(|c| c.key_type));
     let request = Request {
         chain,
         anchors,
@@ -145,10 +121,20 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         key,
         hosts,
         at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
-        reissue_with,
+        stem: dir.stem_of(&cert_path).map(str::to_owned),
+        own_ca: ca_path == dir.path(CA_CERT),
     };
     let report = verify::verify(&request);
-    out.verify_report(&cert_path, &report)?;
+    if out.json() {
+        out.json_doc(&super::render::verify::json(&report, &globals.words))?;
+    } else {
+        out.text(&super::render::verify::text(
+            &cert_path,
+            &report,
+            out.style(),
+            &globals.words,
+        ))?;
+    }
     Ok(if report.valid {
         ExitCode::SUCCESS
     } else {

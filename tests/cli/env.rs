@@ -112,7 +112,9 @@ fn format_other_than_json_conflicts_with_global_json() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--json"), "{}", stderr(&out));
-    assert!(out.stdout.is_empty());
+    // No settings on stdout: only the JSON error object (SPEC §3).
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["exit_code"], 2);
 }
 
 /// A directory name that breaks naive quoting: a space, a single quote, a double quote,
@@ -328,7 +330,7 @@ fn missing_files_fail_with_a_hint_and_print_nothing() {
         "{err}"
     );
     assert!(
-        err.contains("hint: run `aitls ca` and then `aitls server`"),
+        err.contains("hint: run `aitls ca && aitls server` to create them"),
         "{err}"
     );
     assert!(out.stdout.is_empty());
@@ -379,7 +381,7 @@ fn hint_repeats_the_dir_flag() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`aitls --dir 'other dir' ca`"),
+        stderr(&out).contains("`aitls --dir 'other dir' ca && aitls --dir 'other dir' server`"),
         "{}",
         stderr(&out)
     );

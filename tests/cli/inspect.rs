@@ -532,7 +532,12 @@ fn assert_input_error(out: &Output, name: &str, what: &str) {
             .all(|l| l.starts_with("error:") || l.starts_with("hint:")),
         "{what}: {err}"
     );
-    assert!(out.stdout.is_empty(), "{what}: stdout not empty");
+    // Nothing on stdout but, with --json, the error object (SPEC §3).
+    if !out.stdout.is_empty() {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{what}: stdout is neither empty nor JSON: {e}"));
+        assert_eq!(doc["exit_code"], 2, "{what}");
+    }
 }
 
 #[test]
@@ -688,6 +693,12 @@ fn docs_json_md_describes_every_field_printed() {
     let out = s
         .aitls()
         .args(["--json", "verify", "--host", "nothere.test"])
+        .output()
+        .unwrap();
+    keys(&serde_json::from_slice(&out.stdout).unwrap(), &mut found);
+    let out = s
+        .aitls()
+        .args(["--json", "-d", "none", "server"])
         .output()
         .unwrap();
     keys(&serde_json::from_slice(&out.stdout).unwrap(), &mut found);

@@ -8,6 +8,7 @@ mod completions;
 mod docs;
 mod env;
 mod export;
+mod fixes;
 mod inspect;
 mod openbao;
 mod regression;

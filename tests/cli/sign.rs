@@ -260,6 +260,13 @@ fn a_pathlen_0_root_refuses_an_intermediate_and_names_the_fix() {
     assert!(err.contains("pathlen:0"), "{err}");
     assert!(err.contains("`aitls ca --renew --pathlen 1`"), "{err}");
     assert_eq!(listing(&s), ["ca.crt", "ca.key"]);
+    // The command in the hint names the directory in force.
+    s.ok(&["-d", "other", "ca", "--key-type", "ecdsa-p256"]);
+    let err = fails(&s, &["-d", "other", "sign", "--intermediate", "int.csr"], 1);
+    assert!(
+        err.contains("`aitls --dir other ca --renew --pathlen 1`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -358,7 +365,7 @@ fn sign_bad_usage_is_exit_2() {
     csr(&s, "h", "/CN=h.test", &[]);
     let err = fails(&s, &["sign", "h.csr"], 2);
     assert!(err.contains("requests no DNS name or IP address"), "{err}");
-    assert!(err.contains("aitls sign CSR NAME"), "{err}");
+    assert!(err.contains("`aitls sign h.csr NAME...`"), "{err}");
     let err = fails(&s, &["sign", "h.csr", "h.test", "--days", "900"], 2);
     assert!(err.contains("825"), "{err}");
     let err = fails(&s, &["sign", "-", "h.test"], 2);

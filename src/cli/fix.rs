@@ -1,0 +1,282 @@
+//! The one renderer of [`aitls::fix::Fix`]: turns the library's fixes into what the user
+//! types or does, with the certificate directory in force (`--dir`, `AITLS_DIR`).
+//!
+//! The library returns facts and fixes; this module alone words them. A fix is shown
+//! three ways: as an action (verify's `fix:` line and its JSON `fix`), as a hint sentence
+//! under an error, and appended to a warning of `ca` or `server`.
+
+use std::path::{Path, PathBuf};
+
+use aitls::fix::{Fix, Need, Reissue, Warning};
+use aitls::key_type::KeyType;
+use aitls::store::DEFAULT_STEM;
+
+use super::quote::shell_quote;
+
+/// Where the certificate directory came from, so a command in a fix names the same one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirSource {
+    /// Neither `--dir` nor `AITLS_DIR`: `ai/certs`, which commands need not repeat.
+    Default,
+    /// `-d`/`--dir DIR` on the command line.
+    Flag(PathBuf),
+    /// The `AITLS_DIR` environment variable.
+    Env(PathBuf),
+}
+
+/// Words fixes for one run of aitls.
+#[derive(Debug, Clone)]
+pub struct Words {
+    dir: DirSource,
+}
+
+impl Words {
+    /// Words for a run whose directory came from `dir`.
+    pub fn new(dir: DirSource) -> Self {
+        Words { dir }
+    }
+
+    /// `aitls ARGS`, naming the directory when it is not the default. A directory from
+    /// `AITLS_DIR` is named too: the fix must work when pasted into another shell.
+    fn aitls(&self, args: &str) -> String {
+        match &self.dir {
+            DirSource::Default => format!("aitls {args}"),
+            DirSource::Flag(dir) | DirSource::Env(dir) => {
+                format!("aitls --dir {} {args}", shell_quote(&dir.to_string_lossy()))
+            }
+        }
+    }
+
+    /// `server`, or `server --out STEM`.
+    fn server(stem: &str) -> String {
+        if stem == DEFAULT_STEM {
+            "server".to_owned()
+        } else {
+            format!("server --out {}", shell_quote(stem))
+        }
+    }
+
+    fn reissue(&self, r: &Reissue) -> String {
+        let Some(stem) = &r.stem else {
+            let need = match &r.need {
+                Need::Renewal => String::new(),
+                Need::SignedByCa => " by this CA".to_owned(),
+                Need::ServerAuth => " with extendedKeyUsage serverAuth".to_owned(),
+                Need::DigitalSignature => " with keyUsage digitalSignature".to_owned(),
+                Need::SubjectAltName => " with its names in subjectAltName".to_owned(),
+                Need::Name(name) => format!(" with {name} in its subjectAltName"),
+            };
+            return format!("reissue the certificate{need}");
+        };
+        let mut args = Self::server(stem);
+        // rsa2048 is `aitls server`'s default; any other type must be asked for again.
+        if let Some(kt) = r.key_type.filter(|kt| *kt != KeyType::Rsa2048) {
+            args.push_str(&format!(" --key-type {kt}"));
+        }
+        if r.names.is_empty() {
+            // Same names: only --force makes `aitls server` reissue a current certificate.
+            args.push_str(" --force");
+        } else {
+            for name in &r.names {
+                args.push(' ');
+                args.push_str(&shell_quote(name));
+            }
+        }
+        self.aitls(&args)
+    }
+
+    /// A command line, when the fix is one.
+    fn command(&self, fix: &Fix) -> Option<String> {
+        let is_command = match fix {
+            Fix::Reissue(r) => r.stem.is_some(),
+            _ => matches!(
+                fix,
+                Fix::CreateCa
+                    | Fix::CreateCaAndServer { .. }
+                    | Fix::IssueServer { .. }
+                    | Fix::ReplaceCa
+                    | Fix::Chmod { .. }
+                    | Fix::SignWithNames { .. }
+                    | Fix::AllowIntermediates
+            ),
+        };
+        is_command.then(|| self.action(fix))
+    }
+
+    /// The fix as something to do: a command line, or a short imperative phrase.
+    pub fn action(&self, fix: &Fix) -> String {
+        match fix {
+            Fix::CreateCa => self.aitls("ca"),
+            Fix::CreateCaAndServer { stem } => {
+                format!("{} && {}", self.aitls("ca"), self.aitls(&Self::server(stem)))
+            }
+            Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
+            Fix::ReplaceCa => self.aitls("ca --force"),
+            Fix::RenewCa => format!(
+                "{}, then {}",
+                self.aitls("ca --force"),
+                self.aitls("server --force")
+            ),
+            Fix::Restore { file: Some(file) } => format!("restore {file}"),
+            Fix::Restore { file: None } => "restore the missing or matching file".to_owned(),
+            Fix::Reissue(r) => self.reissue(r),
+            Fix::Chmod { path } => format!("chmod 600 {}", path_word(path)),
+            Fix::UseCa { path } => format!("use --ca {}", path_word(path)),
+            Fix::GiveCa => "give --ca FILE".to_owned(),
+            Fix::GiveDir => "give --dir DIR or FILE".to_owned(),
+            Fix::UseFitCa => "use a CA that is fit to sign".to_owned(),
+            Fix::UseIssuedKey => "use the key the certificate was issued for".to_owned(),
+            Fix::CheckClock => "check the clock of the machine that issued it, or wait".to_owned(),
+            Fix::NameSyntax => {
+                "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
+                    .to_owned()
+            }
+            Fix::SignWithNames { csr } => {
+                self.aitls(&format!("sign {} NAME...", path_word(csr)))
+            }
+            Fix::AllowIntermediates => self.aitls("ca --renew --pathlen 1"),
+            Fix::OtherStem => "choose another stem with --out STEM".to_owned(),
+            Fix::ExportWithoutKey => {
+                "export it where its key lives, or use --format fullchain".to_owned()
+            }
+        }
+    }
+
+    /// One fix as a clause of a hint: `run \`COMMAND\` to …`, or the action.
+    fn clause(&self, fix: &Fix) -> String {
+        let Some(command) = self.command(fix) else {
+            return match fix {
+                Fix::RenewCa => format!(
+                    "run `{}`, then `{}`",
+                    self.aitls("ca --force"),
+                    self.aitls("server --force")
+                ),
+                _ => self.action(fix),
+            };
+        };
+        let purpose = match fix {
+            Fix::CreateCa => " to create it",
+            Fix::CreateCaAndServer { .. } => " to create them",
+            Fix::IssueServer { .. } => " to issue the server certificate",
+            Fix::ReplaceCa => {
+                " to create a new CA (every server certificate must then be reissued)"
+            }
+            Fix::SignWithNames { .. } => " with the names to certify",
+            Fix::AllowIntermediates => {
+                " to let the CA sign one level of intermediates, keeping its key"
+            }
+            _ => "",
+        };
+        format!("run `{command}`{purpose}")
+    }
+
+    /// The hint under an error: its fixes as alternatives, or `None` when there are none.
+    pub fn hint(&self, fixes: &[Fix]) -> Option<String> {
+        let clauses: Vec<String> = fixes.iter().map(|f| self.clause(f)).collect();
+        (!clauses.is_empty()).then(|| clauses.join(", or "))
+    }
+
+    /// A warning with its fix: `MESSAGE; run \`COMMAND\``.
+    pub fn warning(&self, warning: &Warning) -> String {
+        match &warning.fix {
+            None => warning.message.clone(),
+            Some(fix) => match self.command(fix) {
+                Some(command) => format!("{}; run `{command}`", warning.message),
+                None => format!("{}; {}", warning.message, self.clause(fix)),
+            },
+        }
+    }
+}
+
+fn path_word(path: &Path) -> String {
+    shell_quote(&path.to_string_lossy())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reissue(stem: Option<&str>, names: &[&str], need: Need) -> Fix {
+        Fix::Reissue(Reissue {
+            stem: stem.map(str::to_owned),
+            key_type: Some(KeyType::EcdsaP256),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            need,
+        })
+    }
+
+    #[test]
+    fn commands_name_the_directory_given_by_flag_or_environment() {
+        let default = Words::new(DirSource::Default);
+        let flag = Words::new(DirSource::Flag("my certs".into()));
+        let env = Words::new(DirSource::Env("/srv/certs".into()));
+        assert_eq!(default.action(&Fix::CreateCa), "aitls ca");
+        assert_eq!(flag.action(&Fix::CreateCa), "aitls --dir 'my certs' ca");
+        assert_eq!(env.action(&Fix::CreateCa), "aitls --dir /srv/certs ca");
+        assert_eq!(
+            env.action(&Fix::RenewCa),
+            "aitls --dir /srv/certs ca --force, then aitls --dir /srv/certs server --force"
+        );
+    }
+
+    #[test]
+    fn a_managed_certificate_is_reissued_with_aitls_server() {
+        let words = Words::new(DirSource::Default);
+        assert_eq!(
+            words.action(&reissue(Some("server"), &[], Need::Renewal)),
+            "aitls server --key-type ecdsa-p256 --force"
+        );
+        assert_eq!(
+            words.action(&reissue(
+                Some("api"),
+                &["localhost", "*.x"],
+                Need::Name("x".into())
+            )),
+            "aitls server --out api --key-type ecdsa-p256 localhost '*.x'"
+        );
+        assert_eq!(
+            words.action(&reissue(None, &[], Need::Name("api.internal".into()))),
+            "reissue the certificate with api.internal in its subjectAltName"
+        );
+    }
+
+    #[test]
+    fn hints_are_sentences_with_alternatives() {
+        let words = Words::new(DirSource::Flag("d".into()));
+        assert_eq!(
+            words
+                .hint(&[
+                    Fix::Restore {
+                        file: Some("ca.key".into())
+                    },
+                    Fix::ReplaceCa
+                ])
+                .unwrap(),
+            "restore ca.key, or run `aitls --dir d ca --force` to create a new CA \
+             (every server certificate must then be reissued)"
+        );
+        assert_eq!(
+            words
+                .hint(&[Fix::CreateCaAndServer { stem: "web".into() }])
+                .unwrap(),
+            "run `aitls --dir d ca && aitls --dir d server --out web` to create them"
+        );
+        assert_eq!(words.hint(&[]), None);
+    }
+
+    #[test]
+    fn warnings_end_with_the_command_that_fixes_them() {
+        let words = Words::new(DirSource::Default);
+        let warning = Warning::with_fix(
+            "ai/certs/ca.key is readable by others (mode 0644)",
+            Fix::Chmod {
+                path: "ai/certs/ca.key".into(),
+            },
+        );
+        assert_eq!(
+            words.warning(&warning),
+            "ai/certs/ca.key is readable by others (mode 0644); run `chmod 600 ai/certs/ca.key`"
+        );
+        assert_eq!(words.warning(&"plain".into()), "plain");
+    }
+}

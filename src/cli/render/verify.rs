@@ -1,0 +1,165 @@
+//! `aitls verify`: one line per check, the fix under each failure or warning, the verdict.
+
+use std::path::Path;
+
+use aitls::verify::{Check, VerifyReport};
+use serde::Serialize;
+
+use super::Style;
+use crate::cli::fix::Words;
+
+/// The `--json` document: the report, with each fix worded.
+#[derive(Debug, Serialize)]
+pub struct Json<'a> {
+    valid: bool,
+    checks: Vec<CheckJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    check: &'a Check,
+    /// What fixes a failure or warning, as the text line shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
+}
+
+/// The report as its `--json` document.
+pub fn json<'a>(report: &'a VerifyReport, words: &Words) -> Json<'a> {
+    Json {
+        valid: report.valid,
+        checks: report
+            .checks
+            .iter()
+            .map(|check| CheckJson {
+                check,
+                fix: check.fix.as_ref().map(|f| words.action(f)),
+            })
+            .collect(),
+    }
+}
+
+fn mark(ok: bool, warning: bool, style: Style) -> String {
+    match (ok, warning) {
+        (true, false) => style.paint("32", "ok  "),
+        (true, true) => style.paint("1;33", "warn"),
+        (false, _) => style.paint("1;31", "FAIL"),
+    }
+}
+
+/// The report on `cert` as text.
+pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> String {
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = format!("{}\n", cert.display());
+    for check in &report.checks {
+        text.push_str(&format!(
+            "  {} {:width$}  {}\n",
+            mark(check.ok, check.warning, style),
+            check.name,
+            check.detail
+        ));
+        if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
+            let fix = words.action(fix);
+            text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
+        }
+    }
+    let failed = report.checks.iter().filter(|c| !c.ok).count();
+    let warnings = report.checks.iter().filter(|c| c.warning).count();
+    if report.valid && warnings == 0 {
+        text.push_str(&format!(
+            "{}: a TLS client will accept {}\n",
+            style.paint("1;32", "valid"),
+            cert.display()
+        ));
+    } else if report.valid {
+        text.push_str(&format!(
+            "{}, with {warnings} warning{} to act on: rustls and openssl accept {}\n",
+            style.paint("1;33", "valid"),
+            if warnings == 1 { "" } else { "s" },
+            cert.display()
+        ));
+    } else {
+        text.push_str(&format!(
+            "{}: {failed} of {} checks failed\n",
+            style.paint("1;31", "not valid"),
+            report.checks.len()
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::fix::DirSource;
+    use aitls::fix::Fix;
+
+    fn check(name: &'static str, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
+        Check {
+            name,
+            ok,
+            warning,
+            detail: format!("{name} detail"),
+            fix,
+        }
+    }
+
+    fn words() -> Words {
+        Words::new(DirSource::Default)
+    }
+
+    #[test]
+    fn each_check_is_a_line_and_a_failure_gets_its_fix() {
+        let report = VerifyReport {
+            valid: false,
+            checks: vec![
+                check("chain", true, false, None),
+                check(
+                    "key_mode",
+                    false,
+                    false,
+                    Some(Fix::Chmod {
+                        path: "ai/certs/server.key".into(),
+                    }),
+                ),
+            ],
+        };
+        let text = text(
+            Path::new("ai/certs/server.crt"),
+            &report,
+            Style::PLAIN,
+            &words(),
+        );
+        let expected = [
+            "ai/certs/server.crt",
+            "  ok   chain     chain detail",
+            "  FAIL key_mode  key_mode detail",
+            "                 fix: chmod 600 ai/certs/server.key",
+            "not valid: 1 of 2 checks failed",
+        ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn warnings_keep_the_verdict_valid_and_are_counted() {
+        let report = VerifyReport {
+            valid: true,
+            checks: vec![check("validity", true, true, Some(Fix::CheckClock))],
+        };
+        let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
+        assert!(
+            text.contains("  warn validity  validity detail\n"),
+            "{text}"
+        );
+        assert!(text.contains("fix: check the clock"), "{text}");
+        assert!(
+            text.ends_with("valid, with 1 warning to act on: rustls and openssl accept x.crt\n"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! What the user can do about a problem, as data: the library chooses a [`Fix`] from the
+//! situation, and the binary words it.
+//!
+//! The library returns facts and fixes; it never spells an `aitls …` command, because only
+//! the binary knows how it was started (`--dir`, `AITLS_DIR`, the subcommand) and so what
+//! the user must type. Errors ([`crate::Error::fixes`]), verify checks
+//! ([`crate::verify::Check::fix`]) and the warnings of `ca` and `server`
+//! ([`Warning::fix`]) carry fixes; `src/cli/fix.rs` is their one renderer.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::key_type::KeyType;
+
+/// A step that fixes a problem. Adding one: a variant here, its words in `src/cli/fix.rs`.
+///
+/// Not `#[non_exhaustive]` on purpose: the renderer matches every variant, so a new one
+/// cannot ship without its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Create the CA (`aitls ca`): there is none in the directory.
+    CreateCa,
+    /// Create the CA and then the server certificate under `stem`.
+    CreateCaAndServer {
+        /// The server certificate's stem (`--out`).
+        stem: String,
+    },
+    /// Issue the server certificate under `stem` (`aitls server [--out STEM]`).
+    IssueServer {
+        /// The server certificate's stem (`--out`).
+        stem: String,
+    },
+    /// Replace aitls's own CA (`aitls ca --force`): the pair in the directory is broken,
+    /// expired or weak. Every server certificate must be reissued afterwards.
+    ReplaceCa,
+    /// Replace aitls's own CA and reissue the server certificates it signed
+    /// (`aitls ca --force`, then `aitls server --force`).
+    RenewCa,
+    /// Put back a file of the CA pair that is missing or does not match.
+    Restore {
+        /// The file, when one is known to be missing.
+        file: Option<String>,
+    },
+    /// Reissue a server certificate.
+    Reissue(Reissue),
+    /// Make a key file readable by its owner only (`chmod 600 PATH`).
+    Chmod {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// Trust this CA file instead (`--ca PATH`).
+    UseCa {
+        /// The CA certificate to give.
+        path: PathBuf,
+    },
+    /// Give the CA certificate to trust (`--ca FILE`).
+    GiveCa,
+    /// Give the certificate directory or the files to read (`--dir DIR` or FILE).
+    GiveDir,
+    /// Trust a CA that may sign certificates (CA:TRUE, keyCertSign, current).
+    UseFitCa,
+    /// Use the private key the certificate was issued for.
+    UseIssuedKey,
+    /// The issuing machine's clock is ahead: check it, or wait.
+    CheckClock,
+    /// Names are DNS names or IP addresses.
+    NameSyntax,
+    /// Give the names to certify after the CSR (`aitls sign CSR NAME...`).
+    SignWithNames {
+        /// The CSR as given.
+        csr: PathBuf,
+    },
+    /// Let the CA sign one level of intermediates, keeping its key
+    /// (`aitls ca --renew --pathlen 1`).
+    AllowIntermediates,
+    /// Write under another stem (`--out STEM`).
+    OtherStem,
+    /// Export where the key lives, or choose a format without the key (`--format fullchain`).
+    ExportWithoutKey,
+}
+
+/// How to reissue a server certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reissue {
+    /// The stem when aitls manages the certificate (it is `DIR/STEM.crt`), so the fix is
+    /// an `aitls server` command; `None` for a certificate from elsewhere.
+    pub stem: Option<String>,
+    /// The key type to keep, when known.
+    pub key_type: Option<KeyType>,
+    /// The names the new certificate needs, when they differ from the current ones;
+    /// empty keeps them (and the command needs `--force`).
+    pub names: Vec<String>,
+    /// What the new certificate must have that this one lacks.
+    pub need: Need,
+}
+
+/// What a reissued certificate must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// Just a fresh validity period (expired or expiring, unreadable, key mismatch).
+    Renewal,
+    /// A signature by the CA being trusted.
+    SignedByCa,
+    /// extendedKeyUsage serverAuth.
+    ServerAuth,
+    /// keyUsage digitalSignature.
+    DigitalSignature,
+    /// Its names in subjectAltName.
+    SubjectAltName,
+    /// This name in subjectAltName.
+    Name(String),
+}
+
+/// Something the user should know that did not stop the command, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// What was found, in words (no command in it).
+    pub message: String,
+    /// What to do about it, when there is something to do.
+    pub fix: Option<Fix>,
+}
+
+impl Warning {
+    /// A warning with a fix.
+    pub fn with_fix(message: impl Into<String>, fix: Fix) -> Self {
+        Warning {
+            message: message.into(),
+            fix: Some(fix),
+        }
+    }
+}
+
+impl From<String> for Warning {
+    fn from(message: String) -> Self {
+        Warning { message, fix: None }
+    }
+}
+
+impl From<&str> for Warning {
+    fn from(message: &str) -> Self {
+        message.to_owned().into()
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
