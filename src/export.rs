@@ -170,7 +170,10 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
     let (cert_file, key_file) = if req.stem == CA_STEM {
         (CA_CERT.to_owned(), CA_KEY.to_owned())
     } else {
-        (format!("{}.crt", req.stem), format!("{}.key", req.stem))
+        (
+            crate::store::cert_file(&req.stem),
+            crate::store::key_file(&req.stem),
+        )
     };
     let ca_pem = store.read(CA_CERT)?.ok_or_else(|| {
         refused(

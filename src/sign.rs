@@ -282,8 +282,8 @@ pub fn sign(
         }
         Some(leaf_names(req, &csr)?)
     };
-    let cert_file = format!("{}.crt", req.stem);
-    let key_file = format!("{}.key", req.stem);
+    let cert_file = crate::store::cert_file(&req.stem);
+    let key_file = crate::store::key_file(&req.stem);
 
     let lock = store.lock()?;
     let ca = provision::load_ca(store, now)?;
