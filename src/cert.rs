@@ -58,6 +58,9 @@ pub struct CertInfo {
     /// keyUsage is present and holds keyCertSign (strict verifiers, such as Python 3.13's
     /// default context, require it of a CA).
     pub key_cert_sign: bool,
+    /// Extensions that appear more than once, by name (`subjectAltName`): RFC 5280 §4.2
+    /// forbids it, and rustls, OpenSSL and browsers refuse such a certificate.
+    pub duplicate_extensions: Vec<String>,
     tbs_raw: Vec<u8>,
     signature_oid: String,
     signature: Vec<u8>,
@@ -142,10 +145,26 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         key_usage,
         path_len,
         key_cert_sign,
+        duplicate_extensions: duplicate_extensions(tbs.extensions()),
         tbs_raw: tbs.as_ref().to_vec(),
         signature_oid: x509.signature_algorithm.algorithm.to_id_string(),
         signature: x509.signature_value.data.to_vec(),
     })
+}
+
+/// The names of the extensions that appear more than once, each once, in order.
+fn duplicate_extensions(extensions: &[X509Extension<'_>]) -> Vec<String> {
+    let mut duplicates: Vec<String> = Vec::new();
+    for (i, ext) in extensions.iter().enumerate() {
+        if extensions[..i].iter().any(|e| e.oid == ext.oid) {
+            let name = x509_parser::objects::oid2sn(&ext.oid, x509_parser::objects::oid_registry())
+                .map_or_else(|_| ext.oid.to_id_string(), str::to_owned);
+            if !duplicates.contains(&name) {
+                duplicates.push(name);
+            }
+        }
+    }
+    duplicates
 }
 
 fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {

@@ -19,6 +19,8 @@ pub enum Error {
         name: String,
         /// Why it is refused.
         reason: String,
+        /// What fixes it: [`Fix::NameSyntax`], or the names meant (as [`Fix::UseNames`]).
+        fixes: Vec<Fix>,
     },
     /// A value given on the command line is not acceptable (a stem, a common name ...).
     #[error("invalid {what} {value:?}: {reason}")]
@@ -98,8 +100,19 @@ impl Error {
     /// preference. The binary words them (`src/cli/fix.rs`).
     pub fn fixes(&self) -> Vec<Fix> {
         match self {
-            Error::InvalidName { .. } => vec![Fix::NameSyntax],
-            Error::Malformed { fixes, .. } | Error::Refused { fixes, .. } => fixes.clone(),
+            Error::InvalidName { fixes, .. }
+            | Error::Malformed { fixes, .. }
+            | Error::Refused { fixes, .. } => fixes.clone(),
+            Error::InvalidValue {
+                what: "--out",
+                value,
+                ..
+            } => crate::store::stem_in_file_name(value)
+                .map(|stem| Fix::UseStem {
+                    stem: stem.to_owned(),
+                })
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         }
     }

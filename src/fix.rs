@@ -65,6 +65,37 @@ pub enum Fix {
     CheckClock,
     /// Names are DNS names or IP addresses.
     NameSyntax,
+    /// Issue for these names instead: a URL or `host:port` was given where a name goes.
+    UseNames {
+        /// The names, each as it should be given.
+        names: Vec<String>,
+    },
+    /// Give this host to `--host` instead (a URL or `host:port` was given).
+    UseHost {
+        /// The host name or address.
+        host: String,
+    },
+    /// Give this stem to `--out` instead (a file name was given).
+    UseStem {
+        /// The stem.
+        stem: String,
+    },
+    /// Point aitls at this directory with `-d` (a directory was given as a file).
+    UseDir {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// Verify this certificate instead (the one given is the CA, not a server
+    /// certificate).
+    VerifyCert {
+        /// The server certificate.
+        path: PathBuf,
+    },
+    /// Put certificate `index` (from 1) of the bundle first: it is the server certificate.
+    ReorderBundle {
+        /// Its position in the bundle, from 1.
+        index: usize,
+    },
     /// Give the names to certify after the CSR (`aitls sign CSR NAME...`).
     SignWithNames {
         /// The CSR as given.
@@ -109,6 +140,8 @@ pub enum Need {
     SubjectAltName,
     /// This name in subjectAltName.
     Name(String),
+    /// Fewer names: the certificate is over the 64 KiB rustls reads.
+    FewerNames,
 }
 
 /// Something the user should know that did not stop the command, and what to do about it.

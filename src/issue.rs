@@ -1,6 +1,9 @@
 //! Key generation per key type, and the two certificate profiles (CA and server).
 //!
-//! Takes parsed values and returns PEM text; never touches the disk. The profiles follow
+//! Takes parsed values and returns PEM text; never reads or writes the certificate
+//! directory. The one file it reads is `/proc/stat`, a kernel counter of runnable threads,
+//! to size the RSA race to the idle CPUs (see `rsa_workers`): that is a question about
+//! this machine's scheduler, not about files, so it stays beside the race. The profiles follow
 //! SPEC §2: X.509 v3, random serials, notBefore backdated for clock skew, and the
 //! extensions a strict verifier (OpenSSL `-x509_strict`, Python 3.13's default context,
 //! rustls-webpki) expects.

@@ -1,16 +1,18 @@
 //! aitls: a private CA and server certificates for a stack of AI services, in one line.
 //!
 //! This library holds everything the `aitls` binary does that is not command-line glue:
-//! name validation ([`names`]), key generation and certificate profiles ([`issue`]),
-//! reading existing certificates ([`cert`]), the pure keep/renew/replace decision
-//! ([`plan`]), the certificate directory with its lock and atomic writes ([`store`]) and
-//! the read-decide-write pipelines that tie them together ([`provision`]), the AI
-//! services' settings for a directory ([`services`]), and the two read-only views: would a
-//! TLS client accept a certificate ([`verify`]), and what a certificate, CSR or key says
-//! ([`inspect`]).
+//! name validation ([`names`]), the key types ([`key_type`]), key generation and
+//! certificate profiles ([`issue`]), reading existing certificates ([`cert`]), the pure
+//! keep/renew/replace decision ([`plan`]), the certificate directory with its file names,
+//! lock and atomic writes ([`store`]) and the read-decide-write pipelines that tie them
+//! together ([`provision`]), the AI services' settings for a directory ([`services`]), and
+//! the two read-only views: would a TLS client accept a certificate ([`verify`]), and what
+//! a certificate, CSR or key says ([`inspect`]).
 //!
-//! The library never prints, never reads environment variables and never exits; only
-//! [`store`] touches the disk.
+//! The library returns facts and fixes, the binary words them: what the user should do
+//! next is a [`fix::Fix`], never a sentence naming an `aitls` command. It never prints,
+//! never reads environment variables and never exits. Only [`store`] reads and writes the
+//! certificate directory and other files; [`issue`] reads `/proc/stat` to count idle CPUs.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::fix::Fix;
 
 /// One name a server certificate is valid for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -50,10 +51,42 @@ const MAX_LABEL_LEN: usize = 63;
 /// characters, no empty label, at most 253 characters in all. A leftmost `*.` wildcard is
 /// allowed when at least two labels follow it (`*.example.com`, not `*.com`), since
 /// browsers refuse wildcards directly under a top-level domain.
+///
+/// A URL or `host:port` is refused, with the host alone as the fix ([`Fix::UseNames`]).
 pub fn parse(input: &str) -> Result<SanName> {
+    parse_name(input).map_err(|e| match (e, host_in(input)) {
+        (Error::InvalidName { name, .. }, Some(host)) => Error::InvalidName {
+            name,
+            reason: "a name is the host alone, without a scheme, port or path".into(),
+            fixes: vec![Fix::UseNames { names: vec![host] }],
+        },
+        (e, _) => e,
+    })
+}
+
+/// The host inside a URL (`https://localhost:8095/x`) or a `host:port`
+/// (`localhost:8095`, `[::1]:8095`), when `input` is one and the host is a valid name.
+pub fn host_in(input: &str) -> Option<String> {
+    let rest = input.split_once("://").map_or(input, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split_once(']')?.0
+    } else {
+        match host_port.split_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            Some(_) => return None,
+            None => host_port,
+        }
+    };
+    (host != input && parse_name(host).is_ok()).then(|| host.to_owned())
+}
+
+fn parse_name(input: &str) -> Result<SanName> {
     let bad = |reason: &str| Error::InvalidName {
         name: input.to_owned(),
         reason: reason.to_owned(),
+        fixes: vec![Fix::NameSyntax],
     };
     if input.is_empty() {
         return Err(bad("the name is empty"));
@@ -144,12 +177,44 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<SanName>> {
         return Ok(names);
     }
     for input in inputs {
-        let name = parse(input.as_ref())?;
+        let name = parse(input.as_ref()).map_err(|e| with_all_names_meant(e, inputs))?;
         if !names.contains(&name) {
             names.push(name);
         }
     }
     Ok(names)
+}
+
+/// Widens a [`Fix::UseNames`] for one name to the whole list, so the fix keeps the other
+/// names given; left as is when another name cannot be mended.
+fn with_all_names_meant<S: AsRef<str>>(err: Error, inputs: &[S]) -> Error {
+    let Error::InvalidName {
+        name,
+        reason,
+        fixes,
+    } = err
+    else {
+        return err;
+    };
+    let meant: Option<Vec<String>> = inputs
+        .iter()
+        .map(|i| {
+            let i = i.as_ref();
+            match parse_name(i) {
+                Ok(_) => Some(i.to_owned()),
+                Err(_) => host_in(i),
+            }
+        })
+        .collect();
+    let fixes = match (meant, fixes.first()) {
+        (Some(names), Some(Fix::UseNames { .. })) => vec![Fix::UseNames { names }],
+        _ => fixes,
+    };
+    Error::InvalidName {
+        name,
+        reason,
+        fixes,
+    }
 }
 
 /// The common name a certificate gets when `--cn` is not given: the first DNS name, else
@@ -190,6 +255,37 @@ mod tests {
 
     fn dns(s: &str) -> SanName {
         SanName::Dns(s.into())
+    }
+
+    #[test]
+    fn the_host_of_a_url_or_host_port_is_the_fix() {
+        for (given, host) in [
+            ("localhost:8095", "localhost"),
+            ("https://localhost", "localhost"),
+            ("https://user@api.internal:8443/v1?x", "api.internal"),
+            ("[::1]:8095", "::1"),
+            ("10.0.0.5:80", "10.0.0.5"),
+        ] {
+            assert_eq!(host_in(given).as_deref(), Some(host), "{given}");
+            let err = parse(given).unwrap_err();
+            assert_eq!(
+                err.fixes(),
+                [Fix::UseNames {
+                    names: vec![host.to_owned()]
+                }],
+                "{given}"
+            );
+        }
+        for plain in ["localhost", "bad name", "x:y"] {
+            assert_eq!(host_in(plain), None, "{plain}");
+        }
+        let err = parse_all(&["api.internal", "localhost:8095"]).unwrap_err();
+        assert_eq!(
+            err.fixes(),
+            [Fix::UseNames {
+                names: vec!["api.internal".into(), "localhost".into()]
+            }]
+        );
     }
 
     #[test]

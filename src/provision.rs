@@ -170,25 +170,23 @@ pub fn ensure_ca(
     let now = whole_seconds(now);
     issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
     let mut existing = None;
-    let found = match (&key_bytes, &cert_bytes) {
-        (None, None) => CaFound::Nothing,
-        (Some(_), None) => CaFound::KeyOnly,
-        (None, Some(_)) => CaFound::CertOnly,
-        (Some(_), Some(_)) if req.force => CaFound::Pair {
+    let found = match read_ca_pair(store)? {
+        CaPair::Nothing => CaFound::Nothing,
+        CaPair::KeyOnly => CaFound::KeyOnly,
+        CaPair::CertOnly => CaFound::CertOnly,
+        // --force replaces even a pair that cannot be read.
+        CaPair::Both(_) if req.force => CaFound::Pair {
             matches: false,
             days_left: 0,
         },
-        (Some(k), Some(c)) => {
-            let info = parse_cert(store, CA_CERT, c, Fix::ReplaceCa)?;
-            let key = parse_key(store, CA_KEY, k, Fix::ReplaceCa)?;
+        CaPair::Both(pair) => {
+            let ca = pair?;
             let found = CaFound::Pair {
-                matches: cert::key_matches(&key, &info),
-                days_left: cert::days_between(now, info.not_after),
+                matches: cert::key_matches(&ca.key, &ca.cert),
+                days_left: cert::days_between(now, ca.cert.not_after),
             };
-            existing = Some(info);
+            existing = Some(ca.cert);
             found
         }
     };
@@ -324,24 +322,57 @@ fn write_pair(
     )
 }
 
+/// The CA pair as the directory holds it, read and classified once for both `aitls ca`
+/// and `aitls server`.
+enum CaPair {
+    /// Neither file.
+    Nothing,
+    /// `ca.key` alone.
+    KeyOnly,
+    /// `ca.crt` alone.
+    CertOnly,
+    /// Both files: parsed, or why one of them cannot be.
+    Both(Result<Box<Ca>>),
+}
+
+fn read_ca_pair(store: &Store) -> Result<CaPair> {
+    let key_bytes = store.read(CA_KEY)?;
+    let cert_bytes = store.read(CA_CERT)?;
+    Ok(match (key_bytes, cert_bytes) {
+        (None, None) => CaPair::Nothing,
+        (Some(_), None) => CaPair::KeyOnly,
+        (None, Some(_)) => CaPair::CertOnly,
+        (Some(k), Some(c)) => CaPair::Both(
+            parse_cert(store, CA_CERT, &c, Fix::ReplaceCa).and_then(|cert| {
+                let key = parse_key(store, CA_KEY, &k, Fix::ReplaceCa)?;
+                Ok(Box::new(Ca { cert, key }))
+            }),
+        ),
+    })
+}
+
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
 /// expired.
 pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
-    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
-        (Some(k), Some(c)) => (k, c),
-        (None, None) => {
+    let Ca { cert, key } = match read_ca_pair(store)? {
+        CaPair::Both(pair) => *pair?,
+        CaPair::Nothing => {
+            // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
+            // found above rather than at `aitls ca`, which would make a second one.
+            let fixes = match store.find_upward(CA_CERT) {
+                Some(dir) => vec![Fix::UseDir { dir }],
+                None => vec![Fix::CreateCa],
+            };
             return Err(Error::Refused {
                 message: format!(
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
-                    store.dir().display()
+                    store.absolute_dir().display()
                 ),
-                fixes: vec![Fix::CreateCa],
+                fixes,
             });
         }
-        (k, _) => {
-            let (present, missing) = if k.is_none() {
+        lone @ (CaPair::KeyOnly | CaPair::CertOnly) => {
+            let (present, missing) = if matches!(lone, CaPair::CertOnly) {
                 (CA_CERT, CA_KEY)
             } else {
                 (CA_KEY, CA_CERT)
@@ -360,8 +391,6 @@ pub(crate) fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
             });
         }
     };
-    let cert = parse_cert(store, CA_CERT, &cert_bytes, Fix::ReplaceCa)?;
-    let key = parse_key(store, CA_KEY, &key_bytes, Fix::ReplaceCa)?;
     let refuse = |message: String| Error::Refused {
         message,
         fixes: vec![Fix::ReplaceCa],

@@ -14,6 +14,7 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::fix::Fix;
 
 /// File name of the CA certificate.
 pub const CA_CERT: &str = "ca.crt";
@@ -97,6 +98,26 @@ impl Store {
     /// The path of `name` inside the directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+
+    /// The directory as an absolute path (for messages that must say where aitls looked,
+    /// whatever the working directory); as given when it cannot be made absolute.
+    pub fn absolute_dir(&self) -> PathBuf {
+        std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone())
+    }
+
+    /// When the directory is relative and `name` is not in it: the same relative directory
+    /// under a parent of the working directory that holds `name` (aitls run from a
+    /// subdirectory of the project). The nearest parent wins.
+    pub fn find_upward(&self, name: &str) -> Option<PathBuf> {
+        if self.dir.is_absolute() {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        cwd.ancestors()
+            .skip(1)
+            .map(|parent| parent.join(&self.dir))
+            .find(|dir| dir.join(name).is_file())
     }
 
     /// The stem of `cert` when it is a server certificate of this directory
@@ -233,7 +254,9 @@ pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
         return Err(Error::Malformed {
             path: path.to_owned(),
             reason: "is a directory, not a file".into(),
-            fixes: Vec::new(),
+            fixes: vec![Fix::UseDir {
+                dir: path.to_owned(),
+            }],
         });
     }
     read_capped(file, path).map(Some)
@@ -307,6 +330,19 @@ impl Store {
     }
 }
 
+/// The stem inside a file name given where a stem goes (`api.crt` → `api`): the name ends
+/// in an extension aitls writes or reads.
+pub fn stem_in_file_name(name: &str) -> Option<&str> {
+    let mut stem = name;
+    while let Some(shorter) = [".crt", ".key", ".pem"]
+        .iter()
+        .find_map(|ext| stem.strip_suffix(ext))
+    {
+        stem = shorter;
+    }
+    (stem != name && !stem.is_empty() && stem != "ca").then_some(stem)
+}
+
 /// Checks that `--out STEM` names a plain file in the directory, and not the CA's.
 pub fn check_stem(stem: &str) -> Result<()> {
     let bad = |reason: &str| Error::InvalidValue {
@@ -328,8 +364,41 @@ pub fn check_stem(stem: &str) -> Result<()> {
     if stem == "ca" {
         return Err(bad("`ca` is the CA's own stem"));
     }
+    if stem_in_file_name(stem).is_some() {
+        // `--out api.crt` would write api.crt.crt and api.crt.key.
+        return Err(bad(
+            "--out takes a stem, not a file name: the files are STEM.crt and STEM.key",
+        ));
+    }
     if stem.len() > 200 {
         return Err(bad("the stem is longer than 200 characters"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_given_as_stem_is_refused_with_the_stem_meant() {
+        for (given, meant) in [
+            ("api.crt", "api"),
+            ("api.key", "api"),
+            ("web.crt.pem", "web"),
+        ] {
+            let err = check_stem(given).unwrap_err();
+            assert!(err.to_string().contains("not a file name"), "{err}");
+            assert_eq!(err.fixes(), [Fix::UseStem { stem: meant.into() }]);
+        }
+        assert!(check_stem("api.v2").is_ok());
+        assert_eq!(stem_in_file_name("ca.crt"), None);
+        assert_eq!(stem_in_file_name("server"), None);
+    }
+
+    #[test]
+    fn only_owner_bits_make_a_key_owner_only() {
+        assert!(is_owner_only(0o600) && is_owner_only(0o400));
+        assert!(!is_owner_only(0o640) && !is_owner_only(0o604));
+    }
 }

@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
         stem: Some("server".into()),
         own_ca: true,
+        nearby: Vec::new(),
     };
     let report = aitls::verify::verify(&request);
     assert_eq!(report.valid, report.checks.iter().all(|c| c.ok));

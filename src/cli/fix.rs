@@ -28,12 +28,23 @@ pub enum DirSource {
 #[derive(Debug, Clone)]
 pub struct Words {
     dir: DirSource,
+    command_name: Option<String>,
 }
 
 impl Words {
     /// Words for a run whose directory came from `dir`.
     pub fn new(dir: DirSource) -> Self {
-        Words { dir }
+        Words {
+            dir,
+            command_name: None,
+        }
+    }
+
+    /// The same, for a run of the subcommand `name` (`inspect` …), which a fix that
+    /// repeats the command names.
+    pub fn for_command(mut self, name: Option<&str>) -> Self {
+        self.command_name = name.map(str::to_owned);
+        self
     }
 
     /// `aitls ARGS`, naming the directory when it is not the default. A directory from
@@ -57,7 +68,9 @@ impl Words {
     }
 
     fn reissue(&self, r: &Reissue) -> String {
-        let Some(stem) = &r.stem else {
+        // The same names again would make the same oversized certificate.
+        let stem = r.stem.as_ref().filter(|_| r.need != Need::FewerNames);
+        let Some(stem) = stem else {
             let need = match &r.need {
                 Need::Renewal => String::new(),
                 Need::SignedByCa => " by this CA".to_owned(),
@@ -65,6 +78,7 @@ impl Words {
                 Need::DigitalSignature => " with keyUsage digitalSignature".to_owned(),
                 Need::SubjectAltName => " with its names in subjectAltName".to_owned(),
                 Need::Name(name) => format!(" with {name} in its subjectAltName"),
+                Need::FewerNames => " with fewer names, under 64 KiB".to_owned(),
             };
             return format!("reissue the certificate{need}");
         };
@@ -88,7 +102,7 @@ impl Words {
     /// A command line, when the fix is one.
     fn command(&self, fix: &Fix) -> Option<String> {
         let is_command = match fix {
-            Fix::Reissue(r) => r.stem.is_some(),
+            Fix::Reissue(r) => r.stem.is_some() && r.need != Need::FewerNames,
             _ => matches!(
                 fix,
                 Fix::CreateCa
@@ -96,6 +110,9 @@ impl Words {
                     | Fix::IssueServer { .. }
                     | Fix::ReplaceCa
                     | Fix::Chmod { .. }
+                    | Fix::UseNames { .. }
+                    | Fix::UseDir { .. }
+                    | Fix::VerifyCert { .. }
                     | Fix::SignWithNames { .. }
                     | Fix::AllowIntermediates
             ),
@@ -131,6 +148,20 @@ impl Words {
                 "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
                     .to_owned()
             }
+            Fix::UseNames { names } => {
+                let words: Vec<String> = names.iter().map(|n| shell_quote(n)).collect();
+                self.aitls(&format!("server {}", words.join(" ")))
+            }
+            Fix::UseHost { host } => format!("use --host {}", shell_quote(host)),
+            Fix::UseStem { stem } => format!("use --out {}", shell_quote(stem)),
+            // The directory replaces the one in force, so no --dir from `aitls()`.
+            Fix::UseDir { dir } => format!(
+                "aitls -d {} {}",
+                path_word(dir),
+                self.command_name.as_deref().unwrap_or("inspect")
+            ),
+            Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
+            Fix::ReorderBundle { index } => format!("put certificate {index} first"),
             Fix::SignWithNames { csr } => {
                 self.aitls(&format!("sign {} NAME...", path_word(csr)))
             }
@@ -167,7 +198,11 @@ impl Words {
             }
             _ => "",
         };
-        format!("run `{command}`{purpose}")
+        let verb = match fix {
+            Fix::UseNames { .. } => "use",
+            _ => "run",
+        };
+        format!("{verb} `{command}`{purpose}")
     }
 
     /// The hint under an error: its fixes as alternatives, or `None` when there are none.

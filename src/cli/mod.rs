@@ -102,6 +102,15 @@ pub struct Invocation {
     pub empty_env_dir: bool,
     /// `--json` was given: an error is also one JSON object on stdout.
     pub json: bool,
+    /// The subcommand's name, when one was given.
+    pub command: Option<String>,
+}
+
+impl Invocation {
+    /// Words fixes for this run.
+    fn words(&self) -> Words {
+        Words::new(self.dir.clone()).for_command(self.command.as_deref())
+    }
 }
 
 /// The `--key-type` parser: the library's key types, each with its help line.
@@ -133,6 +142,7 @@ pub fn parse() -> (Cli, Invocation) {
         empty_env_dir: empty_env && dir == DirSource::Default,
         dir,
         json: cli.json,
+        command: matches.subcommand_name().map(str::to_owned),
     };
     (cli, invocation)
 }
@@ -188,10 +198,17 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     }
     let globals = Globals {
         dir: cli.dir,
-        words: Words::new(invocation.dir.clone()),
+        words: invocation.words(),
     };
     let Some(command) = cli.command else {
         out.short_usage();
+        if out.json() {
+            out.json_doc(&ErrorJson {
+                error: "no command given",
+                hint: Some("run `aitls --help`"),
+                exit_code: 2,
+            })?;
+        }
         return Ok(ExitCode::from(2));
     };
     match command {
@@ -236,7 +253,7 @@ pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
-    let words = Words::new(invocation.dir.clone());
+    let words = invocation.words();
     let hint = lib.and_then(|e| words.hint(&e.fixes()));
     let message = format!("{err:#}");
     output::error(&message, hint.as_deref());

@@ -1,12 +1,12 @@
 //! `aitls verify`: files → [`aitls::verify::verify`] → one line per check; exit 0 when
 //! valid, 1 when not, 2 when an input cannot be read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aitls::fix::Fix;
 use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
-use aitls::verify::{self, KeyInput, Request};
+use aitls::verify::{self, KeyInput, Nearby, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -59,6 +59,43 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
         return Err("times before 1970 are not supported".into());
     }
     Ok(t)
+}
+
+/// The certificates in `dirs` (the checked certificate's directory and DIR), which a fix
+/// may name: the issuer of a `--ca` that is not a CA, the server certificate of a CA.
+/// Files that cannot be read are left out: they are not what was asked about.
+fn nearby(dirs: &[Option<&Path>]) -> Vec<Nearby> {
+    let mut found: Vec<Nearby> = Vec::new();
+    for dir in dirs.iter().flatten() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let store = Store::new(dir);
+        let Ok(Some(names)) = store.list_pki_files() else {
+            continue;
+        };
+        for name in names
+            .iter()
+            .filter(|n| !n.ends_with(".key") && !n.ends_with(".csr"))
+        {
+            let path = store.path(name);
+            if found.iter().any(|n| n.path == path) {
+                continue;
+            }
+            let Ok(Some(bytes)) = store.read(name) else {
+                continue;
+            };
+            if let Some(cert) = verify::parse_certs(&bytes)
+                .ok()
+                .and_then(|c| c.into_iter().next())
+            {
+                found.push(Nearby { path, cert });
+            }
+        }
+    }
+    found
 }
 
 /// Runs `aitls verify`.
@@ -123,6 +160,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
+        nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
     };
     let report = verify::verify(&request);
     if out.json() {

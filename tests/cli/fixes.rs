@@ -34,7 +34,8 @@ fn json_error(sb: &Sandbox, args: &[&str]) -> JsonError {
 fn with_json_a_refusal_is_one_object_with_its_hint_and_exit_code() {
     let sb = Sandbox::new();
     let err = json_error(&sb, &["server"]);
-    assert!(err.error.starts_with("no CA in ai/certs"), "{err:?}");
+    assert!(err.error.starts_with("no CA in /"), "{err:?}");
+    assert!(err.error.contains("/ai/certs (ca.crt"), "{err:?}");
     assert_eq!(err.hint.as_deref(), Some("run `aitls ca` to create it"));
     assert_eq!(err.exit_code, 1);
 }
@@ -49,6 +50,11 @@ fn with_json_bad_input_and_bad_usage_are_objects_with_exit_code_2() {
     assert_eq!(err.exit_code, 2);
     assert!(err.error.contains("--days"), "{err:?}");
     assert_eq!(err.hint, None);
+    // No command at all: the short usage on stderr, the object on stdout.
+    let out = sb.aitls().arg("--json").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err: JsonError = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((err.error.as_str(), err.exit_code), ("no command given", 2));
 }
 
 #[test]
@@ -110,4 +116,366 @@ fn an_empty_aitls_dir_is_reported_as_the_variable() {
         .args(["-d", "x", "ca", "--key-type", "ecdsa-p256"])
         .assert()
         .success();
+}
+
+/// Parsed `aitls --json verify …` output, as far as these tests need it.
+#[derive(Debug, Deserialize)]
+struct Report {
+    valid: bool,
+    checks: Vec<Check>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Check {
+    name: String,
+    ok: bool,
+    #[serde(default)]
+    skipped: bool,
+    detail: String,
+    fix: Option<String>,
+}
+
+impl Report {
+    fn get(&self, name: &str) -> &Check {
+        self.checks
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no {name} check in {self:#?}"))
+    }
+
+    fn failed(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter(|c| !c.ok && !c.skipped)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// No fix proposes replacing the CA (what `ca --force` does to every client).
+    fn never_replaces_the_ca(&self) {
+        for check in &self.checks {
+            let fix = check.fix.as_deref().unwrap_or_default();
+            assert!(!fix.contains("ca --force"), "{check:#?}");
+        }
+    }
+}
+
+fn verify_json(sb: &Sandbox, args: &[&str]) -> Report {
+    let out = sb
+        .aitls()
+        .arg("--json")
+        .arg("verify")
+        .args(args)
+        .output()
+        .unwrap();
+    let report: Report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stderr(&out)));
+    assert_eq!(out.status.code(), Some(if report.valid { 0 } else { 1 }));
+    report
+}
+
+#[test]
+fn ca_given_a_server_certificate_names_its_issuer_not_ca_force() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let r = verify_json(&sb, &["ai/certs/server.crt", "--ca", "ai/certs/server.crt"]);
+    let ca = r.get("ca");
+    assert!(
+        ca.detail
+            .contains("--ca ai/certs/server.crt is a server certificate (CA:FALSE)")
+            && ca.detail.contains("its issuer is ai/certs/ca.crt"),
+        "{ca:#?}"
+    );
+    assert_eq!(ca.fix.as_deref(), Some("use --ca ai/certs/ca.crt"));
+    assert_eq!(
+        r.get("chain").fix.as_deref(),
+        Some("use --ca ai/certs/ca.crt")
+    );
+    r.never_replaces_the_ca();
+    // The fix works as printed.
+    assert!(verify_json(&sb, &["ai/certs/server.crt", "--ca", "ai/certs/ca.crt"]).valid);
+}
+
+#[test]
+fn a_bundle_in_the_wrong_order_is_one_failure_naming_the_certificate_to_put_first() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let mut bundle = sb.read("ca.crt");
+    bundle.extend(sb.read("server.crt"));
+    std::fs::write(sb.root().join("bundle.pem"), bundle).unwrap();
+    let r = verify_json(&sb, &["bundle.pem", "--key", "ai/certs/server.key"]);
+    assert_eq!(r.failed(), ["order"], "{r:#?}");
+    let order = r.get("order");
+    assert_eq!(
+        order.detail,
+        "the bundle is in the wrong order: certificate 2 matches the key; put it first"
+    );
+    assert_eq!(order.fix.as_deref(), Some("put certificate 2 first"));
+    // In the right order the bundle passes, order included.
+    let mut bundle = sb.read("server.crt");
+    bundle.extend(sb.read("ca.crt"));
+    std::fs::write(sb.root().join("bundle.pem"), bundle).unwrap();
+    let r = verify_json(&sb, &["bundle.pem", "--key", "ai/certs/server.key"]);
+    assert!(r.valid && r.get("order").ok, "{r:#?}");
+}
+
+#[test]
+fn verifying_the_ca_names_the_server_certificate_instead() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let r = verify_json(&sb, &["ai/certs/ca.crt", "--host", "localhost"]);
+    assert_eq!(r.failed(), ["chain"], "{r:#?}");
+    let chain = r.get("chain");
+    assert!(
+        chain
+            .detail
+            .contains("this is a CA certificate, not a server certificate")
+            && chain
+                .detail
+                .contains("the server certificate is ai/certs/server.crt"),
+        "{chain:#?}"
+    );
+    assert_eq!(
+        chain.fix.as_deref(),
+        Some("aitls verify ai/certs/server.crt")
+    );
+    // Checks that mean nothing for a CA are reported as not made, not dropped.
+    for name in ["usage", "san", "host"] {
+        assert!(r.get(name).skipped, "{r:#?}");
+    }
+    assert!(
+        r.checks
+            .iter()
+            .all(|c| !c.fix.as_deref().unwrap_or_default().contains("reissue"))
+    );
+}
+
+/// A server certificate signed by the sandbox's CA whose subjectAltName extension appears
+/// twice (rcgen adds one from the names, and a raw one with the same OID).
+fn duplicate_san_certificate(sb: &Sandbox) {
+    let read = |name: &str| std::fs::read_to_string(sb.file(name)).unwrap();
+    let ca_key = rcgen::KeyPair::from_pem(&read("ca.key")).unwrap();
+    let issuer = rcgen::Issuer::from_ca_cert_pem(&read("ca.crt"), ca_key).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    // subjectAltName (2.5.29.17): SEQUENCE { dNSName "localhost" }.
+    let mut san = vec![0x30, 0x0b, 0x82, 0x09];
+    san.extend_from_slice(b"localhost");
+    params
+        .custom_extensions
+        .push(rcgen::CustomExtension::from_oid_content(
+            &[2, 5, 29, 17],
+            san,
+        ));
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    std::fs::write(sb.root().join("dup.crt"), cert.pem()).unwrap();
+}
+
+#[test]
+fn a_duplicate_subject_alt_name_is_named_and_host_is_reported_not_dropped() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    duplicate_san_certificate(&sb);
+    let r = verify_json(&sb, &["dup.crt", "--host", "localhost"]);
+    let san = r.get("san");
+    assert!(!san.ok, "{san:#?}");
+    assert!(
+        san.detail.starts_with("duplicate extension subjectAltName"),
+        "{san:#?}"
+    );
+    let host = r.get("host");
+    assert!(
+        host.skipped && host.detail.starts_with("not checked: localhost"),
+        "{host:#?}"
+    );
+    assert!(
+        r.get("chain")
+            .detail
+            .contains("duplicate extension subjectAltName"),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_1024_bit_rsa_ca_is_named_by_its_key_size() {
+    let sb = Sandbox::new();
+    let dir = sb.root();
+    let run = |args: &[&str]| {
+        let out = crate::util::openssl(dir, args);
+        assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:1024",
+        "-nodes",
+        "-keyout",
+        "weak.key",
+        "-subj",
+        "/CN=Weak CA",
+        "-days",
+        "30",
+        "-addext",
+        "keyUsage=keyCertSign,cRLSign",
+        "-out",
+        "weak.crt",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-subj",
+        "/CN=localhost",
+        "-out",
+        "leaf.csr",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509", "-req", "-in", "leaf.csr", "-CA", "weak.crt", "-CAkey", "weak.key", "-days", "20",
+        "-extfile", "ext.cnf", "-out", "leaf.crt",
+    ]);
+    let r = verify_json(&sb, &["leaf.crt", "--ca", "weak.crt"]);
+    let ca = r.get("ca");
+    assert!(
+        !ca.ok
+            && ca.detail.contains("1024-bit RSA key")
+            && ca.detail.contains("refuse RSA keys under 2048 bits"),
+        "{ca:#?}"
+    );
+    let chain = r.get("chain");
+    assert!(
+        chain.detail.contains("1024-bit") && !chain.detail.contains("signature does not verify"),
+        "{chain:#?}"
+    );
+    r.never_replaces_the_ca();
+}
+
+#[test]
+fn a_certificate_over_64_kib_is_reported_by_its_size() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    // About 19 bytes of DER per name: 4,000 names make a certificate of some 75 KiB.
+    let names: Vec<String> = (0..4000).map(|i| format!("h{i}.example.com")).collect();
+    let mut args = vec!["server", "--key-type", "ecdsa-p256", "-q"];
+    args.extend(names.iter().map(String::as_str));
+    sb.ok(&args);
+    let r = verify_json(&sb, &["--host", "h1.example.com"]);
+    let chain = r.get("chain");
+    assert!(
+        chain.detail.starts_with("the certificate is ")
+            && chain
+                .detail
+                .contains("rustls reads certificates of at most 64 KiB")
+            && !chain.detail.contains("malformed"),
+        "{chain:#?}"
+    );
+    assert_eq!(
+        chain.fix.as_deref(),
+        Some("reissue the certificate with fewer names, under 64 KiB")
+    );
+    assert!(r.get("host").skipped, "{r:#?}");
+}
+
+#[test]
+fn a_url_or_host_port_as_a_name_gets_the_host_alone() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    for (args, hint) in [
+        (
+            vec!["server", "localhost:8095"],
+            "hint: use `aitls server localhost`",
+        ),
+        (
+            vec!["server", "https://localhost"],
+            "hint: use `aitls server localhost`",
+        ),
+        (
+            vec!["server", "api.internal", "https://localhost:8095/v1"],
+            "hint: use `aitls server api.internal localhost`",
+        ),
+        (
+            vec!["verify", "--host", "localhost:8095"],
+            "hint: use --host localhost",
+        ),
+    ] {
+        let out = sb.aitls().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains(hint), "{args:?}: {err}");
+        assert!(
+            err.contains("without a scheme, port or path"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn out_given_a_file_name_is_refused_naming_the_stem() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb
+        .aitls()
+        .args(["server", "--out", "api.crt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("hint: use --out api\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.file("api.crt.crt").exists() && !sb.file("api.crt.key").exists());
+}
+
+#[test]
+fn inspect_given_a_directory_points_at_dir() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb.aitls().args(["inspect", "ai/certs"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("hint: run `aitls -d ai/certs inspect`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn server_from_a_subdirectory_says_where_it_looked_and_finds_the_ca_above() {
+    let sb = Sandbox::new();
+    let sub = sb.root().join("backend");
+    std::fs::create_dir(&sub).unwrap();
+    // No CA anywhere: the absolute directory looked in, and `aitls ca`.
+    let out = crate::util::aitls(&sub).arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let looked = sub.join("ai/certs");
+    assert!(
+        err.contains(&format!("no CA in {} (", looked.display())),
+        "{err}"
+    );
+    // With the project's CA one level up: point there, never at a second `aitls ca`.
+    sb.quick_ca();
+    let out = crate::util::aitls(&sub).arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "hint: run `aitls -d {} server`",
+            sb.certs().display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("aitls ca"), "{err}");
 }

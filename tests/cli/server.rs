@@ -178,7 +178,8 @@ fn server_refuses_without_a_ca_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("no CA in ai/certs") && err.contains("hint: run `aitls ca`"),
+        err.contains(&format!("no CA in {} (", sb.certs().display()))
+            && err.contains("hint: run `aitls ca`"),
         "{err}"
     );
     assert_eq!(fs::read_dir(sb.certs()).map(|d| d.count()).unwrap_or(0), 0);

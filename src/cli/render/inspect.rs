@@ -7,7 +7,8 @@ use std::path::Path;
 use aitls::cert::EXPIRY_WARNING_DAYS;
 use aitls::fix::Fix;
 use aitls::inspect::{
-    Body, CertView, CsrView, EncryptedKeyView, Item, KeyFacts, KeyView, PublicKeyView, Status,
+    Body, CertView, CsrView, EncryptedKeyView, Item, KeyFacts, KeyView, PublicKeyView, SanView,
+    Status,
 };
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -61,11 +62,15 @@ fn days_text(status: Status, days_left: i64) -> String {
 }
 
 /// subjectAltNames as OpenSSL prints them (`DNS:…`, `IP:…`, then the others).
-fn san_list(dns_names: &[String], ip_addresses: &[String], other_names: &[String]) -> Vec<String> {
-    let mut names: Vec<String> = dns_names.iter().map(|d| format!("DNS:{d}")).collect();
-    names.extend(ip_addresses.iter().map(|ip| format!("IP:{ip}")));
-    names.extend(other_names.iter().cloned());
-    names
+fn san_list(san: &SanView, none: &str) -> String {
+    let mut names: Vec<String> = san.dns_names.iter().map(|d| format!("DNS:{d}")).collect();
+    names.extend(san.ip_addresses.iter().map(|ip| format!("IP:{ip}")));
+    names.extend(san.other_names.iter().cloned());
+    if names.is_empty() {
+        none.to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 /// The lines of one item in full: a heading, then `label  value` lines.
@@ -85,7 +90,6 @@ impl Fields {
 fn certificate(c: &CertView, heading: String) -> Fields {
     let mut f = Fields::new(format!("{heading}: certificate"));
     let self_issued = if c.self_issued { " (self-issued)" } else { "" };
-    let names = san_list(&c.dns_names, &c.ip_addresses, &c.other_names);
     let basic = match &c.basic_constraints {
         None => "none".to_owned(),
         Some(bc) => format!(
@@ -114,14 +118,7 @@ fn certificate(c: &CertView, heading: String) -> Fields {
         )
         .add("public key", &key_long(&c.key))
         .add("signature", &c.signature_algorithm)
-        .add(
-            "names",
-            &if names.is_empty() {
-                "none (no subjectAltName)".to_owned()
-            } else {
-                names.join(", ")
-            },
-        )
+        .add("names", &san_list(&c.names, "none (no subjectAltName)"))
         .add("basic constraints", &basic)
         .add("key usage", &list(&c.key_usage))
         .add("extended key usage", &list(&c.extended_key_usage))
@@ -140,18 +137,10 @@ fn certificate(c: &CertView, heading: String) -> Fields {
 
 fn request(r: &CsrView, heading: String) -> Fields {
     let mut f = Fields::new(format!("{heading}: certificate request"));
-    let names = san_list(&r.dns_names, &r.ip_addresses, &r.other_names);
     f.add("subject", &r.subject)
         .add("public key", &key_long(&r.key))
         .add("signature", &r.signature_algorithm)
-        .add(
-            "names",
-            &if names.is_empty() {
-                "none".to_owned()
-            } else {
-                names.join(", ")
-            },
-        )
+        .add("names", &san_list(&r.names, "none"))
         .add("SPKI pin", pin(&r.key));
     f
 }
@@ -232,9 +221,10 @@ fn certificate_line(c: &CertView, style: Style) -> String {
         c.subject
     )];
     let names: Vec<String> = c
+        .names
         .dns_names
         .iter()
-        .chain(c.ip_addresses.iter())
+        .chain(c.names.ip_addresses.iter())
         .cloned()
         .collect();
     if !names.is_empty() {

@@ -39,11 +39,12 @@ pub fn json<'a>(report: &'a VerifyReport, words: &Words) -> Json<'a> {
     }
 }
 
-fn mark(ok: bool, warning: bool, style: Style) -> String {
-    match (ok, warning) {
-        (true, false) => style.paint("32", "ok  "),
-        (true, true) => style.paint("1;33", "warn"),
-        (false, _) => style.paint("1;31", "FAIL"),
+fn mark(check: &Check, style: Style) -> String {
+    match (check.ok, check.warning, check.skipped) {
+        (_, _, true) => style.paint("1;33", "skip"),
+        (true, false, _) => style.paint("32", "ok  "),
+        (true, true, _) => style.paint("1;33", "warn"),
+        (false, _, _) => style.paint("1;31", "FAIL"),
     }
 }
 
@@ -52,14 +53,14 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
     let width = report
         .checks
         .iter()
-        .map(|c| c.name.len())
+        .map(|c| c.name.as_str().len())
         .max()
         .unwrap_or(0);
     let mut text = format!("{}\n", cert.display());
     for check in &report.checks {
         text.push_str(&format!(
             "  {} {:width$}  {}\n",
-            mark(check.ok, check.warning, style),
+            mark(check, style),
             check.name,
             check.detail
         ));
@@ -68,7 +69,8 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
             text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
         }
     }
-    let failed = report.checks.iter().filter(|c| !c.ok).count();
+    let failed = report.checks.iter().filter(|c| !c.ok && !c.skipped).count();
+    let skipped = report.checks.iter().filter(|c| c.skipped).count();
     let warnings = report.checks.iter().filter(|c| c.warning).count();
     if report.valid && warnings == 0 {
         text.push_str(&format!(
@@ -84,8 +86,13 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
             cert.display()
         ));
     } else {
+        let not_checked = if skipped > 0 {
+            format!(", {skipped} could not be made")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{}: {failed} of {} checks failed\n",
+            "{}: {failed} of {} checks failed{not_checked}\n",
             style.paint("1;31", "not valid"),
             report.checks.len()
         ));
@@ -98,12 +105,14 @@ mod tests {
     use super::*;
     use crate::cli::fix::DirSource;
     use aitls::fix::Fix;
+    use aitls::verify::CheckName;
 
-    fn check(name: &'static str, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
+    fn check(name: CheckName, ok: bool, warning: bool, fix: Option<Fix>) -> Check {
         Check {
             name,
             ok,
             warning,
+            skipped: false,
             detail: format!("{name} detail"),
             fix,
         }
@@ -118,9 +127,9 @@ mod tests {
         let report = VerifyReport {
             valid: false,
             checks: vec![
-                check("chain", true, false, None),
+                check(CheckName::Chain, true, false, None),
                 check(
-                    "key_mode",
+                    CheckName::KeyMode,
                     false,
                     false,
                     Some(Fix::Chmod {
@@ -149,7 +158,12 @@ mod tests {
     fn warnings_keep_the_verdict_valid_and_are_counted() {
         let report = VerifyReport {
             valid: true,
-            checks: vec![check("validity", true, true, Some(Fix::CheckClock))],
+            checks: vec![check(
+                CheckName::Validity,
+                true,
+                true,
+                Some(Fix::CheckClock),
+            )],
         };
         let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
         assert!(
