@@ -206,7 +206,7 @@ fn sign_refuses_names_outside_the_ca_name_constraints() {
     );
     let err = fails(&s, &["sign", "evil.csr"], 1);
     assert!(
-        err.contains("bank.example is outside the CA's name constraints"),
+        err.contains("bank.example is outside") && err.contains("name constraints"),
         "{err}"
     );
     // Names given on the command line are checked the same way.
