@@ -26,6 +26,7 @@ pub mod issue;
 pub mod key_type;
 pub mod names;
 pub mod plan;
+pub mod probe;
 pub mod provision;
 pub mod services;
 pub mod sign;

@@ -10,6 +10,7 @@ mod export;
 mod fix;
 mod inspect;
 mod output;
+mod probe;
 mod quote;
 mod render;
 mod server;
@@ -80,6 +81,7 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
     Export(export::ExportArgs),
+    Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -219,6 +221,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Export(args) => export::run(&args, &globals, &out),
+        Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }

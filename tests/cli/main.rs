@@ -11,6 +11,7 @@ mod export;
 mod fixes;
 mod inspect;
 mod openbao;
+mod probe;
 mod regression;
 mod safety;
 mod server;
