@@ -451,3 +451,17 @@ fn an_rsa_csr_gets_key_encipherment_and_a_short_rsa_key_is_refused() {
     assert!(err.contains("1024-bit RSA key"), "{err}");
     assert!(!s.file("weak.crt").exists());
 }
+
+#[test]
+fn sign_reads_a_csr_from_stdin_with_out() {
+    let s = Sandbox::new();
+    s.quick_ca();
+    csr(&s, "h", "/CN=h.test", &["subjectAltName=DNS:h.test"]);
+    let pem = std::fs::read(s.root().join("h.csr")).unwrap();
+    s.aitls()
+        .args(["sign", "-", "--out", "piped"])
+        .write_stdin(pem)
+        .assert()
+        .success();
+    strict_verify(s.root(), "ai/certs/ca.crt", None, "ai/certs/piped.crt");
+}
