@@ -157,16 +157,17 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
         }
         _ => "",
     };
-    if !store.dir().is_dir() {
+    // A reader: the shared lock, so that no writer is half done while the files are read.
+    let Some(lock) = store.lock_shared()? else {
         return Err(refused(
             format!(
-                "no CA in {} (the directory does not exist)",
+                "no CA in {} (the directory does not exist or cannot be opened)",
                 store.dir().display()
             ),
             Fix::CreateCa,
         ));
-    }
-    let _lock = store.lock()?;
+    };
+    let read = |name: &str| -> Result<Option<Vec<u8>>> { Ok(lock.read(name)?.map(|f| f.bytes)) };
     let (cert_file, key_file) = if req.stem == CA_STEM {
         (CA_CERT.to_owned(), CA_KEY.to_owned())
     } else {
@@ -175,14 +176,14 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
             crate::store::key_file(&req.stem),
         )
     };
-    let ca_pem = store.read(CA_CERT)?.ok_or_else(|| {
+    let ca_pem = read(CA_CERT)?.ok_or_else(|| {
         refused(
             format!("no CA in {} ({CA_CERT} is missing)", store.dir().display()),
             Fix::CreateCa,
         )
     })?;
     let ca = parse(store, CA_CERT, &ca_pem)?;
-    let cert_pem = store.read(&cert_file)?.ok_or_else(|| {
+    let cert_pem = read(&cert_file)?.ok_or_else(|| {
         refused(
             format!("{} does not exist", store.path(&cert_file).display()),
             Fix::IssueServer {
@@ -205,7 +206,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
     }
     let mut inputs = vec![store.path(&cert_file), store.path(CA_CERT)];
     let key = if req.format.holds_key() {
-        let key_bytes = store.read(&key_file)?.ok_or_else(|| {
+        let key_bytes = read(&key_file)?.ok_or_else(|| {
             refused(
                 format!(
                     "{} does not exist; the {} format holds the private key (a certificate signed from a CSR has its key elsewhere)",
@@ -518,20 +519,17 @@ pub fn write_file(path: &Path, export: &Export) -> Result<ExportOutcome> {
     }
     let store = Store::new(parent);
     let lock = store.lock()?;
-    let existed = crate::store::mode_of(&store.path(&name))?.is_some();
+    let existed = lock.exists(&name)?;
     let mode = if export.holds_key {
         KEY_MODE
     } else {
         CERT_MODE
     };
-    store.write_all(
-        &lock,
-        &[NewFile {
-            name: name.clone(),
-            contents: &export.bytes,
-            mode,
-        }],
-    )?;
+    lock.write_all(&[NewFile {
+        name: name.clone(),
+        contents: &export.bytes,
+        mode,
+    }])?;
     Ok(ExportOutcome {
         action: if existed {
             Action::Replaced

@@ -18,7 +18,7 @@ use x509_parser::prelude::*;
 
 use crate::cert::days_between;
 use crate::error::{Error, Result};
-use crate::fix::Fix;
+use crate::fix::{Fix, Warning};
 use crate::inspect::{self, Block};
 use crate::issue::{self, IntermediateProfile, MAX_CA_DAYS, MAX_SERVER_DAYS, ServerProfile};
 use crate::names::{self, SanName};
@@ -207,8 +207,10 @@ pub struct SignOutcome {
     pub not_after: OffsetDateTime,
     /// Whole days from now until `not_after`.
     pub days_left: i64,
-    /// Things the user should know that did not stop the command.
-    pub warnings: Vec<String>,
+    /// Things the user should know that did not stop the command. The binary words them
+    /// with their fixes, also in `--json` (an array of strings).
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
 }
 
 fn malformed(path: &Path, reason: String, fixes: Vec<Fix>) -> Error {
@@ -286,11 +288,11 @@ pub fn sign(
     let key_file = crate::store::key_file(&req.stem);
 
     let lock = store.lock()?;
-    let ca = provision::load_ca(store, now)?;
+    let ca = provision::load_ca(store, &lock, now, &mut warnings)?;
     // A key already under this stem must be the CSR's: otherwise STEM.crt and STEM.key
     // would not match (SPEC §4).
-    if let Some(key_bytes) = store.read(&key_file)? {
-        let same = issue::load_key(&key_bytes)
+    if let Some(key_file_read) = lock.read(&key_file)? {
+        let same = issue::load_key(&key_file_read.bytes)
             .is_ok_and(|k| rcgen::PublicKeyData::subject_public_key_info(&k) == csr.spki_der);
         if !same {
             return Err(Error::Refused {
@@ -303,7 +305,7 @@ pub fn sign(
             });
         }
     }
-    let existed = store.read(&cert_file)?.is_some();
+    let existed = lock.exists(&cert_file)?;
 
     let (cert_pem, not_after, common_name, profile) = match &names {
         None => {
@@ -359,9 +361,9 @@ pub fn sign(
                 _ => names::default_common_name(names).unwrap_or_default(),
             };
             if csr.requests_ca {
-                warnings.push(
-                    "the CSR asks for CA:TRUE; it gets a server certificate (CA:FALSE): use --intermediate for a subordinate CA".into(),
-                );
+                warnings.push(Warning::from(
+                    "the CSR asks for CA:TRUE; it gets a server certificate (CA:FALSE): use --intermediate for a subordinate CA",
+                ));
             }
             let profile = ServerProfile {
                 common_name: common_name.clone(),
@@ -374,20 +376,17 @@ pub fn sign(
             (pem, not_after, common_name, "server")
         }
     };
-    store.write_all(
-        &lock,
-        &[NewFile {
-            name: cert_file.clone(),
-            contents: cert_pem.as_bytes(),
-            mode: CERT_MODE,
-        }],
-    )?;
+    lock.write_all(&[NewFile {
+        name: cert_file.clone(),
+        contents: cert_pem.as_bytes(),
+        mode: CERT_MODE,
+    }])?;
     if not_after < now + Duration::days(i64::from(req.days)) - Duration::days(1) {
-        warnings.push(format!(
+        warnings.push(Warning::from(format!(
             "the certificate ends on {}, when the CA expires, not after {} days as asked",
             not_after.date(),
             req.days
-        ));
+        )));
     }
     Ok(SignOutcome {
         action: if existed {

@@ -8,6 +8,7 @@ use aitls::sign::{self, SignOutcome, SignRequest};
 use aitls::store::{self, Store};
 use clap::Args;
 
+use super::fix::Words;
 use super::{Globals, Output};
 
 /// Sign a certificate signing request with the CA in DIR (the key stays with its owner)
@@ -96,15 +97,24 @@ pub fn run(args: &SignArgs, globals: &Globals, out: &Output) -> anyhow::Result<E
     };
     let store = Store::new(&globals.dir);
     let outcome = sign::sign(&store, &request, &bytes, time::OffsetDateTime::now_utc())?;
-    report(out, &outcome)?;
+    report(out, &globals.words, &outcome)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(out: &Output, outcome: &SignOutcome) -> std::io::Result<()> {
+/// The `--json` document: the outcome, with its warnings worded (fixes included).
+#[derive(Debug, serde::Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    outcome: &'a SignOutcome,
+    warnings: Vec<String>,
+}
+
+fn report(out: &Output, words: &Words, outcome: &SignOutcome) -> std::io::Result<()> {
+    let warnings: Vec<String> = outcome.warnings.iter().map(|w| words.warning(w)).collect();
     if out.json() {
-        return out.json_doc(outcome);
+        return out.json_doc(&Json { outcome, warnings });
     }
-    for warning in &outcome.warnings {
+    for warning in &warnings {
         out.warn(warning);
     }
     let what = match &outcome.names {
