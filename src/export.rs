@@ -518,7 +518,7 @@ pub fn write_file(path: &Path, export: &Export) -> Result<ExportOutcome> {
         }
     }
     let store = Store::new(parent);
-    let lock = store.lock()?;
+    let lock = store.lock_output_dir()?;
     let existed = lock.exists(&name)?;
     let mode = if export.holds_key {
         KEY_MODE

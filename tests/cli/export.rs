@@ -369,3 +369,25 @@ fn export_json_fields_are_documented() {
         );
     }
 }
+
+#[test]
+fn export_writes_into_a_sticky_shared_directory_but_not_an_open_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = sandbox();
+    for (dir, mode) in [("sticky", 0o1777), ("open", 0o777)] {
+        std::fs::create_dir(s.root().join(dir)).unwrap();
+        std::fs::set_permissions(s.root().join(dir), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+    }
+    // As /tmp: nobody else can replace or remove the file aitls writes there.
+    s.ok(&["export", "--format", "pem-bundle", "-o", "sticky/b.pem"]);
+    assert_eq!(mode(&s.root().join("sticky/b.pem")), 0o600);
+    let out = s
+        .aitls()
+        .args(["export", "--format", "pem-bundle", "-o", "open/b.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not sticky"), "{}", stderr(&out));
+    assert!(!s.root().join("open/b.pem").exists());
+}
