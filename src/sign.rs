@@ -315,7 +315,7 @@ pub fn sign(
                         "the CA {} has pathlen:0: it may sign certificates for servers, not for another CA",
                         store.path(CA_CERT).display()
                     ),
-                    fixes: vec![Fix::AllowIntermediates],
+                    fixes: vec![Fix::RenewCaPathlen { pathlen: 1 }],
                 });
             }
             // Clients find a certificate's issuer by name: a subordinate CA without a name,

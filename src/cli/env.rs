@@ -11,15 +11,16 @@ use super::{Globals, Output};
 
 /// Print the AI services' TLS settings for the files in DIR
 ///
-/// Prints YOLO26_SSL_CERTFILE, YOLO26_SSL_KEYFILE, YOLO26_URL, NEMOTRON_URL,
-/// AI_CA_CERT_PATH and AI_VERIFY_SSL=true, with absolute paths, for uvicorn (YOLO26),
-/// llama-server (Nemotron) and the backend's .env. Fails with a hint when a file it
-/// would name does not exist yet. The settings are printed even with --quiet.
+/// Prints YOLO26_SSL_CERTFILE and YOLO26_SSL_KEYFILE (uvicorn), LLAMA_ARG_SSL_CERT_FILE
+/// and LLAMA_ARG_SSL_KEY_FILE (llama-server), YOLO26_URL, NEMOTRON_URL, AI_CA_CERT_PATH
+/// and AI_VERIFY_SSL=true, with absolute paths, for the services and the backend's .env.
+/// Each service has its own stem (default server). Fails with a hint when a file it would
+/// name does not exist yet. The settings are printed even with --quiet.
 ///
 /// Examples:
 ///   aitls env >> backend/.env                  # dotenv lines for the backend
 ///   eval "$(aitls env --format shell)"         # export them into this shell
-///   aitls env --out nemotron --nemotron-url https://llm.internal:8091 --format json
+///   aitls env --nemotron nemotron --nemotron-url https://llm.internal:8091
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct EnvArgs {
@@ -27,9 +28,17 @@ pub struct EnvArgs {
     #[arg(long, value_name = "FORMAT", value_enum)]
     pub format: Option<EnvFormat>,
 
-    /// Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key
-    #[arg(long, value_name = "STEM", default_value = DEFAULT_STEM)]
-    pub out: String,
+    /// Stem of both services' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]
+    #[arg(long, value_name = "STEM")]
+    pub out: Option<String>,
+
+    /// Stem of YOLO26's certificate (uvicorn) [default: --out, else server]
+    #[arg(long, value_name = "STEM")]
+    pub yolo26: Option<String>,
+
+    /// Stem of Nemotron's certificate (llama-server) [default: --out, else server]
+    #[arg(long, value_name = "STEM")]
+    pub nemotron: Option<String>,
 
     /// URL of the YOLO26 service (https only)
     #[arg(long, value_name = "URL", default_value = DEFAULT_YOLO26_URL, value_parser = https_url)]
@@ -57,6 +66,14 @@ fn https_url(url: &str) -> Result<String, String> {
     services::check_https_url(url).map(|()| url.to_owned())
 }
 
+/// A service's stem: its own option, else `--out`, else the default.
+fn stem_for(own: &Option<String>, out: &Option<String>) -> String {
+    own.as_ref()
+        .or(out.as_ref())
+        .cloned()
+        .unwrap_or_else(|| DEFAULT_STEM.to_owned())
+}
+
 /// Runs `aitls env`.
 pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let format = match (args.format, out.json()) {
@@ -78,7 +95,8 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
         .with_context(|| format!("cannot make {} absolute", globals.dir.display()))?;
     let settings = services::settings(&EnvRequest {
         dir,
-        stem: args.out.clone(),
+        yolo26_stem: stem_for(&args.yolo26, &args.out),
+        nemotron_stem: stem_for(&args.nemotron, &args.out),
         yolo26_url: args.yolo_url.clone(),
         nemotron_url: args.nemotron_url.clone(),
     })?;

@@ -465,3 +465,31 @@ fn sign_reads_a_csr_from_stdin_with_out() {
         .success();
     strict_verify(s.root(), "ai/certs/ca.crt", None, "ai/certs/piped.crt");
 }
+
+#[test]
+fn renewing_a_pathlen_0_root_with_pathlen_1_keeps_its_key_and_allows_intermediates() {
+    let s = Sandbox::new();
+    s.quick_pair();
+    csr(&s, "int", "/CN=Sub CA", &[]);
+    let err = fails(&s, &["sign", "--intermediate", "int.csr"], 1);
+    assert!(err.contains("`aitls ca --renew --pathlen 1`"), "{err}");
+    let key_before = s.read("ca.key");
+    // The command the hint names, as printed.
+    let out = s.json(&["ca", "--renew", "--pathlen", "1"]);
+    assert_eq!(out["action"], "renewed");
+    assert_eq!(s.read("ca.key"), key_before, "same key");
+    with_cert(&s.file("ca.crt"), |c| {
+        let bc = c.basic_constraints().unwrap().unwrap().value;
+        assert_eq!(bc.path_len_constraint, Some(1));
+    });
+    // What the old root signed still verifies against the renewed one.
+    strict_verify(s.root(), "ai/certs/ca.crt", None, "ai/certs/server.crt");
+    s.ok(&["sign", "--intermediate", "int.csr"]);
+    strict_verify(s.root(), "ai/certs/ca.crt", None, "ai/certs/int.crt");
+    // Renewed again without --pathlen, the path length stays.
+    s.ok(&["ca", "--renew"]);
+    with_cert(&s.file("ca.crt"), |c| {
+        let bc = c.basic_constraints().unwrap().unwrap().value;
+        assert_eq!(bc.path_len_constraint, Some(1));
+    });
+}
