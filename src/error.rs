@@ -73,6 +73,10 @@ pub enum Error {
     /// Key generation or signing failed inside the crypto library.
     #[error("{0}")]
     Crypto(String),
+    /// A date cannot be computed: the clock, or the clock plus a validity, falls outside
+    /// the years a certificate can hold.
+    #[error("{0}")]
+    Clock(String),
 }
 
 /// How an error should be reported: this decides the exit code (SPEC §3).
@@ -92,7 +96,9 @@ impl Error {
             | Error::InvalidValue { .. }
             | Error::Malformed { .. }
             | Error::Read { .. } => ErrorKind::Input,
-            Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) => ErrorKind::Failed,
+            Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) | Error::Clock(_) => {
+                ErrorKind::Failed
+            }
         }
     }
 

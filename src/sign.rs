@@ -381,7 +381,8 @@ pub fn sign(
         contents: cert_pem.as_bytes(),
         mode: CERT_MODE,
     }])?;
-    if not_after < now + Duration::days(i64::from(req.days)) - Duration::days(1) {
+    let asked_end = crate::clock::add_days(now, req.days, "the certificate").ok();
+    if asked_end.is_some_and(|end| end - not_after > Duration::days(1)) {
         warnings.push(Warning::from(format!(
             "the certificate ends on {}, when the CA expires, not after {} days as asked",
             not_after.date(),

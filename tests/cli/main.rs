@@ -4,12 +4,15 @@
 mod util;
 
 mod ca;
+mod clock;
 mod completions;
 mod docs;
 mod env;
 mod export;
+mod fitness;
 mod fixes;
 mod inspect;
+mod keys;
 mod openbao;
 mod probe;
 mod proxy;
