@@ -43,6 +43,9 @@ _aitls() {
             aitls,sign)
                 cmd="aitls__subcmd__sign"
                 ;;
+            aitls,trust)
+                cmd="aitls__subcmd__trust"
+                ;;
             aitls,verify)
                 cmd="aitls__subcmd__verify"
                 ;;
@@ -73,6 +76,9 @@ _aitls() {
             aitls__subcmd__help,sign)
                 cmd="aitls__subcmd__help__subcmd__sign"
                 ;;
+            aitls__subcmd__help,trust)
+                cmd="aitls__subcmd__help__subcmd__trust"
+                ;;
             aitls__subcmd__help,verify)
                 cmd="aitls__subcmd__help__subcmd__verify"
                 ;;
@@ -83,7 +89,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server sign verify inspect env export probe completions help"
+            opts="-d -q -h -V --dir --quiet --json --help --version ca server sign verify inspect env export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -105,7 +111,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --permit --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +134,10 @@ _aitls() {
                     return 0
                     ;;
                 --pathlen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +271,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server sign verify inspect env export probe completions help"
+            opts="ca server sign verify inspect env export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +397,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -550,8 +574,34 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__trust)
+            opts="-d -q -h -V --remove --check --store --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__verify)
-            opts="-d -q -h -V --ca --key --host --at --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --key --host --client --at --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +617,10 @@ _aitls() {
                     ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
+                    COMPREPLY=($(compgen -W "openssl python3.13 rustls go java chromium firefox apple gnutls" -- "${cur}"))
                     return 0
                     ;;
                 --at)

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -44,6 +45,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --key-type 'Key algorithm of a new CA [default: rsa4096]'
             cand --renew-within 'Renew the CA certificate when it expires within DAYS'
             cand --pathlen 'A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]'
+            cand --permit 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --force 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
@@ -94,6 +96,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --ca 'The CA certificate(s) to trust [default: DIR/ca.crt]'
             cand --key 'Private key to check [default: CERT with .key instead of .crt, when it exists]'
             cand --host 'A name clients connect to (DNS name or IP address); repeatable'
+            cand --client 'Only these client families decide the verdict (repeatable; default: all)'
             cand --at 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -169,6 +172,20 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;trust'= {
+            cand --store 'Only this store (repeatable; default: every store found)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --remove 'Remove the CA from the stores instead'
+            cand --check 'Only report whether the CA is trusted (exit 0 when it is in every store)'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -189,6 +206,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -207,6 +225,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;export'= {
         }
         &'aitls;help;probe'= {
+        }
+        &'aitls;help;trust'= {
         }
         &'aitls;help;completions'= {
         }

@@ -37,6 +37,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certi
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of a new CA [default: AI Services CA]' -r
@@ -49,6 +50,7 @@ ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew-within -d 'Renew the CA certificate when it expires within DAYS' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l pathlen -d 'A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l permit -d 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew -d 'Renew the CA certificate now, for the same key and subject'
@@ -86,6 +88,15 @@ complete -c aitls -n "__fish_aitls_using_subcommand sign" -s V -l version -d 'Pr
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l key -d 'Private key to check [default: CERT with .key instead of .crt, when it exists]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l host -d 'A name clients connect to (DNS name or IP address); repeatable' -r
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l client -d 'Only these client families decide the verdict (repeatable; default: all)' -r -f -a "openssl\t''
+python3.13\t''
+rustls\t''
+go\t''
+java\t''
+chromium\t''
+firefox\t''
+apple\t''
+gnutls\t''"
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l at -d 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s q -l quiet -d 'Print errors only'
@@ -137,18 +148,29 @@ complete -c aitls -n "__fish_aitls_using_subcommand probe" -s q -l quiet -d 'Pri
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l store -d 'Only this store (repeatable; default: every store found)' -r -f -a "system\t'the system store (curl, wget, OpenSSL, Go, Python\'s ssl default paths)'
+nss\t'NSS databases: Chromium ~/.pki/nssdb and Firefox profiles'
+java\t'Java cacerts (of $JAVA_HOME, or of the java on PATH)'"
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l remove -d 'Remove the CA from the stores instead'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l check -d 'Only report whether the CA is trusted (exit 0 when it is in every store)'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

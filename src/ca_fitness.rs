@@ -122,6 +122,7 @@ mod tests {
             common_name: "Test CA".into(),
             days: 365,
             pathlen: 0,
+            name_constraints: None,
         };
         let issued = issue::issue_ca(&profile, &key, datetime!(2026-01-01 00:00 UTC)).unwrap();
         crate::cert::parse_pem(issued.cert_pem.as_bytes()).unwrap()

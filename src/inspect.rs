@@ -108,6 +108,8 @@ pub struct CertView {
     pub names: SanView,
     /// basicConstraints; `null` when absent.
     pub basic_constraints: Option<BasicConstraintsView>,
+    /// nameConstraints (`aitls ca --permit`); `null` when absent.
+    pub name_constraints: Option<crate::constraints::Constraints>,
     /// keyUsage bits by their RFC 5280 names (`digitalSignature`, `keyCertSign` …); `null`
     /// when absent.
     pub key_usage: Option<Vec<String>>,
@@ -124,6 +126,9 @@ pub struct CertView {
     /// In a directory listing: the file of the certificate that signed this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_by: Option<String>,
+    /// The client families (SPEC §6) that refuse this certificate for what it says
+    /// itself (a CA: as the root of a sound server certificate), with the reason each.
+    pub refused_by: Vec<crate::clients::Verdict>,
     #[serde(skip)]
     der: Vec<u8>,
 }
@@ -546,12 +551,14 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         signature_algorithm: signature_name(&x509.signature_algorithm),
         names,
         basic_constraints,
+        name_constraints: crate::constraints::of_cert(&der[..cert_len])?,
         key_usage,
         extended_key_usage,
         subject_key_id,
         authority_key_id,
         fingerprint_sha256: fingerprint_sha256(&der[..cert_len]),
         issued_by: None,
+        refused_by: crate::clients::judge_alone(&der[..cert_len]),
         der: Vec::new(),
     };
     Ok(CertView {

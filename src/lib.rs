@@ -19,7 +19,9 @@
 
 pub mod ca_fitness;
 pub mod cert;
+pub mod clients;
 pub mod clock;
+pub mod constraints;
 pub mod error;
 pub mod export;
 pub mod fix;
@@ -34,6 +36,7 @@ pub mod provision;
 pub mod services;
 pub mod sign;
 pub mod store;
+pub mod truststore;
 pub mod verify;
 pub mod webpki_error;
 

@@ -77,6 +77,8 @@ pub struct CaRequest {
     pub renew: bool,
     /// Renew the CA certificate when it expires within this many days.
     pub renew_within_days: u32,
+    /// Name constraints for a new CA (`--permit`); `None` when not asked for.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// What `aitls server` is asked for. `None` marks an option that was not given: it comes
@@ -353,6 +355,7 @@ pub fn ensure_ca(
             let profile = issue::CaRenewalProfile {
                 days,
                 path_len: req.pathlen,
+                name_constraints: req.name_constraints.clone(),
             };
             let issued = issue::renew_ca(&info, &key, &profile, now)?;
             // Only the certificate changes: the key, and every certificate it signed, stay.
@@ -385,6 +388,24 @@ pub fn ensure_ca(
                 Fix::RenewCa,
             ));
         }
+        // The model's other refusals (the warning above has said the keyUsage one).
+        warnings.extend(
+            client_warnings_for_ca(&info.der, Some(Fix::ReplaceCa))
+                .into_iter()
+                .filter(|w| !w.message.contains("keyUsage")),
+        );
+        if let (Some(wanted), Action::Kept) = (&req.name_constraints, plan.action) {
+            let have = crate::constraints::of_cert(&info.der).ok().flatten();
+            if have.as_ref() != Some(wanted) {
+                warnings.push(Warning::with_fix(
+                    format!(
+                        "kept the existing CA, which permits {}; --permit applies when the CA is renewed (same key)",
+                        have.map_or_else(|| "every name".to_owned(), |c| c.describe())
+                    ),
+                    Fix::RenewCa,
+                ));
+            }
+        }
         let cn = info.common_name.clone().unwrap_or_default();
         return Ok(Outcome {
             action: plan.action,
@@ -410,9 +431,13 @@ pub fn ensure_ca(
         common_name: common_name.clone(),
         days,
         pathlen: req.pathlen.unwrap_or(0),
+        name_constraints: req.name_constraints.clone(),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
+    if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+        warnings.extend(client_warnings_for_ca(p.contents(), None));
+    }
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -430,6 +455,38 @@ pub fn ensure_ca(
 /// The options given for the CA that differ from the CA that is kept or renewed: its
 /// subject and key stay whatever was asked (only `--force` changes them), and `--days`
 /// applies to a kept CA only when it is renewed.
+/// The client families that refuse a server certificate aitls made (SPEC §6: Ed25519 for
+/// the browsers, an underscore for Java), as warnings.
+fn client_warnings_for_server(
+    cert_der: &[u8],
+    ca_der: &[u8],
+    names: &[SanName],
+    key_pem: Option<&[u8]>,
+) -> Vec<Warning> {
+    crate::clients::refusal_warnings(&crate::clients::judge_issued(
+        cert_der, ca_der, names, key_pem,
+    ))
+    .into_iter()
+    .map(Warning::from)
+    .collect()
+}
+
+/// The client families that refuse every certificate of this CA (SPEC §6: an Ed25519 CA
+/// for the browsers, a CA without keyUsage for Python 3.13), as warnings; `fix` for a kept
+/// CA (a new one is what was asked for).
+fn client_warnings_for_ca(ca_der: &[u8], fix: Option<Fix>) -> Vec<Warning> {
+    let Ok(facts) = crate::clients::facts::cert_facts(ca_der) else {
+        return Vec::new();
+    };
+    crate::clients::refusal_warnings(&crate::clients::judge_ca(&facts))
+        .into_iter()
+        .map(|w| Warning {
+            message: format!("{w}; every certificate of this CA is refused"),
+            fix: fix.clone(),
+        })
+        .collect()
+}
+
 fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let new_ca_only = |option: &str, asked: &str, kept: &str| {
@@ -744,6 +801,9 @@ pub fn ensure_server(
                 .join(", ")
         ),
     })?;
+    // Whoever made the CA (aitls --permit, openssl), never issue what clients would refuse:
+    // given names, names kept from the existing certificate and the defaults alike.
+    crate::constraints::ensure_permitted(&ca.cert.der, &store.path(CA_CERT), &profile.names)?;
     let wanted = Wanted {
         names: &profile.names,
         common_name: &profile.common_name,
@@ -820,6 +880,14 @@ pub fn ensure_server(
         };
         let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
         write_pair(&lock, &key_file, &cert_file, &issued)?;
+        if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+            warnings.extend(client_warnings_for_server(
+                p.contents(),
+                &ca.cert.der,
+                &profile.names,
+                Some(issued.key_pem.as_bytes()),
+            ));
+        }
         issued.not_after
     };
     if !capped {
@@ -848,12 +916,6 @@ pub fn ensure_server(
                 req.renew_within_days
             )
             .into(),
-        );
-    }
-    if profile.key_type == KeyType::Ed25519 {
-        warnings.push(
-            "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
-                .into(),
         );
     }
     Ok(Outcome {
@@ -904,6 +966,7 @@ mod tests {
             renew: false,
             renew_within_days: 30,
             pathlen: None,
+            name_constraints: None,
         };
         ensure_ca(&store, &ca_req, now, &Silent).unwrap();
         let req = ServerRequest {

@@ -349,7 +349,8 @@ pub fn sign(
             (pem, not_after, cn, "intermediate")
         }
         Some(names) => {
-            check_permitted(&ca.cert.der, names)?;
+            // Whoever made the CA (aitls --permit, openssl), never issue what clients refuse.
+            crate::constraints::ensure_permitted(&ca.cert.der, &store.path(CA_CERT), names)?;
             let common_name = match &csr.common_name {
                 Some(cn)
                     if names
@@ -403,107 +404,6 @@ pub fn sign(
         days_left: days_between(now, not_after),
         warnings,
     })
-}
-
-/// Refuses names outside the CA's nameConstraints (RFC 5280 §4.2.1.10): each DNS name
-/// and IP address must fall within a permitted subtree of its kind, when the CA lists
-/// any, and within no excluded subtree.
-// TODO(#trust): the trust engineer's shared check replaces this minimal one on merge.
-fn check_permitted(ca_der: &[u8], names: &[SanName]) -> Result<()> {
-    let Ok((_, ca)) = X509Certificate::from_der(ca_der) else {
-        return Ok(());
-    };
-    let Ok(Some(nc)) = ca.tbs_certificate.name_constraints() else {
-        return Ok(());
-    };
-    let permitted: Vec<GeneralName<'_>> = nc
-        .value
-        .permitted_subtrees
-        .iter()
-        .flatten()
-        .map(|s| s.base.clone())
-        .collect();
-    let excluded: Vec<GeneralName<'_>> = nc
-        .value
-        .excluded_subtrees
-        .iter()
-        .flatten()
-        .map(|s| s.base.clone())
-        .collect();
-    for name in names {
-        let same_kind: Vec<&GeneralName<'_>> =
-            permitted.iter().filter(|g| same_kind(g, name)).collect();
-        let allowed = same_kind.is_empty() || same_kind.iter().any(|g| within(g, name));
-        if !allowed || excluded.iter().any(|g| within(g, name)) {
-            let list: Vec<String> = permitted.iter().map(describe).collect();
-            return Err(Error::Refused {
-                message: format!(
-                    "{name} is outside the CA's name constraints (it permits {})",
-                    if list.is_empty() {
-                        "none of this kind".to_owned()
-                    } else {
-                        list.join(", ")
-                    }
-                ),
-                fixes: Vec::new(),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn same_kind(g: &GeneralName<'_>, name: &SanName) -> bool {
-    matches!(
-        (g, name),
-        (GeneralName::DNSName(_), SanName::Dns(_)) | (GeneralName::IPAddress(_), SanName::Ip(_))
-    )
-}
-
-fn describe(g: &GeneralName<'_>) -> String {
-    match g {
-        GeneralName::IPAddress(b) if b.len() == 8 || b.len() == 32 => {
-            let (addr, mask) = b.split_at(b.len() / 2);
-            let prefix: u32 = mask.iter().map(|m| m.count_ones()).sum();
-            let ip = if addr.len() == 4 {
-                std::net::IpAddr::from(<[u8; 4]>::try_from(addr).unwrap_or_default())
-            } else {
-                std::net::IpAddr::from(<[u8; 16]>::try_from(addr).unwrap_or_default())
-            };
-            format!("{ip}/{prefix}")
-        }
-        GeneralName::DNSName(d) => (*d).to_owned(),
-        other => other.to_string(),
-    }
-}
-
-/// Whether `name` falls within the subtree `g` (RFC 5280 §4.2.1.10: a DNS constraint
-/// matches the name itself and every name below it; a leading dot only the names below).
-fn within(g: &GeneralName<'_>, name: &SanName) -> bool {
-    match (g, name) {
-        (GeneralName::DNSName(base), SanName::Dns(dns)) => {
-            let base = base.to_ascii_lowercase();
-            let dns = dns.strip_prefix("*.").unwrap_or(dns);
-            match base.strip_prefix('.') {
-                Some(suffix) => dns.ends_with(&format!(".{suffix}")),
-                None => base.is_empty() || dns == base || dns.ends_with(&format!(".{base}")),
-            }
-        }
-        (GeneralName::IPAddress(b), SanName::Ip(ip)) => {
-            let octets: Vec<u8> = match ip {
-                std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
-                std::net::IpAddr::V6(v6) => v6.octets().to_vec(),
-            };
-            if b.len() != octets.len() * 2 {
-                return false;
-            }
-            let (addr, mask) = b.split_at(octets.len());
-            octets
-                .iter()
-                .zip(addr.iter().zip(mask))
-                .all(|(o, (a, m))| o & m == a & m)
-        }
-        _ => false,
-    }
 }
 
 /// The modulus size of an RSA SubjectPublicKeyInfo; `None` for other keys.

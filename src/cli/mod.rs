@@ -16,6 +16,7 @@ mod render;
 mod server;
 mod sign;
 mod spinner;
+mod trust;
 mod verify;
 
 use std::path::PathBuf;
@@ -83,6 +84,7 @@ pub enum Command {
     Export(export::ExportArgs),
     Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
+    Trust(trust::TrustArgs),
 }
 
 /// Options every subcommand sees.
@@ -223,6 +225,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
+        Command::Trust(args) => trust::run(&args, &globals, &out),
     }
 }
 

@@ -4,8 +4,10 @@
 mod util;
 
 mod ca;
+mod clients;
 mod clock;
 mod completions;
+mod constraints;
 mod docs;
 mod env;
 mod export;
@@ -22,4 +24,5 @@ mod safety;
 mod server;
 mod sign;
 mod tls;
+mod trust;
 mod verify;

@@ -493,3 +493,43 @@ fn renewing_a_pathlen_0_root_with_pathlen_1_keeps_its_key_and_allows_intermediat
         assert_eq!(bc.path_len_constraint, Some(1));
     });
 }
+
+#[test]
+fn a_leak_safe_root_passes_its_constraints_to_the_intermediate_and_sign_keeps_to_them() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "ca",
+        "--key-type",
+        "ecdsa-p256",
+        "--permit",
+        ".internal",
+        "--pathlen",
+        "1",
+    ]);
+    csr(&s, "sub", "/CN=Bao Intermediate", &[]);
+    s.ok(&["sign", "--intermediate", "sub.csr"]);
+    let nc = |path: &std::path::Path| {
+        with_cert(path, |c| {
+            let ext = c
+                .extensions()
+                .iter()
+                .find(|e| e.oid.to_id_string() == "2.5.29.30")
+                .expect("nameConstraints");
+            (ext.critical, ext.value.to_vec())
+        })
+    };
+    assert_eq!(
+        nc(&s.file("sub.crt")),
+        nc(&s.file("ca.crt")),
+        "copied byte for byte"
+    );
+    csr(
+        &s,
+        "out",
+        "/CN=example.com",
+        &["subjectAltName=DNS:example.com"],
+    );
+    let err = fails(&s, &["sign", "out.csr"], 1);
+    assert!(err.contains("example.com is outside"), "{err}");
+    s.ok(&["sign", "out.csr", "api.internal"]);
+}
