@@ -332,6 +332,7 @@ pub fn ensure(
             // Renewed (same key) like a project CA; the cases are then reissued under it.
             renew_within_days: RENEW_WITHIN_DAYS.unsigned_abs() as u32,
             name_constraints: None,
+            pathlen: None,
         },
         now,
         progress,
@@ -732,6 +733,7 @@ fn new_ca(case: Case, kt: KeyType, now: OffsetDateTime) -> Result<(Ca, String)> 
             common_name: cn.into(),
             days: CA_DAYS,
             name_constraints: None,
+            pathlen: 0,
         },
         now,
     )?;

@@ -127,6 +127,8 @@ impl Words {
                     | Fix::UseNames { .. }
                     | Fix::UseDir { .. }
                     | Fix::VerifyCert { .. }
+                    | Fix::SignWithNames { .. }
+                    | Fix::RenewCaPathlen { .. }
             ),
         };
         is_command.then(|| self.action(fix))
@@ -261,6 +263,14 @@ impl Words {
             ),
             Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
             Fix::ReorderBundle { index } => format!("put certificate {index} first"),
+            Fix::SignWithNames { csr } => {
+                self.aitls(&format!("sign {} NAME...", path_word(csr)))
+            }
+            Fix::RenewCaPathlen { pathlen } => self.aitls(&format!("ca --renew --pathlen {pathlen}")),
+            Fix::OtherStem => "choose another stem with --out STEM".to_owned(),
+            Fix::ExportWithoutKey => {
+                "export it where its key lives, or use --format fullchain".to_owned()
+            }
         }
     }
 
@@ -290,6 +300,8 @@ impl Words {
             }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
             Fix::Chown { .. } => " if you trust the file, or remove it",
+            Fix::SignWithNames { .. } => " with the names to certify",
+            Fix::RenewCaPathlen { .. } => " to let the CA sign intermediates, keeping its key",
             _ => "",
         };
         let verb = match fix {
