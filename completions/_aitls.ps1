@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -35,6 +36,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Create or renew the CA and every certificate that aitls.toml declares')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -45,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing CA (every server certificate must then be reissued)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -63,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Reissue when the certificate expires within DAYS')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue even when the existing certificate is current')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -81,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -93,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;inspect' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -109,6 +116,34 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--nemotron-url', '--nemotron-url', [CompletionResultType]::ParameterName, 'URL of the Nemotron service, llama-server (https only)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;sync' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and write nothing; no hook runs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;init' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -121,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;completions' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -136,6 +172,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Create or renew the CA and every certificate that aitls.toml declares')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -153,6 +191,12 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help;env' {
+            break
+        }
+        'aitls;help;sync' {
+            break
+        }
+        'aitls;help;init' {
             break
         }
         'aitls;help;completions' {

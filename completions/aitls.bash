@@ -28,11 +28,17 @@ _aitls() {
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
+            aitls,init)
+                cmd="aitls__subcmd__init"
+                ;;
             aitls,inspect)
                 cmd="aitls__subcmd__inspect"
                 ;;
             aitls,server)
                 cmd="aitls__subcmd__server"
+                ;;
+            aitls,sync)
+                cmd="aitls__subcmd__sync"
                 ;;
             aitls,verify)
                 cmd="aitls__subcmd__verify"
@@ -49,11 +55,17 @@ _aitls() {
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
+            aitls__subcmd__help,init)
+                cmd="aitls__subcmd__help__subcmd__init"
+                ;;
             aitls__subcmd__help,inspect)
                 cmd="aitls__subcmd__help__subcmd__inspect"
                 ;;
             aitls__subcmd__help,server)
                 cmd="aitls__subcmd__help__subcmd__server"
+                ;;
+            aitls__subcmd__help,sync)
+                cmd="aitls__subcmd__help__subcmd__sync"
                 ;;
             aitls__subcmd__help,verify)
                 cmd="aitls__subcmd__help__subcmd__verify"
@@ -65,7 +77,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env completions help"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server verify inspect env sync init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -79,6 +91,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -87,7 +103,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,6 +129,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -121,7 +141,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__completions)
-            opts="-d -q -h -V --dir --quiet --json --help --version bash zsh fish powershell elvish"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +155,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -143,7 +167,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__env)
-            opts="-d -q -h -V --format --out --yolo-url --nemotron-url --dir --quiet --json --help --version"
+            opts="-d -q -h -V --format --out --yolo-url --nemotron-url --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +197,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -181,7 +209,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env completions help"
+            opts="ca server verify inspect env sync init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +278,20 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -278,6 +320,20 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -292,8 +348,8 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        aitls__subcmd__inspect)
-            opts="-d -q -h -V --dir --quiet --json --help --version"
+        aitls__subcmd__init)
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +363,36 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__inspect)
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -315,7 +401,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__server)
-            opts="-d -q -h -V --cn --days --key-type --out --client --force --renew-within --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --out --client --force --renew-within --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +435,36 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__sync)
+            opts="-d -q -h -V --dry-run --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -357,7 +473,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__verify)
-            opts="-d -q -h -V --ca --key --host --at --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --key --host --at --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +500,10 @@ _aitls() {
                     return 0
                     ;;
                 -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

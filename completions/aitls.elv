@@ -20,6 +20,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -32,6 +33,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
+            cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -41,6 +44,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --key-type 'Key algorithm'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --force 'Replace an existing CA (every server certificate must then be reissued)'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
@@ -58,6 +62,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --renew-within 'Reissue when the certificate expires within DAYS'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
             cand --force 'Reissue even when the existing certificate is current'
             cand -q 'Print errors only'
@@ -75,6 +80,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --at 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -86,6 +92,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;inspect'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -101,6 +108,32 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;sync'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand --dry-run 'Print the plan and write nothing; no hook runs'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;init'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -112,6 +145,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -126,6 +160,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
+            cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -138,6 +174,10 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;inspect'= {
         }
         &'aitls;help;env'= {
+        }
+        &'aitls;help;sync'= {
+        }
+        &'aitls;help;init'= {
         }
         &'aitls;help;completions'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aitls_global_optspecs
-    string join \n d/dir= q/quiet json h/help V/version
+    string join \n d/dir= manifest= q/quiet json h/help V/version
 end
 
 function __fish_aitls_needs_command
@@ -25,6 +25,7 @@ function __fish_aitls_using_subcommand
 end
 
 complete -c aitls -n "__fish_aitls_needs_command" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_needs_command" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_needs_command" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_needs_command" -s h -l help -d 'Print help'
@@ -34,6 +35,8 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "server" -d 'Issue a ser
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a certificate as a TLS client would'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of the CA' -r
@@ -45,6 +48,7 @@ ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
 ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA (every server certificate must then be reissued)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l json -d 'Print one JSON document on stdout instead of text'
@@ -61,6 +65,7 @@ ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l out -d 'File stem: writes DIR/STEM.crt and DIR/STEM.key' -r
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l renew-within -d 'Reissue when the certificate expires within DAYS' -r
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l client -d 'Also allow the certificate for TLS client authentication (mTLS)'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l force -d 'Reissue even when the existing certificate is current'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s q -l quiet -d 'Print errors only'
@@ -72,11 +77,13 @@ complete -c aitls -n "__fish_aitls_using_subcommand verify" -l key -d 'Private k
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l host -d 'A name clients connect to (DNS name or IP address); repeatable' -r
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l at -d 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand inspect" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -88,19 +95,36 @@ complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of the 
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo-url -d 'URL of the YOLO26 service (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron-url -d 'URL of the Nemotron service, llama-server (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -l dry-run -d 'Print the plan and write nothing; no hook runs'
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand sync" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand init" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand init" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand init" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand init" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand init" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand completions" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

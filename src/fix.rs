@@ -96,6 +96,8 @@ pub enum Fix {
         /// Its position in the bundle, from 1.
         index: usize,
     },
+    /// Write a project file (`aitls init`): a command needs one and there is none.
+    InitProject,
 }
 
 /// How to reissue a server certificate.

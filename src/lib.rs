@@ -25,9 +25,11 @@ pub mod issue;
 pub mod key_type;
 pub mod names;
 pub mod plan;
+pub mod project;
 pub mod provision;
 pub mod services;
 pub mod store;
+pub mod sync;
 pub mod verify;
 
 pub use error::{Error, ErrorKind};

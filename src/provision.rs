@@ -38,6 +38,17 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
+/// How a pipeline acts on its decision.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'a> {
+    /// Write what the plan says, under this lock, which the caller holds for as long as
+    /// it needs (`aitls sync` holds one lock for the CA and every certificate).
+    Write(&'a DirLock),
+    /// Decide only: the outcome says what would be done, and nothing is written
+    /// (`aitls sync --dry-run`). `not_after` is then when a new certificate would end.
+    DryRun,
+}
+
 /// What `aitls ca` is asked for.
 #[derive(Debug, Clone)]
 pub struct CaRequest {
@@ -165,9 +176,21 @@ pub fn ensure_ca(
     now: OffsetDateTime,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
-    let now = whole_seconds(now);
     issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
+    ensure_ca_with(store, Mode::Write(&lock), req, now, progress)
+}
+
+/// [`ensure_ca`] under a lock the caller holds, or as a dry run.
+pub fn ensure_ca_with(
+    store: &Store,
+    mode: Mode<'_>,
+    req: &CaRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let now = whole_seconds(now);
+    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
     let mut existing = None;
     let found = match read_ca_pair(store)? {
         CaPair::Nothing => CaFound::Nothing,
@@ -267,13 +290,19 @@ pub fn ensure_ca(
         });
     }
 
-    let key = generate(req.key_type, progress)?;
-    let profile = CaProfile {
-        common_name: req.common_name.clone(),
-        days: req.days,
+    let not_after = match mode {
+        Mode::DryRun => now + time::Duration::days(i64::from(req.days)),
+        Mode::Write(lock) => {
+            let key = generate(req.key_type, progress)?;
+            let profile = CaProfile {
+                common_name: req.common_name.clone(),
+                days: req.days,
+            };
+            let issued = issue::issue_ca(&profile, &key, now)?;
+            write_pair(store, lock, CA_KEY, CA_CERT, &issued)?;
+            issued.not_after
+        }
     };
-    let issued = issue::issue_ca(&profile, &key, now)?;
-    write_pair(store, &lock, CA_KEY, CA_CERT, &issued)?;
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -281,8 +310,8 @@ pub fn ensure_ca(
         key: store.path(CA_KEY),
         common_name: req.common_name.clone(),
         key_type: Some(req.key_type),
-        not_after: issued.not_after,
-        days_left: cert::days_between(now, issued.not_after),
+        not_after,
+        days_left: cert::days_between(now, not_after),
         names: None,
         warnings: Vec::new(),
     })
@@ -456,6 +485,20 @@ pub fn ensure_server(
     now: OffsetDateTime,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
+    store::check_stem(&req.stem)?;
+    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
+    let lock = store.lock()?;
+    ensure_server_with(store, Mode::Write(&lock), req, now, progress)
+}
+
+/// [`ensure_server`] under a lock the caller holds, or as a dry run.
+pub fn ensure_server_with(
+    store: &Store,
+    mode: Mode<'_>,
+    req: &ServerRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
     let now = whole_seconds(now);
     store::check_stem(&req.stem)?;
     issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
@@ -469,7 +512,6 @@ pub fn ensure_server(
             })?
         }
     };
-    let lock = store.lock()?;
     let ca = load_ca(store, now)?;
     let found = find_server(store, &req.stem, &ca)?;
     let wanted = Wanted {
@@ -484,7 +526,7 @@ pub fn ensure_server(
     let mut warnings = Vec::new();
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
         existing.not_after
-    } else {
+    } else if let Mode::Write(lock) = mode {
         let key = generate(req.key_type, progress)?;
         let profile = ServerProfile {
             common_name: common_name.clone(),
@@ -494,8 +536,10 @@ pub fn ensure_server(
             not_after_cap: Some(ca.cert.not_after),
         };
         let issued = issue::issue_server(&ca, &profile, &key, now)?;
-        write_pair(store, &lock, &key_file, &cert_file, &issued)?;
+        write_pair(store, lock, &key_file, &cert_file, &issued)?;
         issued.not_after
+    } else {
+        (now + time::Duration::days(i64::from(req.days))).min(ca.cert.not_after)
     };
     warnings.extend(expiry_warning(
         "the CA",

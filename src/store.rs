@@ -73,6 +73,13 @@ pub struct DirLock {
     _dir: File,
 }
 
+/// A shared lock on the directory, for a reader that must not see a writer's work half
+/// done; released on drop.
+#[derive(Debug)]
+pub struct ReadLock {
+    _dir: File,
+}
+
 /// One file to write: its name inside the directory, its content and its mode.
 #[derive(Debug)]
 pub struct NewFile<'a> {
@@ -155,6 +162,27 @@ impl Store {
         let lock = DirLock { _dir: dir };
         self.remove_stale_temps();
         Ok(lock)
+    }
+
+    /// Takes a shared lock on the directory, waiting for a writer to finish; `None` when
+    /// the directory does not exist (nothing to read, and nothing is created).
+    pub fn read_lock(&self) -> Result<Option<ReadLock>> {
+        let dir = match File::open(&self.dir) {
+            Ok(dir) => dir,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(Error::Read {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        dir.lock_shared().map_err(|source| Error::Write {
+            action: "lock",
+            path: self.dir.clone(),
+            source,
+        })?;
+        Ok(Some(ReadLock { _dir: dir }))
     }
 
     fn remove_stale_temps(&self) {
@@ -328,6 +356,61 @@ impl Store {
         names.sort();
         Ok(Some(names))
     }
+}
+
+/// The nearest `name` that is a regular file in `start` or one of its parents, as Cargo
+/// finds `Cargo.toml` (the project file, SPEC §5).
+pub fn find_in_ancestors(start: &Path, name: &str) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// Writes a new file at `path` atomically (temporary file beside it, synced, then linked
+/// into place without replacing anything), refusing when `path` already exists: `aitls
+/// init` never overwrites a project file, even one created a moment before by another run.
+pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let err = |source| Error::Write {
+        action: "write",
+        path: path.to_owned(),
+        source,
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .permissions(Permissions::from_mode(mode))
+        .tempfile_in(parent)
+        .map_err(err)?;
+    temp.as_file()
+        .set_permissions(Permissions::from_mode(mode))
+        .map_err(err)?;
+    temp.write_all(contents).map_err(err)?;
+    temp.as_file().sync_all().map_err(err)?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} already exists; refusing to overwrite it",
+                    path.display()
+                ),
+                fixes: Vec::new(),
+            });
+        }
+        Err(e) => return Err(err(e.error)),
+    }
+    File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| Error::Write {
+            action: "sync directory",
+            path: parent.to_owned(),
+            source,
+        })
 }
 
 /// The stem inside a file name given where a stem goes (`api.crt` → `api`): the name ends

@@ -7,12 +7,15 @@ mod ca;
 mod completions;
 mod env;
 mod fix;
+mod hook;
+mod init;
 mod inspect;
 mod output;
 mod quote;
 mod render;
 mod server;
 mod spinner;
+mod sync;
 mod verify;
 
 use std::path::PathBuf;
@@ -56,6 +59,10 @@ pub struct Cli {
     )]
     pub dir: PathBuf,
 
+    /// Project file [default: aitls.toml here or in the nearest parent directory]
+    #[arg(long, global = true, env = MANIFEST_ENV, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
     /// Print errors only
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
@@ -76,6 +83,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Sync(sync::SyncArgs),
+    Init(init::InitArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -86,6 +95,13 @@ pub struct Globals {
     pub dir: PathBuf,
     /// Words fixes with that directory.
     pub words: Words,
+    /// The project file (`aitls.toml`), when there is one.
+    pub project: Option<aitls::project::Project>,
+    /// The project file's path: the one found or named, even when it does not exist yet
+    /// (`aitls init` writes it).
+    pub manifest: Option<PathBuf>,
+    /// The project file was named (`--manifest`, `AITLS_MANIFEST`), not found.
+    pub manifest_named: bool,
 }
 
 /// How aitls was started, beyond what [`Cli`] holds: what error reporting needs after
@@ -100,6 +116,9 @@ pub struct Invocation {
     pub json: bool,
     /// The subcommand's name, when one was given.
     pub command: Option<String>,
+    /// The project file to read: named (`--manifest`, `AITLS_MANIFEST`) or found from
+    /// the working directory upward.
+    pub manifest: Option<PathBuf>,
 }
 
 impl Invocation {
@@ -127,18 +146,34 @@ pub fn parse() -> (Cli, Invocation) {
     if empty_env {
         command = command.mut_arg("dir", |arg| arg.env(None));
     }
+    // An empty AITLS_MANIFEST is unset, as an empty AITLS_DIR is not a directory.
+    if std::env::var_os(MANIFEST_ENV).is_some_and(|v| v.is_empty()) {
+        command = command.mut_arg("manifest", |arg| arg.env(None));
+    }
     let matches = command.try_get_matches().unwrap_or_else(|e| usage_error(e));
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
+    // The project file: named, or found like Cargo.toml from here upward (SPEC §5).
+    let (manifest, named) = match &cli.manifest {
+        Some(path) => (Some(path.clone()), Some(path.clone())),
+        None => (
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| aitls::project::find(&cwd)),
+            None,
+        ),
+    };
     let dir = match matches.value_source("dir") {
         Some(ValueSource::CommandLine) => DirSource::Flag(cli.dir.clone()),
         Some(ValueSource::EnvVariable) => DirSource::Env(cli.dir.clone()),
+        _ if manifest.is_some() => DirSource::Project { named },
         _ => DirSource::Default,
     };
     let invocation = Invocation {
-        empty_env_dir: empty_env && dir == DirSource::Default,
+        empty_env_dir: empty_env && matches!(dir, DirSource::Default | DirSource::Project { .. }),
         dir,
         json: cli.json,
         command: matches.subcommand_name().map(str::to_owned),
+        manifest,
     };
     (cli, invocation)
 }
@@ -179,6 +214,8 @@ struct ErrorJson<'a> {
 
 /// The environment variable that sets the certificate directory.
 const DIR_ENV: &str = "AITLS_DIR";
+/// The environment variable that names the project file.
+const MANIFEST_ENV: &str = "AITLS_MANIFEST";
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
@@ -192,9 +229,26 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         }
         .into());
     }
+    // `init` writes the file and `completions` needs none: neither reads it, so a broken
+    // file elsewhere in the tree does not stop them.
+    let reads_project = !matches!(
+        cli.command,
+        None | Some(Command::Init(_) | Command::Completions(_))
+    );
+    let project = match (&invocation.manifest, reads_project) {
+        (Some(path), true) => Some(aitls::project::load(path)?),
+        _ => None,
+    };
+    let dir = match (&invocation.dir, &project) {
+        (DirSource::Project { .. }, Some(project)) => project.dir.clone(),
+        _ => cli.dir,
+    };
     let globals = Globals {
-        dir: cli.dir,
+        dir,
         words: invocation.words(),
+        project,
+        manifest: invocation.manifest.clone(),
+        manifest_named: cli.manifest.is_some(),
     };
     let Some(command) = cli.command else {
         out.short_usage();
@@ -213,6 +267,8 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Sync(args) => sync::run(&args, &globals, &out),
+        Command::Init(args) => init::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }

@@ -5,6 +5,7 @@
 pub mod env;
 pub mod inspect;
 pub mod outcome;
+pub mod sync;
 pub mod verify;
 
 /// Whether text is painted with ANSI colours (a terminal, and no `NO_COLOR`).

@@ -1,0 +1,172 @@
+//! `aitls sync` (SPEC §5): the CA, then every certificate of the project file, in the
+//! file's order, with the rules of `aitls ca` and `aitls server`, under one lock.
+//!
+//! One process, one lock: a cron job or a Makefile target converges the whole stack in a
+//! single run, and a parallel run waits and then sees every pair whole. The `on_change`
+//! hooks are not run here: the report says which pairs changed, and the binary runs their
+//! hooks once this function has returned and the lock is released.
+
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+use crate::key_type::KeyType;
+use crate::names;
+use crate::plan::{self, Action};
+use crate::project::{CaOptions, CertEntry, Project};
+use crate::provision::{self, CaRequest, Mode, Outcome, Progress, ServerRequest};
+use crate::store::{self, Store};
+
+/// The CA's common name when `[ca]` has no `cn` (the OpenSSL recipe's).
+const DEFAULT_CA_CN: &str = "AI Services CA";
+/// The CA's key type when `[ca]` has no `key_type` (the recipe's `genrsa 4096`).
+const DEFAULT_CA_KEY_TYPE: KeyType = KeyType::Rsa4096;
+/// The validity of the CA and of a certificate when none is given (the recipe's 365).
+const DEFAULT_DAYS: u32 = 365;
+/// A certificate's key type when none is given (the recipe's `genrsa 2048`).
+const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
+/// Renew when fewer days than this are left, as `--renew-within` defaults.
+const DEFAULT_RENEW_WITHIN: u32 = 30;
+
+/// What one `[certs.*]` entry came to.
+#[derive(Debug)]
+pub struct Item {
+    /// The entry's stem.
+    pub stem: String,
+    /// What was done (or, in a dry run, would be done), or why it could not be.
+    pub outcome: Result<Outcome>,
+}
+
+impl Item {
+    /// Whether the pair was created, renewed or replaced: its `on_change` hook is due.
+    pub fn changed(&self) -> bool {
+        self.outcome
+            .as_ref()
+            .is_ok_and(|o| o.action != Action::Kept)
+    }
+}
+
+/// What `aitls sync` did: the CA first, then each entry in the file's order.
+#[derive(Debug)]
+pub struct Report {
+    /// The CA.
+    pub ca: Outcome,
+    /// Each `[certs.*]` entry.
+    pub certs: Vec<Item>,
+}
+
+/// `aitls ca` as `[ca]` asks for it.
+pub fn ca_request(options: &CaOptions) -> CaRequest {
+    CaRequest {
+        common_name: options
+            .cn
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CA_CN.to_owned()),
+        days: options.days.unwrap_or(DEFAULT_DAYS),
+        key_type: options.key_type.unwrap_or(DEFAULT_CA_KEY_TYPE),
+        force: false,
+    }
+}
+
+/// `aitls server --out STEM` as the entry for STEM asks for it.
+pub fn server_request(entry: &CertEntry) -> Result<ServerRequest> {
+    let names = match &entry.names {
+        Some(names) => names.clone(),
+        None => names::parse_all::<&str>(&[])?,
+    };
+    Ok(ServerRequest {
+        names,
+        common_name: entry.cn.clone(),
+        days: entry.days.unwrap_or(DEFAULT_DAYS),
+        key_type: entry.key_type.unwrap_or(DEFAULT_SERVER_KEY_TYPE),
+        client_auth: entry.client.unwrap_or(false),
+        stem: entry.stem.clone(),
+        force: false,
+        renew_within_days: entry.renew_within.unwrap_or(DEFAULT_RENEW_WITHIN),
+    })
+}
+
+/// Converges the CA and then every entry of `project` in `store`, under one exclusive
+/// lock; with `dry_run`, decides the same things under a shared lock and writes nothing.
+///
+/// An error about the CA ends the run (no certificate can be issued without it); an error
+/// about one entry is that entry's [`Item::outcome`], and the others still converge.
+pub fn sync(
+    store: &Store,
+    project: &Project,
+    dry_run: bool,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let ca_req = ca_request(&project.ca);
+    let requests: Vec<Result<ServerRequest>> = project.certs.iter().map(server_request).collect();
+    if dry_run {
+        let _shared = store.read_lock()?;
+        let ca = provision::ensure_ca_with(store, Mode::DryRun, &ca_req, now, progress)?;
+        // A CA that gets a new key takes every certificate with it.
+        let new_ca = matches!(ca.action, Action::Created | Action::Replaced);
+        let certs = project
+            .certs
+            .iter()
+            .zip(requests)
+            .map(|(entry, req)| Item {
+                stem: entry.stem.clone(),
+                outcome: req.and_then(|req| {
+                    if new_ca {
+                        under_new_ca(store, &req, &ca, now)
+                    } else {
+                        provision::ensure_server_with(store, Mode::DryRun, &req, now, progress)
+                    }
+                }),
+            })
+            .collect();
+        return Ok(Report { ca, certs });
+    }
+    let lock = store.lock()?;
+    let ca = provision::ensure_ca_with(store, Mode::Write(&lock), &ca_req, now, progress)?;
+    let certs = project
+        .certs
+        .iter()
+        .zip(requests)
+        .map(|(entry, req)| Item {
+            stem: entry.stem.clone(),
+            outcome: req.and_then(|req| {
+                provision::ensure_server_with(store, Mode::Write(&lock), &req, now, progress)
+            }),
+        })
+        .collect();
+    Ok(Report { ca, certs })
+}
+
+/// The dry run's outcome for a certificate after a CA that gets a new key: no CA to load
+/// yet, so the plan comes from what exists ([`plan::plan_under_new_ca`]).
+fn under_new_ca(
+    store: &Store,
+    req: &ServerRequest,
+    ca: &Outcome,
+    now: OffsetDateTime,
+) -> Result<Outcome> {
+    let (cert_file, key_file) = (store::cert_file(&req.stem), store::key_file(&req.stem));
+    let exists = store.mode(&cert_file)?.is_some() || store.mode(&key_file)?.is_some();
+    let plan = plan::plan_under_new_ca(exists);
+    let common_name = match &req.common_name {
+        Some(cn) => cn.clone(),
+        None => names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
+            what: "names",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        })?,
+    };
+    let not_after = (now + time::Duration::days(i64::from(req.days))).min(ca.not_after);
+    Ok(Outcome {
+        action: plan.action,
+        reason: plan.reason.to_string(),
+        cert: store.path(&cert_file),
+        key: store.path(&key_file),
+        common_name,
+        key_type: Some(req.key_type),
+        not_after,
+        days_left: crate::cert::days_between(now, not_after),
+        names: Some(req.names.clone()),
+        warnings: Vec::new(),
+    })
+}
