@@ -1,0 +1,333 @@
+//! The project file, `aitls.toml` (SPEC §5): found like Cargo.toml, its `dir` is DIR from
+//! any subdirectory, `--dir`/`AITLS_DIR` win, every error names file, line and key;
+//! `aitls init`; the docs name every key the parser accepts.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{Sandbox, aitls, stderr, stdout};
+
+/// A quick project: an ECDSA CA in `certs` and the given entries.
+pub const QUICK_HEAD: &str = "dir = \"certs\"\n[ca]\nkey_type = \"ecdsa-p256\"\n";
+
+/// Writes `aitls.toml` in `dir`.
+pub fn write_project(dir: &Path, text: &str) {
+    std::fs::write(dir.join("aitls.toml"), text).unwrap();
+}
+
+fn subdir(s: &Sandbox) -> PathBuf {
+    let sub = s.root().join("src/deep");
+    std::fs::create_dir_all(&sub).unwrap();
+    sub
+}
+
+#[test]
+fn commands_in_a_subdirectory_use_the_directory_the_file_names() {
+    let s = Sandbox::new();
+    write_project(s.root(), QUICK_HEAD);
+    let sub = subdir(&s);
+    let out = aitls(&sub)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.root().join("certs/ca.crt").is_file());
+    assert!(!sub.join("ai").exists() && !s.root().join("ai").exists());
+    // Every command, not only those that write: inspect and verify read the same place.
+    let out = aitls(&sub)
+        .args(["server", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = aitls(&sub).arg("verify").output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&aitls(&sub).arg("inspect").output().unwrap()).contains("server.crt"));
+}
+
+#[test]
+fn dir_flag_and_environment_win_over_the_project_file() {
+    let s = Sandbox::new();
+    write_project(s.root(), QUICK_HEAD);
+    s.ok(&["--dir", "flag", "ca", "--key-type", "ecdsa-p256"]);
+    assert!(s.root().join("flag/ca.crt").is_file());
+    let out = s
+        .aitls()
+        .env("AITLS_DIR", "fromenv")
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.root().join("fromenv/ca.crt").is_file());
+    assert!(!s.root().join("certs").exists());
+}
+
+#[test]
+fn without_a_project_file_the_directory_is_ai_certs_here() {
+    let s = Sandbox::new();
+    let sub = subdir(&s);
+    let out = aitls(&sub)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sub.join("ai/certs/ca.crt").is_file());
+}
+
+#[test]
+fn manifest_option_and_environment_name_the_file() {
+    let s = Sandbox::new();
+    let deploy = s.root().join("deploy");
+    std::fs::create_dir_all(&deploy).unwrap();
+    write_project(&deploy, QUICK_HEAD);
+    s.ok(&[
+        "--manifest",
+        "deploy/aitls.toml",
+        "ca",
+        "--key-type",
+        "ecdsa-p256",
+    ]);
+    // `dir` is resolved from the file's directory, not from the working directory.
+    assert!(deploy.join("certs/ca.crt").is_file());
+    let out = s
+        .aitls()
+        .env("AITLS_MANIFEST", deploy.join("aitls.toml"))
+        .args(["--json", "ca"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["action"], "kept", "{doc}");
+    let out = s
+        .aitls()
+        .args(["--manifest", "missing.toml", "ca"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_hint_given_in_a_subdirectory_works_as_printed_there() {
+    let s = Sandbox::new();
+    write_project(s.root(), QUICK_HEAD);
+    let sub = subdir(&s);
+    let out = aitls(&sub)
+        .args(["server", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let hint = err
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: run `"))
+        .and_then(|l| l.split('`').next())
+        .unwrap_or_else(|| panic!("no command in {err}"));
+    // With a project file, no --dir is needed: the command finds the file again.
+    assert_eq!(hint, "aitls ca");
+    let run = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &hint.replacen("aitls", env!("CARGO_BIN_EXE_aitls"), 1),
+        ])
+        .arg("--")
+        .current_dir(&sub)
+        .env_remove("AITLS_DIR")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(s.root().join("certs/ca.crt").is_file());
+    assert!(!sub.join("ai").exists());
+}
+
+/// One malformed file per kind of error: (file, line, key, words of the reason).
+const MALFORMED: &[(&str, usize, &str, &str)] = &[
+    (
+        "dir = \"certs\"\ncolour = \"red\"\n",
+        2,
+        "colour",
+        "unknown key",
+    ),
+    (
+        "[certs.api]\nnames = [\"api\"]\nexpires = 3\n",
+        3,
+        "certs.api.expires",
+        "unknown key",
+    ),
+    (
+        "[ca]\n\ndays = \"ten\"\n",
+        3,
+        "ca.days",
+        "expected a whole number",
+    ),
+    (
+        "[certs.api]\nclient = \"yes\"\n",
+        2,
+        "certs.api.client",
+        "expected a boolean",
+    ),
+    (
+        "[certs.api]\nnames = [\"api\",\n  \"bad name!\"]\n",
+        3,
+        "certs.api.names[1]",
+        "invalid name",
+    ),
+    (
+        "[certs.api]\nnames = [\"api\"]\n[certs.api]\nnames = [\"web\"]\n",
+        3,
+        "certs.api",
+        "duplicate key",
+    ),
+    ("[certs.\"api.crt\"]\n", 1, "certs.api.crt", "invalid stem"),
+    (
+        "[certs.api]\nservice = \"yolo\"\n",
+        2,
+        "certs.api.service",
+        "unknown service",
+    ),
+    (
+        "[certs.a]\nservice = \"yolo26\"\n[certs.b]\nservice = \"yolo26\"\n",
+        4,
+        "certs.b.service",
+        "already",
+    ),
+    (
+        "[certs.api]\nurl = \"http://localhost:8095\"\n",
+        2,
+        "certs.api.url",
+        "https",
+    ),
+];
+
+#[test]
+fn a_malformed_file_names_file_line_and_key_and_nothing_is_written() {
+    for (text, line, key, reason) in MALFORMED {
+        let s = Sandbox::new();
+        write_project(s.root(), text);
+        for args in [&["sync"][..], &["ca", "--key-type", "ecdsa-p256"]] {
+            let out = s.aitls().args(args).output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{text:?} {args:?}: {err}");
+            let path = s.root().join("aitls.toml");
+            let expected = format!("error: {}, line {line}, key {key}: ", path.display());
+            assert!(err.starts_with(&expected), "{text:?}:\n{err}");
+            assert!(err.contains(reason), "{text:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(!s.root().join("ai").exists() && !s.root().join("certs").exists());
+        }
+    }
+}
+
+#[test]
+fn a_broken_project_file_does_not_stop_completions_or_init_elsewhere() {
+    let s = Sandbox::new();
+    write_project(s.root(), "colour = 1\n");
+    s.ok(&["completions", "bash"]);
+    let sub = subdir(&s);
+    let out = aitls(&sub).arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sub.join("aitls.toml").is_file());
+}
+
+#[test]
+fn init_writes_the_seeds_stack_that_sync_creates_and_never_overwrites() {
+    let s = Sandbox::new();
+    let out = s.ok(&["init"]);
+    let text = stdout(&out);
+    assert!(text.contains("`aitls sync`"), "{text}");
+    let file = std::fs::read_to_string(s.root().join("aitls.toml")).unwrap();
+    for stanza in [
+        "[certs.yolo26]",
+        "[certs.nemotron]",
+        "[certs.backend]",
+        "client = true",
+    ] {
+        assert!(file.contains(stanza), "{file}");
+    }
+    assert!(file.lines().filter(|l| l.contains('#')).count() > 10);
+    let out = s.aitls().arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let path = s.root().join("aitls.toml");
+    assert!(
+        stderr(&out).contains(&path.display().to_string()),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), file);
+
+    // The file as written, RSA-4096 CA and all, converges.
+    let doc = s.json(&["sync"]);
+    let stems: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["stem"].as_str().unwrap())
+        .collect();
+    assert_eq!(stems, ["ca", "yolo26", "nemotron", "backend"]);
+    assert!(
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["action"] == "created")
+    );
+    assert_eq!(doc[0]["key_type"], "rsa4096");
+    assert!(s.file("backend.crt").is_file());
+}
+
+#[test]
+fn init_with_manifest_writes_that_file() {
+    let s = Sandbox::new();
+    std::fs::create_dir(s.root().join("deploy")).unwrap();
+    s.ok(&["--manifest", "deploy/aitls.toml", "init"]);
+    assert!(s.root().join("deploy/aitls.toml").is_file());
+    assert!(!s.root().join("aitls.toml").exists());
+}
+
+/// Every key the parser accepts, as its own error message lists them: an unknown key in
+/// each table makes it say which ones it knows.
+fn accepted_keys() -> Vec<String> {
+    let mut keys = Vec::new();
+    for (text, prefix) in [
+        ("zzz = 1\n", ""),
+        ("[ca]\nzzz = 1\n", "ca."),
+        ("[certs.x]\nzzz = 1\n", "certs.*."),
+    ] {
+        let s = Sandbox::new();
+        write_project(s.root(), text);
+        let err = stderr(&s.aitls().arg("sync").output().unwrap());
+        let list = err
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no list of keys in {err}"));
+        keys.extend(
+            list.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|k| format!("{prefix}{k}")),
+        );
+    }
+    keys
+}
+
+#[test]
+fn the_docs_name_every_key_the_parser_accepts() {
+    let keys = accepted_keys();
+    assert!(keys.len() > 10, "{keys:?}");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/guide.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for key in &keys {
+        if key == "certs" || key == "ca" {
+            continue;
+        }
+        let leaf = key.rsplit('.').next().unwrap();
+        // The guide's table names each key as `[ca] days` or `[certs.*] days`.
+        let table = match key.rsplit_once('.') {
+            Some((table, _)) => format!("`[{table}]` `{leaf}`"),
+            None => format!("`{leaf}`"),
+        };
+        assert!(
+            guide.contains(&table),
+            "docs/guide.md does not document {table}"
+        );
+    }
+    assert!(readme.contains("aitls.toml") && readme.contains("aitls sync"));
+    assert!(keys.iter().any(|k| k == "certs.*.on_change"), "{keys:?}");
+}
