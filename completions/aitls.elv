@@ -35,6 +35,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
             cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
+            cand probe 'Check that the running services serve the right certificate, correctly'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -142,6 +143,25 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;probe'= {
+            cand --ca 'The CA certificate(s) to trust [default: DIR/ca.crt]'
+            cand --cert 'Client certificate for services that require one (mTLS); with --key'
+            cand --key 'The client certificate''s private key; with --cert'
+            cand --client 'Present DIR/STEM.crt and DIR/STEM.key as the client certificate (mTLS)'
+            cand --timeout 'Seconds each target may take, from connecting to the last byte'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand --system 'Trust the operating system''s CA certificates instead of DIR/ca.crt'
+            cand --http 'Also send a GET for the URL''s path and check the status (400 and above fail)'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -162,6 +182,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
             cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
+            cand probe 'Check that the running services serve the right certificate, correctly'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -178,6 +199,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;sync'= {
         }
         &'aitls;help;init'= {
+        }
+        &'aitls;help;probe'= {
         }
         &'aitls;help;completions'= {
         }

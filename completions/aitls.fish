@@ -37,6 +37,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certi
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of the CA' -r
@@ -113,18 +114,32 @@ complete -c aitls -n "__fish_aitls_using_subcommand init" -s q -l quiet -d 'Prin
 complete -c aitls -n "__fish_aitls_using_subcommand init" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand init" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l cert -d 'Client certificate for services that require one (mTLS); with --key' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l key -d 'The client certificate\'s private key; with --cert' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l client -d 'Present DIR/STEM.crt and DIR/STEM.key as the client certificate (mTLS)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l timeout -d 'Seconds each target may take, from connecting to the last byte' -r
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l system -d 'Trust the operating system\'s CA certificates instead of DIR/ca.crt'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l http -d 'Also send a GET for the URL\'s path and check the status (400 and above fail)'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand probe" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -65,6 +65,26 @@ pub enum Fix {
     CheckClock,
     /// Names are DNS names or IP addresses.
     NameSyntax,
+    /// Start the service, or probe the port it listens on: nothing accepted a connection.
+    StartService,
+    /// Give the service its certificate and key: it answered in plain HTTP, not TLS.
+    ServeTls,
+    /// Restart or reload the service so it reads its certificate file again.
+    RestartService {
+        /// The certificate file the service should serve.
+        cert: PathBuf,
+        /// The project file's `on_change` command for it, when there is one.
+        on_change: Option<String>,
+    },
+    /// Point the service at this certificate (and its key): it serves another one.
+    ServeCertificate {
+        /// The certificate file.
+        cert: PathBuf,
+    },
+    /// Present a client certificate the service trusts (mTLS).
+    GiveClientCert,
+    /// Allow TLS 1.3 in the service's TLS settings.
+    AllowTls13,
     /// Issue for these names instead: a URL or `host:port` was given where a name goes.
     UseNames {
         /// The names, each as it should be given.

@@ -25,6 +25,7 @@ pub mod issue;
 pub mod key_type;
 pub mod names;
 pub mod plan;
+pub mod probe;
 pub mod project;
 pub mod provision;
 pub mod services;

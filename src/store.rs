@@ -328,6 +328,18 @@ pub fn mode_of(path: &Path) -> Result<Option<u32>> {
     }
 }
 
+/// When the file at `path` was last modified, or `None` when it does not exist.
+pub fn modified_of(path: &Path) -> Result<Option<std::time::SystemTime>> {
+    match fs::metadata(path).and_then(|meta| meta.modified()) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
 impl Store {
     /// The certificates, requests and keys in the directory (`*.crt`, `*.pem`, `*.cer`,
     /// `*.der`, `*.csr`, `*.key`), sorted by name; `None` when the directory does not exist.

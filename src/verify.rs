@@ -18,6 +18,9 @@
 mod ca;
 mod checks;
 
+// `aitls probe` words a served chain's rejection the same way.
+pub(crate) use checks::webpki_reason;
+
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -121,6 +121,10 @@ impl Words {
                     | Fix::IssueServer { .. }
                     | Fix::ReplaceCa
                     | Fix::Chmod { .. }
+                    | Fix::RestartService {
+                        on_change: Some(_),
+                        ..
+                    }
                     | Fix::UseNames { .. }
                     | Fix::UseDir { .. }
                     | Fix::VerifyCert { .. }
@@ -158,6 +162,38 @@ impl Words {
                 "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
                     .to_owned()
             }
+            Fix::StartService => "start the service, or probe the port it listens on".to_owned(),
+            Fix::ServeTls => format!(
+                "start it with the certificate and key: `eval \"$({})\"` sets \
+                 YOLO26_SSL_CERTFILE/YOLO26_SSL_KEYFILE (uvicorn ssl_certfile/ssl_keyfile) and \
+                 LLAMA_ARG_SSL_CERT_FILE/LLAMA_ARG_SSL_KEY_FILE (llama-server)",
+                self.aitls("env --format shell")
+            ),
+            Fix::RestartService {
+                on_change: Some(command),
+                ..
+            } => command.clone(),
+            Fix::RestartService {
+                cert,
+                on_change: None,
+            } => format!(
+                "restart the service so it reads {} again",
+                path_word(cert)
+            ),
+            Fix::ServeCertificate { cert } => format!(
+                "point the service at {} and its key (`{}` prints the settings), or give --ca \
+                 the CA that issued what it serves",
+                path_word(cert),
+                self.aitls("env")
+            ),
+            Fix::GiveClientCert => format!(
+                "give a client certificate the service trusts: --client STEM for DIR/STEM.crt \
+                 (`{}` makes one), or --cert FILE --key FILE",
+                self.aitls("server --out backend --client backend")
+            ),
+            Fix::AllowTls13 => "allow TLS 1.3 in the service's TLS settings (OpenSSL 1.1.1 and \
+                                later offer it unless a maximum protocol version forbids it)"
+                .to_owned(),
             Fix::UseNames { names } => {
                 let words: Vec<String> = names.iter().map(|n| shell_quote(n)).collect();
                 self.aitls(&format!("server {}", words.join(" ")))

@@ -11,6 +11,7 @@ mod hook;
 mod init;
 mod inspect;
 mod output;
+mod probe;
 mod quote;
 mod render;
 mod server;
@@ -85,6 +86,7 @@ pub enum Command {
     Env(env::EnvArgs),
     Sync(sync::SyncArgs),
     Init(init::InitArgs),
+    Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
 }
 
@@ -269,6 +271,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Sync(args) => sync::run(&args, &globals, &out),
         Command::Init(args) => init::run(&args, &globals, &out),
+        Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
     }
 }

@@ -506,7 +506,7 @@ fn key_mode(ctx: &Context<'_>) -> Vec<Check> {
 
 /// The webpki error in words. The deprecated variants are still produced by some paths.
 #[allow(deprecated)]
-fn webpki_reason(e: &webpki::Error) -> String {
+pub(crate) fn webpki_reason(e: &webpki::Error) -> String {
     use webpki::Error as E;
     match e {
         E::CertExpired { .. } => "a certificate in the chain has expired".into(),

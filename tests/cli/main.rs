@@ -9,6 +9,7 @@ mod docs;
 mod env;
 mod fixes;
 mod inspect;
+mod probe;
 mod project;
 mod regression;
 mod safety;

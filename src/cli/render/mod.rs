@@ -5,6 +5,7 @@
 pub mod env;
 pub mod inspect;
 pub mod outcome;
+pub mod probe;
 pub mod sync;
 pub mod verify;
 
