@@ -365,9 +365,14 @@ fn key_type(value: &Spanned<String>, key: &str) -> std::result::Result<KeyType, 
 }
 
 fn days(value: &Spanned<u32>, key: &str, max: u32) -> std::result::Result<u32, ValueError> {
-    issue::check_days(*value.get_ref(), max)
-        .map(|()| *value.get_ref())
-        .map_err(|e| (value.span(), key.to_owned(), reason_of(e)))
+    let days = *value.get_ref();
+    issue::check_days(days, max).map(|()| days).map_err(|e| {
+        let reason = match e {
+            Error::InvalidValue { reason, .. } => format!("{reason}, not {days}"),
+            other => other.to_string(),
+        };
+        (value.span(), key.to_owned(), reason)
+    })
 }
 
 /// The reason of a library error without the command-line option it names.

@@ -158,9 +158,17 @@ pub fn parse() -> (Cli, Invocation) {
     let (manifest, named) = match &cli.manifest {
         Some(path) => (Some(path.clone()), Some(path.clone())),
         None => (
-            std::env::current_dir()
-                .ok()
-                .and_then(|cwd| aitls::project::find(&cwd)),
+            std::env::current_dir().ok().and_then(|cwd| {
+                // Found here: named relatively, so paths print as they would without a
+                // project file (`ai/certs/server.crt`); found above: absolute.
+                aitls::project::find(&cwd).map(|found| {
+                    if found.parent() == Some(cwd.as_path()) {
+                        PathBuf::from(aitls::project::FILE_NAME)
+                    } else {
+                        found
+                    }
+                })
+            }),
             None,
         ),
     };

@@ -205,8 +205,8 @@ fn a_malformed_file_names_file_line_and_key_and_nothing_is_written() {
             let out = s.aitls().args(args).output().unwrap();
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(2), "{text:?} {args:?}: {err}");
-            let path = s.root().join("aitls.toml");
-            let expected = format!("error: {}, line {line}, key {key}: ", path.display());
+            // Found in the working directory, the file is named as `aitls.toml`.
+            let expected = format!("error: aitls.toml, line {line}, key {key}: ");
             assert!(err.starts_with(&expected), "{text:?}:\n{err}");
             assert!(err.contains(reason), "{text:?}: {err}");
             assert_eq!(err.lines().count(), 1, "{err}");
@@ -330,4 +330,37 @@ fn the_docs_name_every_key_the_parser_accepts() {
     }
     assert!(readme.contains("aitls.toml") && readme.contains("aitls sync"));
     assert!(keys.iter().any(|k| k == "certs.*.on_change"), "{keys:?}");
+}
+
+#[test]
+fn probe_without_targets_checks_the_urls_the_project_file_declares() {
+    let s = Sandbox::new();
+    let (a, b) = (crate::util::free_port(), crate::util::free_port());
+    let text = format!(
+        "{QUICK_HEAD}[certs.yolo26]\nkey_type = \"ecdsa-p256\"\nurl = \"https://localhost:{a}\"\n\
+         [certs.backend]\nnames = [\"backend\"]\nkey_type = \"ecdsa-p256\"\n\
+         [certs.nemotron]\nkey_type = \"ecdsa-p256\"\nurl = \"https://127.0.0.1:{b}/health\"\n"
+    );
+    write_project(s.root(), &text);
+    s.ok(&["sync"]);
+    let out = s
+        .aitls()
+        .args(["--json", "probe", "--timeout", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "nothing listens there");
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets: Vec<&str> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            format!("https://localhost:{a}"),
+            format!("https://127.0.0.1:{b}/health")
+        ]
+    );
 }
