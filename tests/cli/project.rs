@@ -102,6 +102,43 @@ fn manifest_option_and_environment_name_the_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
+    // A hint repeats the file it was given, so it works when pasted.
+    let out = s
+        .aitls()
+        .args(["--manifest", "deploy/aitls.toml", "server", "--out", "web"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::remove_file(deploy.join("certs/ca.crt")).unwrap();
+    let out = s
+        .aitls()
+        .args(["--manifest", "deploy/aitls.toml", "server", "--out", "web2"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("aitls --manifest deploy/aitls.toml ca"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_malformed_file_found_above_is_named_by_its_full_path() {
+    let s = Sandbox::new();
+    write_project(
+        s.root(),
+        "[ca]
+colour = 1
+",
+    );
+    let sub = subdir(&s);
+    let out = aitls(&sub).arg("inspect").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!(
+        "error: {}, line 2, key ca.colour: ",
+        s.root().join("aitls.toml").display()
+    );
+    assert!(stderr(&out).starts_with(&expected), "{}", stderr(&out));
 }
 
 #[test]

@@ -295,3 +295,33 @@ fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn hooks_run_after_the_lock_is_released() {
+    // A hook that needs the directory's lock itself: were the lock still held, it would
+    // wait until `timeout` kills it, and the hook would fail.
+    let s = Sandbox::new();
+    let bin = env!("CARGO_BIN_EXE_aitls");
+    let text = format!(
+        "{QUICK_HEAD}[certs.api]\nnames = [\"api\"]\nkey_type = \"ecdsa-p256\"\n\
+         on_change = 'timeout 10 {bin} server --out other --key-type ecdsa-p256 >&2'\n"
+    );
+    write_project(s.root(), &text);
+    let doc = s.json(&["sync"]);
+    assert_eq!(items(&doc)[1]["hook"]["ok"], true, "{doc}");
+    assert!(s.root().join("certs/other.crt").is_file());
+}
+
+#[test]
+fn a_ca_that_cannot_be_used_stops_sync_with_one_error() {
+    let s = Sandbox::new();
+    write_project(s.root(), &stack());
+    std::fs::create_dir_all(s.root().join("certs")).unwrap();
+    std::fs::write(s.root().join("certs/ca.key"), "not a key").unwrap();
+    let out = s.aitls().args(["--json", "sync"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["error"].as_str().unwrap().contains("ca.key"), "{doc}");
+    assert!(!s.root().join("certs/yolo26.crt").exists());
+    assert!(hook_log(s.root()).is_empty());
+}
