@@ -48,6 +48,22 @@ pub enum Fix {
         /// The key file.
         path: PathBuf,
     },
+    /// Make the certificate directory writable by its owner only: `chmod go-w DIR` when
+    /// every user can write it (`others`), `chmod g-w DIR` when its group can.
+    ChmodDir {
+        /// The directory.
+        path: PathBuf,
+        /// Every user can write it (not only the group).
+        others: bool,
+    },
+    /// Take over a file another user owns, if it is trusted (`chown UID PATH`), else
+    /// remove it.
+    Chown {
+        /// The file.
+        path: PathBuf,
+        /// The user aitls runs as, who should own it.
+        uid: u32,
+    },
     /// Trust this CA file instead (`--ca PATH`).
     UseCa {
         /// The CA certificate to give.

@@ -232,41 +232,88 @@ pub fn inspect(
 
 /// In a directory listing, ties keys to their certificates and certificates to the CA
 /// certificate that signed them (by public key and signature, not by file name).
+///
+/// Linear in the number of items: keys find their certificate through an index by SPKI
+/// pin, and a certificate's signature is checked only against CA certificates whose
+/// subject is its issuer and whose subjectKeyIdentifier does not contradict its
+/// authorityKeyIdentifier (as OpenSSL's `X509_check_issued` decides), once per distinct
+/// CA key. A directory of many CA certificates with one subject (every `aitls ca --force`
+/// kept as a copy) was quadratic in signature checks before.
 pub fn link(items: &mut [Item]) {
-    let certs: Vec<(String, Option<cert::CertInfo>, Option<String>)> = items
-        .iter()
-        .filter_map(|item| match &item.body {
-            Body::Certificate(c) => Some((
-                item.file.clone(),
-                cert::parse_der(&c.der).ok(),
-                c.key.pin_sha256.clone(),
-            )),
-            _ => None,
-        })
-        .collect();
-    for item in items.iter_mut() {
+    use std::collections::{HashMap, HashSet};
+
+    struct Issuer {
+        file: String,
+        spki_der: Vec<u8>,
+        key_id: Option<String>,
+    }
+    let mut by_pin: HashMap<String, String> = HashMap::new();
+    let mut by_subject: HashMap<Vec<u8>, Vec<Issuer>> = HashMap::new();
+    let mut parsed: Vec<Option<cert::CertInfo>> = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let Body::Certificate(c) = &item.body else {
+            parsed.push(None);
+            continue;
+        };
+        let info = cert::parse_der(&c.der).ok();
+        if let Some(pin) = &c.key.pin_sha256 {
+            by_pin
+                .entry(pin.clone())
+                .or_insert_with(|| item.file.clone());
+        }
+        if let Some(ca) = info.as_ref().filter(|i| i.is_ca) {
+            by_subject
+                .entry(ca.subject_raw.clone())
+                .or_default()
+                .push(Issuer {
+                    file: item.file.clone(),
+                    spki_der: ca.spki_der.clone(),
+                    key_id: c.subject_key_id.clone(),
+                });
+        }
+        parsed.push(info);
+    }
+    for (item, info) in items.iter_mut().zip(parsed) {
         match &mut item.body {
             Body::PrivateKey(key) => {
-                key.certificate = certs
-                    .iter()
-                    .find(|(_, _, pin)| pin.is_some() && *pin == key.key.pin_sha256)
-                    .map(|(file, _, _)| file.clone());
+                key.certificate = key
+                    .key
+                    .pin_sha256
+                    .as_ref()
+                    .and_then(|pin| by_pin.get(pin))
+                    .cloned();
             }
             Body::Certificate(view) => {
-                let Ok(this) = cert::parse_der(&view.der) else {
+                let Some(this) = info else { continue };
+                let Some(candidates) = by_subject.get(&this.issuer_raw) else {
                     continue;
                 };
-                view.issued_by = certs
+                let mut tried: HashSet<&[u8]> = HashSet::new();
+                let mut signed_by: HashSet<&[u8]> = HashSet::new();
+                // A self-signed certificate (a root) is issued by its own key: only copies
+                // of that key can be its issuer, so one signature check settles it.
+                let self_signed = this.issuer_raw == this.subject_raw
+                    && cert::is_signed_by(&this, &this.spki_der);
+                if self_signed {
+                    tried.insert(&this.spki_der);
+                    signed_by.insert(&this.spki_der);
+                }
+                view.issued_by = candidates
                     .iter()
-                    .filter(|(file, _, _)| *file != item.file)
-                    .find(|(_, info, _)| {
-                        info.as_ref().is_some_and(|ca| {
-                            ca.is_ca
-                                && ca.subject_raw == this.issuer_raw
-                                && cert::is_signed_by(&this, &ca.spki_der)
-                        })
+                    .filter(|ca| ca.file != item.file)
+                    .filter(|ca| !self_signed || ca.spki_der == this.spki_der)
+                    .filter(|ca| match (&ca.key_id, &view.authority_key_id) {
+                        (Some(ski), Some(aki)) => ski == aki,
+                        _ => true,
                     })
-                    .map(|(file, _, _)| file.clone());
+                    .find(|ca| {
+                        let key = ca.spki_der.as_slice();
+                        if tried.insert(key) && cert::is_signed_by(&this, key) {
+                            signed_by.insert(key);
+                        }
+                        signed_by.contains(key)
+                    })
+                    .map(|ca| ca.file.clone());
             }
             _ => {}
         }

@@ -224,8 +224,13 @@ pub fn plan_under_new_ca(anything_exists: bool) -> Plan {
 pub enum ServerFound {
     /// Neither file.
     Nothing,
-    /// One file; the name of the missing one.
+    /// The certificate without its key; the name of the missing key. aitls never leaves
+    /// this behind except when killed on a first run, so it is reissued.
     Partial(String),
+    /// A key without its certificate (the name of the missing certificate): aitls never
+    /// leaves one behind, so someone put it there; it is never overwritten without
+    /// `--force` (SPEC §2).
+    LoneKey(String),
     /// Both exist but one cannot be parsed.
     Unusable(String),
     /// Both exist and parse.
@@ -272,29 +277,45 @@ pub struct Wanted<'a> {
     pub renew_within_days: u32,
 }
 
+/// Why a server certificate cannot be issued without `--force`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerRefusal {
+    /// `STEM.key` exists without `STEM.crt`: never overwrite a key someone put there.
+    LoneKey,
+}
+
 /// Decides what `aitls server` does.
 pub fn plan_server(
     found: &ServerFound,
     wanted: &Wanted<'_>,
     force: bool,
     now: OffsetDateTime,
-) -> Plan {
+) -> Result<Plan, ServerRefusal> {
     let existing = match found {
-        ServerFound::Nothing => return Plan::new(Action::Created, Reason::New),
-        _ if force => return Plan::new(Action::Replaced, Reason::Forced),
+        ServerFound::Nothing => return Ok(Plan::new(Action::Created, Reason::New)),
+        _ if force => return Ok(Plan::new(Action::Replaced, Reason::Forced)),
+        ServerFound::LoneKey(_) => return Err(ServerRefusal::LoneKey),
         ServerFound::Partial(file) => {
-            return Plan::new(Action::Replaced, Reason::Missing { file: file.clone() });
+            return Ok(Plan::new(
+                Action::Replaced,
+                Reason::Missing { file: file.clone() },
+            ));
         }
         ServerFound::Unusable(detail) => {
-            return Plan::new(
+            return Ok(Plan::new(
                 Action::Replaced,
                 Reason::Unreadable {
                     detail: detail.clone(),
                 },
-            );
+            ));
         }
         ServerFound::Pair(existing) => existing,
     };
+    Ok(plan_pair(existing, wanted, now))
+}
+
+/// Decides what to do with an existing, readable pair.
+fn plan_pair(existing: &Existing, wanted: &Wanted<'_>, now: OffsetDateTime) -> Plan {
     let replace = |reason| Plan::new(Action::Replaced, reason);
     if !existing.key_matches {
         return replace(Reason::Mismatch);
@@ -378,7 +399,35 @@ mod tests {
             client_auth: false,
             renew_within_days: 30,
         };
-        plan_server(&ServerFound::Pair(existing), &wanted, force, now())
+        plan_server(&ServerFound::Pair(existing), &wanted, force, now()).unwrap()
+    }
+
+    #[test]
+    fn a_lone_key_is_refused_without_force_and_a_lone_certificate_is_reissued() {
+        let names = parse_all::<&str>(&[]).unwrap();
+        let wanted = Wanted {
+            names: &names,
+            common_name: "localhost",
+            key_type: KeyType::EcdsaP256,
+            client_auth: false,
+            renew_within_days: 30,
+        };
+        let lone_key = ServerFound::LoneKey("server.crt".into());
+        assert_eq!(
+            plan_server(&lone_key, &wanted, false, now()),
+            Err(ServerRefusal::LoneKey)
+        );
+        assert_eq!(
+            plan_server(&lone_key, &wanted, true, now()).unwrap().reason,
+            Reason::Forced
+        );
+        let lone_cert = ServerFound::Partial("server.key".into());
+        assert_eq!(
+            plan_server(&lone_cert, &wanted, false, now())
+                .unwrap()
+                .action,
+            Action::Replaced
+        );
     }
 
     #[test]

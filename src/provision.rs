@@ -2,8 +2,9 @@
 //!
 //! Each takes the directory lock, reads what exists, asks [`crate::plan`] what to do, and
 //! when it must write, generates a key, issues a certificate and writes both through
-//! [`crate::store`], key first. The lock is held throughout, so parallel runs see each
-//! other's results whole and never interleave a key with another run's certificate.
+//! [`crate::store`], certificate first. The lock is held throughout and every file is read
+//! through it, so parallel runs see each other's results whole and never interleave a key
+//! with another run's certificate.
 
 use std::path::PathBuf;
 
@@ -13,12 +14,14 @@ use time::OffsetDateTime;
 
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::fix::{Fix, Warning};
+use crate::fix::{Fix, Need, Reissue, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile};
 use crate::key_type::KeyType;
 use crate::names::SanName;
-use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, Wanted};
-use crate::store::{self, CA_CERT, CA_KEY, CERT_MODE, DirLock, KEY_MODE, NewFile, Store};
+use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, ServerRefusal, Wanted};
+use crate::store::{
+    self, CA_CERT, CA_KEY, CERT_MODE, DirHandle, DirLock, FileRead, KEY_MODE, NewFile, Store,
+};
 
 /// Told when slow work (RSA key generation) starts and ends, so a front end can show a
 /// spinner. The library itself never prints.
@@ -44,9 +47,20 @@ pub enum Mode<'a> {
     /// Write what the plan says, under this lock, which the caller holds for as long as
     /// it needs (`aitls sync` holds one lock for the CA and every certificate).
     Write(&'a DirLock),
-    /// Decide only: the outcome says what would be done, and nothing is written
-    /// (`aitls sync --dry-run`). `not_after` is then when a new certificate would end.
-    DryRun,
+    /// Decide only, reading through this (shared-locked) directory: the outcome says what
+    /// would be done, and nothing is written (`aitls sync --dry-run`). `not_after` is then
+    /// when a new certificate would end.
+    DryRun(&'a DirHandle),
+}
+
+impl Mode<'_> {
+    /// The directory to read through.
+    fn dir(&self) -> &DirHandle {
+        match self {
+            Mode::Write(lock) => lock,
+            Mode::DryRun(dir) => dir,
+        }
+    }
 }
 
 /// What `aitls ca` is asked for.
@@ -169,6 +183,70 @@ fn expiry_warning(
     }
 }
 
+/// Reads a CA file through the locked directory, refusing one that a user other than
+/// this one or root owns: another user could have planted or swapped it (SPEC §4; no
+/// `--force` gets past this).
+fn read_ca_file(dir: &DirHandle, name: &str) -> Result<Option<FileRead>> {
+    let file = dir.read(name)?;
+    if let Some(f) = &file {
+        check_owner(dir, name, f.uid)?;
+    }
+    Ok(file)
+}
+
+fn check_owner(dir: &DirHandle, name: &str, uid: u32) -> Result<()> {
+    if store::trusted_owner(uid) {
+        return Ok(());
+    }
+    let me = store::current_uid();
+    let path = dir.dir().join(name);
+    let trusted = if me == 0 {
+        "root".to_owned()
+    } else {
+        format!("you (user {me}) or root")
+    };
+    Err(Error::Refused {
+        message: format!(
+            "{} is owned by user {uid}, not by {trusted}: another user could have planted it, so aitls does not use it",
+            path.display()
+        ),
+        fixes: vec![Fix::Chown { path, uid: me }],
+    })
+}
+
+/// Warnings about the directory's own trust: a group (or, for readers, which do not
+/// refuse, every user) that can write it could swap the CA. Writers refuse a directory
+/// every user can write before they get here.
+pub fn dir_warnings(dir: &DirHandle) -> Vec<Warning> {
+    let mode = dir.dir_mode();
+    if mode & 0o022 == 0 {
+        return Vec::new();
+    }
+    let others = mode & 0o002 != 0;
+    let who = if others { "every user" } else { "its group" };
+    vec![Warning::with_fix(
+        format!(
+            "{} is writable by {who} (mode {mode:04o}): they could swap the CA or keys",
+            dir.dir().display(),
+        ),
+        Fix::ChmodDir {
+            path: dir.dir().to_owned(),
+            others,
+        },
+    )]
+}
+
+/// The warning for a CA key that group or others can read, wherever the key is used.
+pub fn ca_key_warning(dir: &DirHandle, mode: u32) -> Option<Warning> {
+    (!store::is_owner_only(mode)).then(|| {
+        let path = dir.dir().join(CA_KEY);
+        Warning::with_fix(
+            format!("{} is readable by others (mode {mode:04o})", path.display()),
+            Fix::Chmod { path },
+        )
+    })
+}
+
 /// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
 pub fn ensure_ca(
     store: &Store,
@@ -191,8 +269,11 @@ pub fn ensure_ca_with(
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
     issue::check_days(req.days, issue::MAX_CA_DAYS)?;
+    let dir = mode.dir();
+    let mut warnings = dir_warnings(dir);
+    let (pair, key_mode) = read_ca_pair(store, dir)?;
     let mut existing = None;
-    let found = match read_ca_pair(store)? {
+    let found = match pair {
         CaPair::Nothing => CaFound::Nothing,
         CaPair::KeyOnly => CaFound::KeyOnly,
         CaPair::CertOnly => CaFound::CertOnly,
@@ -236,26 +317,14 @@ pub fn ensure_ca_with(
         }
     })?;
 
-    let key_mode = store.mode(CA_KEY)?;
     if let (false, Some(info)) = (plan.writes(), existing) {
-        let mut warnings = Vec::new();
         warnings.extend(expiry_warning(
             "the CA",
             now,
             info.not_after,
             Fix::ReplaceCa,
         ));
-        if let Some(mode) = key_mode.filter(|m| !store::is_owner_only(*m)) {
-            warnings.push(Warning::with_fix(
-                format!(
-                    "{} is readable by others (mode {mode:04o})",
-                    store.path(CA_KEY).display()
-                ),
-                Fix::Chmod {
-                    path: store.path(CA_KEY),
-                },
-            ));
-        }
+        warnings.extend(key_mode.and_then(|mode| ca_key_warning(dir, mode)));
         if !info.key_cert_sign {
             warnings.push(Warning::with_fix(
                 format!(
@@ -291,7 +360,7 @@ pub fn ensure_ca_with(
     }
 
     let not_after = match mode {
-        Mode::DryRun => now + time::Duration::days(i64::from(req.days)),
+        Mode::DryRun(_) => now + time::Duration::days(i64::from(req.days)),
         Mode::Write(lock) => {
             let key = generate(req.key_type, progress)?;
             let profile = CaProfile {
@@ -299,7 +368,7 @@ pub fn ensure_ca_with(
                 days: req.days,
             };
             let issued = issue::issue_ca(&profile, &key, now)?;
-            write_pair(store, lock, CA_KEY, CA_CERT, &issued)?;
+            write_pair(lock, CA_KEY, CA_CERT, &issued)?;
             issued.not_after
         }
     };
@@ -313,32 +382,30 @@ pub fn ensure_ca_with(
         not_after,
         days_left: cert::days_between(now, not_after),
         names: None,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
+/// Writes a certificate and its key, the certificate first: a run killed between the two
+/// renames never leaves a key without its certificate (SPEC §2, §4).
 fn write_pair(
-    store: &Store,
     lock: &DirLock,
     key_file: &str,
     cert_file: &str,
     issued: &issue::Issued,
 ) -> Result<()> {
-    store.write_all(
-        lock,
-        &[
-            NewFile {
-                name: key_file.to_owned(),
-                contents: issued.key_pem.as_bytes(),
-                mode: KEY_MODE,
-            },
-            NewFile {
-                name: cert_file.to_owned(),
-                contents: issued.cert_pem.as_bytes(),
-                mode: CERT_MODE,
-            },
-        ],
-    )
+    lock.write_all(&[
+        NewFile {
+            name: cert_file.to_owned(),
+            contents: issued.cert_pem.as_bytes(),
+            mode: CERT_MODE,
+        },
+        NewFile {
+            name: key_file.to_owned(),
+            contents: issued.key_pem.as_bytes(),
+            mode: KEY_MODE,
+        },
+    ])
 }
 
 /// The CA pair as the directory holds it, read and classified once for both `aitls ca`
@@ -354,10 +421,13 @@ enum CaPair {
     Both(Result<Box<Ca>>),
 }
 
-fn read_ca_pair(store: &Store) -> Result<CaPair> {
-    let key_bytes = store.read(CA_KEY)?;
-    let cert_bytes = store.read(CA_CERT)?;
-    Ok(match (key_bytes, cert_bytes) {
+/// Reads the pair through the lock (refusing files another user owns); also the key
+/// file's mode, for the warning about a CA key others can read.
+fn read_ca_pair(store: &Store, lock: &DirHandle) -> Result<(CaPair, Option<u32>)> {
+    let key_file = read_ca_file(lock, CA_KEY)?;
+    let cert_file = read_ca_file(lock, CA_CERT)?;
+    let key_mode = key_file.as_ref().map(|f| f.mode);
+    let pair = match (key_file.map(|f| f.bytes), cert_file.map(|f| f.bytes)) {
         (None, None) => CaPair::Nothing,
         (Some(_), None) => CaPair::KeyOnly,
         (None, Some(_)) => CaPair::CertOnly,
@@ -367,13 +437,22 @@ fn read_ca_pair(store: &Store) -> Result<CaPair> {
                 Ok(Box::new(Ca { cert, key }))
             }),
         ),
-    })
+    };
+    Ok((pair, key_mode))
 }
 
-/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched or
-/// expired.
-fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
-    let Ca { cert, key } = match read_ca_pair(store)? {
+/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched,
+/// expired or owned by another user; warns (into `warnings`) about a CA key others can
+/// read.
+fn load_ca(
+    store: &Store,
+    lock: &DirHandle,
+    now: OffsetDateTime,
+    warnings: &mut Vec<Warning>,
+) -> Result<Ca> {
+    let (pair, key_mode) = read_ca_pair(store, lock)?;
+    warnings.extend(key_mode.and_then(|mode| ca_key_warning(lock, mode)));
+    let Ca { cert, key } = match pair {
         CaPair::Both(pair) => *pair?,
         CaPair::Nothing => {
             // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
@@ -444,13 +523,14 @@ fn load_ca(store: &Store, now: OffsetDateTime) -> Result<Ca> {
 }
 
 /// Inspects what exists under `stem`.
-fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
+fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
     let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
-    let key_bytes = store.read(&key_file)?;
-    let cert_bytes = store.read(&cert_file)?;
-    let (key_bytes, cert_bytes) = match (key_bytes, cert_bytes) {
+    let key_read = lock.read(&key_file)?;
+    let cert_bytes = lock.read(&cert_file)?.map(|f| f.bytes);
+    let key_mode = key_read.as_ref().map_or(KEY_MODE, |f| f.mode);
+    let (key_bytes, cert_bytes) = match (key_read.map(|f| f.bytes), cert_bytes) {
         (None, None) => return Ok(ServerFound::Nothing),
-        (Some(_), None) => return Ok(ServerFound::Partial(cert_file)),
+        (Some(_), None) => return Ok(ServerFound::LoneKey(cert_file)),
         (None, Some(_)) => return Ok(ServerFound::Partial(key_file)),
         (Some(k), Some(c)) => (k, c),
     };
@@ -466,7 +546,7 @@ fn find_server(store: &Store, stem: &str, ca: &Ca) -> Result<ServerFound> {
         key_matches: cert::key_matches(&key, &cert),
         signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
             && cert::is_signed_by(&cert, &ca.cert.spki_der),
-        key_mode: store.mode(&key_file)?.unwrap_or(KEY_MODE),
+        key_mode,
         names: cert.names,
         common_name: cert.common_name,
         key_type: cert.key_type,
@@ -512,8 +592,10 @@ pub fn ensure_server_with(
             })?
         }
     };
-    let ca = load_ca(store, now)?;
-    let found = find_server(store, &req.stem, &ca)?;
+    let dir = mode.dir();
+    let mut warnings = dir_warnings(dir);
+    let ca = load_ca(store, dir, now, &mut warnings)?;
+    let found = find_server(dir, &req.stem, &ca)?;
     let wanted = Wanted {
         names: &req.names,
         common_name: &common_name,
@@ -521,9 +603,27 @@ pub fn ensure_server_with(
         client_auth: req.client_auth,
         renew_within_days: req.renew_within_days,
     };
-    let plan = plan::plan_server(&found, &wanted, req.force, now);
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
-    let mut warnings = Vec::new();
+    let plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
+        ServerRefusal::LoneKey => Error::Refused {
+            message: format!(
+                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                store.path(&key_file).display(),
+                store.path(&cert_file).display()
+            ),
+            fixes: vec![
+                Fix::Restore {
+                    file: Some(cert_file.clone()),
+                },
+                Fix::Reissue(Reissue {
+                    stem: Some(req.stem.clone()),
+                    key_type: Some(req.key_type),
+                    names: Vec::new(),
+                    need: Need::Renewal,
+                }),
+            ],
+        },
+    })?;
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
         existing.not_after
     } else if let Mode::Write(lock) = mode {
@@ -536,7 +636,7 @@ pub fn ensure_server_with(
             not_after_cap: Some(ca.cert.not_after),
         };
         let issued = issue::issue_server(&ca, &profile, &key, now)?;
-        write_pair(store, lock, &key_file, &cert_file, &issued)?;
+        write_pair(lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     } else {
         (now + time::Duration::days(i64::from(req.days))).min(ca.cert.not_after)

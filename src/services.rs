@@ -91,9 +91,15 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     let key_name = store::key_file(&request.stem);
 
     let store = Store::new(&request.dir);
+    // A shared lock: a concurrent `aitls server` is not seen between its two renames.
+    let lock = store.lock_shared()?;
     let mut missing = Vec::new();
     for name in [CA_CERT, cert_name.as_str(), key_name.as_str()] {
-        if store.mode(name)?.is_none() {
+        let exists = match &lock {
+            Some(dir) => dir.exists(name)?,
+            None => store::mode_of(&store.path(name))?.is_some(),
+        };
+        if !exists {
             missing.push(store.path(name));
         }
     }

@@ -1,17 +1,30 @@
-//! The certificate directory: its paths, its lock, and the only code that writes files.
+//! The certificate directory: its paths, its lock, and the only code that reads and writes
+//! its files.
+//!
+//! The directory is opened once and locked with `flock` on that handle: exclusively by
+//! writers, shared by readers (`verify`, `inspect` of DIR, `env`). Every later read, temp
+//! file, rename and sync goes relative to the same handle (`openat`, `renameat`), so when
+//! `DIR` is reached through a symlink that changes meanwhile, the lock still covers exactly
+//! the files read and written (SPEC §4). This uses `rustix` (already in the tree through
+//! clap's terminal-size support): safe wrappers for exactly these system calls.
 //!
 //! Every write goes temp file → fsync → rename → fsync of the directory (SPEC §1), so a
 //! crash never leaves a half-written file under a final name, and a symlink at a target
 //! path is replaced rather than followed (rename(2) replaces the link itself). Key files
 //! are created with mode 0600 from their first byte: the temporary file is opened with
 //! that mode, then `fchmod`-ed to exactly 0600 so that no umask can loosen or tighten it.
-//! Writers hold an exclusive `flock` on the directory itself, which leaves no lock file
-//! behind.
+//!
+//! Only regular files are read, checked on the opened handle (`fstat`), never by path, and
+//! opened with `O_NONBLOCK` so that opening a FIFO cannot block: a FIFO, a device or a
+//! directory where a certificate should be is an error naming it, never a hang (SPEC §4).
 
-use std::fs::{self, File, Permissions};
+use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
 
 use crate::error::{Error, Result};
 use crate::fix::Fix;
@@ -52,9 +65,9 @@ pub const CERT_MODE: u32 = 0o644;
 /// Mode of a certificate directory aitls creates (further narrowed by the umask).
 const DIR_MODE: u32 = 0o755;
 
-/// Largest file aitls reads from the directory. Certificates and keys are a few KiB; a
-/// limit keeps a stray large file from being read whole into memory.
-const MAX_READ: u64 = 1 << 20;
+/// Largest file aitls reads. Certificates and keys are a few KiB; a limit keeps a stray
+/// large file (or a device that never ends) from being read whole into memory.
+pub const MAX_READ: u64 = 1 << 20;
 
 /// Prefix and suffix of temporary files, so a later run can recognise and remove those
 /// left by a run that was killed between create and rename.
@@ -67,17 +80,50 @@ pub struct Store {
     dir: PathBuf,
 }
 
-/// Proof that the directory is locked exclusively; the lock is released on drop.
-#[derive(Debug)]
-pub struct DirLock {
-    _dir: File,
+/// A file read whole, with the facts of the handle it was read from.
+#[derive(Debug, Clone)]
+pub struct FileRead {
+    /// The contents (at most [`MAX_READ`] bytes).
+    pub bytes: Vec<u8>,
+    /// Permission bits.
+    pub mode: u32,
+    /// Owner's user id.
+    pub uid: u32,
 }
 
-/// A shared lock on the directory, for a reader that must not see a writer's work half
-/// done; released on drop.
+/// The certificate directory, opened and locked; reads go relative to this handle.
+/// The lock is released on drop.
+#[derive(Debug)]
+pub struct DirHandle {
+    fd: OwnedFd,
+    path: PathBuf,
+    mode: u32,
+}
+
+/// The directory locked exclusively, for a read-decide-write (`ca`, `server`).
+#[derive(Debug)]
+pub struct DirLock {
+    handle: DirHandle,
+}
+
+/// The directory locked shared, for readers: no writer is half done while it is held.
 #[derive(Debug)]
 pub struct ReadLock {
-    _dir: File,
+    handle: DirHandle,
+}
+
+impl std::ops::Deref for DirLock {
+    type Target = DirHandle;
+    fn deref(&self) -> &DirHandle {
+        &self.handle
+    }
+}
+
+impl std::ops::Deref for ReadLock {
+    type Target = DirHandle;
+    fn deref(&self) -> &DirHandle {
+        &self.handle
+    }
 }
 
 /// One file to write: its name inside the directory, its content and its mode.
@@ -89,6 +135,17 @@ pub struct NewFile<'a> {
     pub contents: &'a [u8],
     /// The exact mode the file gets ([`KEY_MODE`] or [`CERT_MODE`]).
     pub mode: u32,
+}
+
+/// The user this process runs as (effective uid): files owned by anyone else but root
+/// may have been planted (SPEC §4).
+pub fn current_uid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// Whether a file owned by `uid` can be trusted by this process: its own, or root's.
+pub fn trusted_owner(uid: u32) -> bool {
+    uid == 0 || uid == current_uid()
 }
 
 impl Store {
@@ -137,13 +194,14 @@ impl Store {
         (cert.file_name()?.to_str()? != CA_CERT && check_stem(stem).is_ok()).then_some(stem)
     }
 
-    /// Creates the directory (with parents) if missing, then takes the exclusive lock,
-    /// waiting for any other aitls run that holds it. Also removes temporary files that a
-    /// killed run left behind: holding the lock, no other writer can own them.
+    /// Creates the directory (with parents) if missing, opens it, and takes the exclusive
+    /// lock, waiting for any other aitls run that holds it. Refuses a directory that every
+    /// user can write (SPEC §4; `--force` does not change that). Also removes temporary
+    /// files that a killed run left behind: holding the lock, no other writer owns them.
     pub fn lock(&self) -> Result<DirLock> {
         // 0755 whatever the umask allows: under umask 000 a world-writable directory would
         // let any local user swap the certificates.
-        fs::DirBuilder::new()
+        std::fs::DirBuilder::new()
             .recursive(true)
             .mode(DIR_MODE)
             .create(&self.dir)
@@ -152,142 +210,393 @@ impl Store {
                 path: self.dir.clone(),
                 source,
             })?;
-        let lock_err = |source| Error::Write {
-            action: "lock",
-            path: self.dir.clone(),
-            source,
-        };
-        let dir = File::open(&self.dir).map_err(lock_err)?;
-        dir.lock().map_err(lock_err)?;
-        let lock = DirLock { _dir: dir };
-        self.remove_stale_temps();
+        let handle = self
+            .open_dir(FlockOperation::LockExclusive)
+            .map_err(|source| Error::Write {
+                action: "lock",
+                path: self.dir.clone(),
+                source,
+            })?;
+        if handle.mode & 0o002 != 0 {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} is writable by every user (mode {:04o}): another user could swap the CA or the keys in it",
+                    self.dir.display(),
+                    handle.mode
+                ),
+                fixes: vec![Fix::ChmodDir {
+                    path: self.dir.clone(),
+                    others: true,
+                }],
+            });
+        }
+        let lock = DirLock { handle };
+        lock.remove_stale_temps();
         Ok(lock)
     }
 
-    /// Takes a shared lock on the directory, waiting for a writer to finish; `None` when
-    /// the directory does not exist (nothing to read, and nothing is created).
-    pub fn read_lock(&self) -> Result<Option<ReadLock>> {
-        let dir = match File::open(&self.dir) {
-            Ok(dir) => dir,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
+    /// Opens the directory and takes a shared lock, waiting while a writer holds it, so a
+    /// reader never sees a key without its certificate. `None` when the directory does not
+    /// exist or this user cannot open it (a reader then reads the paths as they are).
+    pub fn lock_shared(&self) -> Result<Option<ReadLock>> {
+        match self.open_dir(FlockOperation::LockShared) {
+            Ok(handle) => Ok(Some(ReadLock { handle })),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::PermissionDenied
+                        | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(source) => Err(Error::Read {
+                path: self.dir.clone(),
+                source,
+            }),
+        }
+    }
+
+    /// Reads `name` by its path, without a lock (for readers looking around, such as
+    /// verify's nearby certificates; writers read through [`DirLock`]). Only a regular
+    /// file of at most [`MAX_READ`] bytes; `None` when it does not exist.
+    pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(read_file(&self.path(name))?.map(|f| f.bytes))
+    }
+
+    /// The certificates, requests and keys in the directory, without a lock (see
+    /// [`DirHandle::list_pki_files`]); `None` when the directory does not exist.
+    pub fn list_pki_files(&self) -> Result<Option<Vec<String>>> {
+        let fd = match rfs::open(
+            &self.dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => fd,
+            Err(rustix::io::Errno::NOENT) => return Ok(None),
+            Err(e) => {
                 return Err(Error::Read {
                     path: self.dir.clone(),
-                    source,
+                    source: e.into(),
                 });
             }
         };
-        dir.lock_shared().map_err(|source| Error::Write {
-            action: "lock",
-            path: self.dir.clone(),
-            source,
-        })?;
-        Ok(Some(ReadLock { _dir: dir }))
+        list_pki(&fd, &self.dir).map(Some)
     }
 
+    fn open_dir(&self, op: FlockOperation) -> io::Result<DirHandle> {
+        let fd = rfs::open(
+            &self.dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        match rfs::flock(&fd, op) {
+            Ok(()) => {}
+            // A file system without locks (some network mounts): readers still read,
+            // through the handle; writers must not write unlocked.
+            Err(rustix::io::Errno::NOLCK | rustix::io::Errno::OPNOTSUPP)
+                if op == FlockOperation::LockShared => {}
+            Err(e) => return Err(e.into()),
+        }
+        // The facts of the directory as locked, not as the path resolves later.
+        let stat = rfs::fstat(&fd)?;
+        Ok(DirHandle {
+            fd,
+            path: self.dir.clone(),
+            mode: stat.st_mode & 0o7777,
+        })
+    }
+}
+
+impl DirHandle {
+    /// The directory's path, as given.
+    pub fn dir(&self) -> &Path {
+        &self.path
+    }
+
+    /// The directory's permission bits, as opened.
+    pub fn dir_mode(&self) -> u32 {
+        self.mode
+    }
+
+    /// Reads `name` from the directory; `None` when it does not exist. Only a regular file
+    /// of at most [`MAX_READ`] bytes is read.
+    pub fn read(&self, name: &str) -> Result<Option<FileRead>> {
+        let path = self.path.join(name);
+        match rfs::openat(&self.fd, name, read_flags(), Mode::empty()) {
+            Ok(fd) => read_regular(fd, &path).map(Some),
+            Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(e) => Err(open_error(
+                rfs::statat(&self.fd, name, AtFlags::empty()),
+                &path,
+                e,
+            )),
+        }
+    }
+
+    /// Reads `path` through this handle when it names a file directly in this directory
+    /// (as given), else by its path; `None` when it does not exist.
+    pub fn read_path(&self, path: &Path) -> Result<Option<FileRead>> {
+        match self.name_in_dir(path) {
+            Some(name) => self.read(&name),
+            None => read_file(path),
+        }
+    }
+
+    fn name_in_dir(&self, path: &Path) -> Option<String> {
+        if path.parent()? != self.path {
+            return None;
+        }
+        let name = path.file_name()?.to_str()?;
+        (name != "..").then(|| name.to_owned())
+    }
+
+    /// The permission bits and owner of `name` (following a symlink), or `None` when it
+    /// does not exist.
+    pub fn stat(&self, name: &str) -> Result<Option<(u32, u32)>> {
+        match rfs::statat(&self.fd, name, AtFlags::empty()) {
+            Ok(st) => Ok(Some((st.st_mode & 0o7777, st.st_uid))),
+            Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(e) => Err(Error::Read {
+                path: self.path.join(name),
+                source: e.into(),
+            }),
+        }
+    }
+
+    /// Whether `name` exists in the directory.
+    pub fn exists(&self, name: &str) -> Result<bool> {
+        Ok(self.stat(name)?.is_some())
+    }
+
+    /// The certificates, requests and keys in the directory (`*.crt`, `*.pem`, `*.cer`,
+    /// `*.der`, `*.csr`, `*.key`), sorted by name. Entries that are not regular files are
+    /// listed too, so that a reader reports them instead of skipping them silently.
+    pub fn list_pki_files(&self) -> Result<Vec<String>> {
+        list_pki(&self.fd, &self.path)
+    }
+}
+
+/// The `*.crt`, `*.pem`, `*.cer`, `*.der`, `*.csr` and `*.key` entries of an open
+/// directory, sorted, whatever their type.
+fn list_pki(fd: &OwnedFd, path: &Path) -> Result<Vec<String>> {
+    let err = |e: rustix::io::Errno| Error::Read {
+        path: path.to_owned(),
+        source: e.into(),
+    };
+    let mut names = Vec::new();
+    let mut dir = rfs::Dir::read_from(fd).map_err(err)?;
+    while let Some(entry) = dir.read() {
+        let entry = entry.map_err(err)?;
+        let Ok(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if name.starts_with('.')
+            || ![".crt", ".pem", ".cer", ".der", ".csr", ".key"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        {
+            continue;
+        }
+        names.push(name.to_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+impl DirLock {
     fn remove_stale_temps(&self) {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
+        let Ok(mut dir) = rfs::Dir::read_from(&self.handle.fd) else {
             return;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
+        while let Some(Ok(entry)) = dir.read() {
+            let Ok(name) = entry.file_name().to_str() else {
+                continue;
+            };
             if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
                 // Best effort: a leftover we cannot remove does no harm to correctness.
-                let _ = fs::remove_file(entry.path());
+                let _ = rfs::unlinkat(&self.handle.fd, name, AtFlags::empty());
             }
         }
     }
 
-    /// Reads `name` from the directory; `None` when it does not exist.
-    pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        read_limited(&self.path(name))
-    }
-
-    /// The permission bits of `name`, or `None` when it does not exist.
-    pub fn mode(&self, name: &str) -> Result<Option<u32>> {
-        mode_of(&self.path(name))
-    }
-
-    /// Writes every file atomically, while the caller holds the lock.
+    /// Writes every file atomically into the locked directory.
     ///
     /// All temporary files are written and synced first, then renamed in the given order,
-    /// then the directory is synced once. Put the key before its certificate: a run killed
-    /// between the renames then leaves a new key beside an old certificate, which the next
-    /// run detects as a mismatch (SPEC §4).
-    pub fn write_all(&self, _lock: &DirLock, files: &[NewFile<'_>]) -> Result<()> {
+    /// then the directory is synced once. Put the certificate before its key: a run killed
+    /// between the renames then leaves a new certificate beside the old key (a mismatch
+    /// the next run reissues) or, on a first run, a certificate without a key, and never a
+    /// key without its certificate, which aitls would refuse to overwrite (SPEC §2).
+    pub fn write_all(&self, files: &[NewFile<'_>]) -> Result<()> {
         let mut temps = Vec::with_capacity(files.len());
         for file in files {
             temps.push(self.write_temp(file)?);
         }
-        for (temp, file) in temps.into_iter().zip(files) {
-            let target = self.path(&file.name);
-            temp.persist(&target).map_err(|e| Error::Write {
-                action: "replace",
-                path: target.clone(),
-                source: e.error,
-            })?;
+        for (temp, file) in temps.iter_mut().zip(files) {
+            rfs::renameat(&self.fd, temp.name.as_str(), &self.fd, file.name.as_str()).map_err(
+                |e| Error::Write {
+                    action: "replace",
+                    path: self.path.join(&file.name),
+                    source: e.into(),
+                },
+            )?;
+            temp.renamed = true;
         }
-        self.sync_dir()
+        rfs::fsync(&self.fd).map_err(|e| Error::Write {
+            action: "sync directory",
+            path: self.path.clone(),
+            source: e.into(),
+        })
     }
 
-    fn write_temp(&self, file: &NewFile<'_>) -> Result<tempfile::NamedTempFile> {
-        let target = self.path(&file.name);
-        let err = |source| Error::Write {
+    fn write_temp(&self, file: &NewFile<'_>) -> Result<Temp<'_>> {
+        let target = self.path.join(&file.name);
+        let err = |source: io::Error| Error::Write {
             action: "write",
             path: target.clone(),
             source,
         };
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            // Opened with O_CREAT|O_EXCL and this mode: a key is never readable by others,
-            // not even between open and chmod.
-            .permissions(Permissions::from_mode(file.mode))
-            .tempfile_in(&self.dir)
-            .map_err(err)?;
+        let (fd, name) = loop {
+            let mut random = [0u8; 8];
+            rustix::rand::getrandom(&mut random, rustix::rand::GetRandomFlags::empty())
+                .map_err(|e| err(e.into()))?;
+            let name = format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", hex::encode(random));
+            // O_EXCL with the final mode: a key is never readable by others, not even
+            // between open and chmod; O_NOFOLLOW: never write through a planted link.
+            match rfs::openat(
+                &self.fd,
+                name.as_str(),
+                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::from_raw_mode(file.mode),
+            ) {
+                Ok(fd) => break (fd, name),
+                Err(rustix::io::Errno::EXIST) => continue,
+                Err(e) => return Err(err(e.into())),
+            }
+        };
+        let temp = Temp {
+            dir: self,
+            name,
+            renamed: false,
+        };
         // The umask may have removed bits; set exactly the mode we promise.
-        temp.as_file()
-            .set_permissions(Permissions::from_mode(file.mode))
-            .map_err(err)?;
-        temp.write_all(file.contents).map_err(err)?;
-        temp.as_file().sync_all().map_err(err)?;
+        rfs::fchmod(&fd, Mode::from_raw_mode(file.mode)).map_err(|e| err(e.into()))?;
+        let mut f = File::from(fd);
+        f.write_all(file.contents).map_err(err)?;
+        f.sync_all().map_err(err)?;
         Ok(temp)
-    }
-
-    fn sync_dir(&self) -> Result<()> {
-        File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|source| Error::Write {
-                action: "sync directory",
-                path: self.dir.clone(),
-                source,
-            })
     }
 }
 
-/// Reads a file of at most 1 MiB; `None` when it does not exist.
-pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
-    let read_err = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(read_err(e)),
-    };
-    let meta = file.metadata().map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(Error::Malformed {
-            path: path.to_owned(),
-            reason: "is a directory, not a file".into(),
-            fixes: vec![Fix::UseDir {
-                dir: path.to_owned(),
-            }],
-        });
+/// A temporary file in the locked directory, removed on drop unless it was renamed.
+struct Temp<'a> {
+    dir: &'a DirLock,
+    name: String,
+    renamed: bool,
+}
+
+impl Drop for Temp<'_> {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = rfs::unlinkat(&self.dir.handle.fd, self.name.as_str(), AtFlags::empty());
+        }
     }
-    read_capped(file, path).map(Some)
+}
+
+/// Flags for every read: `O_NONBLOCK` so that opening a FIFO returns at once instead of
+/// waiting for a writer, `O_NOCTTY` so that a terminal device never becomes ours.
+fn read_flags() -> OFlags {
+    OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC
+}
+
+/// What a file that is not a regular file is, for the error message.
+fn type_name(ft: FileType) -> &'static str {
+    match ft {
+        FileType::Fifo => "a FIFO (named pipe)",
+        FileType::CharacterDevice => "a character device",
+        FileType::BlockDevice => "a block device",
+        FileType::Socket => "a socket",
+        FileType::Directory => "a directory",
+        FileType::Symlink => "a symbolic link",
+        _ => "not a regular file",
+    }
+}
+
+/// Reads an opened file after checking, on the handle, that it is a regular file no
+/// larger than [`MAX_READ`].
+fn read_regular(fd: OwnedFd, path: &Path) -> Result<FileRead> {
+    let read_err = |e: io::Error| Error::Read {
+        path: path.to_owned(),
+        source: e,
+    };
+    let stat = rfs::fstat(fd.as_fd()).map_err(|e| read_err(e.into()))?;
+    let ft = FileType::from_raw_mode(stat.st_mode);
+    if ft != FileType::RegularFile {
+        return Err(not_regular(path, ft));
+    }
+    if u64::try_from(stat.st_size).unwrap_or(u64::MAX) > MAX_READ {
+        return Err(too_large(path));
+    }
+    let bytes = read_capped(File::from(fd), path)?;
+    Ok(FileRead {
+        bytes,
+        mode: stat.st_mode & 0o7777,
+        uid: stat.st_uid,
+    })
+}
+
+fn too_large(path: &Path) -> Error {
+    Error::Malformed {
+        path: path.to_owned(),
+        reason: "is larger than 1 MiB; not a certificate or key".into(),
+        fixes: Vec::new(),
+    }
+}
+
+/// Reads a file by path (a regular file of at most 1 MiB, checked on the opened handle);
+/// `None` when it does not exist.
+pub fn read_file(path: &Path) -> Result<Option<FileRead>> {
+    match rfs::open(path, read_flags(), Mode::empty()) {
+        Ok(fd) => read_regular(fd, path).map(Some),
+        Err(rustix::io::Errno::NOENT) => Ok(None),
+        Err(e) => Err(open_error(rfs::stat(path), path, e)),
+    }
+}
+
+/// The error for a file that could not be opened: what it is when that is the reason
+/// (a socket cannot be opened at all), else the system's reason.
+fn open_error(stat: rustix::io::Result<rfs::Stat>, path: &Path, e: rustix::io::Errno) -> Error {
+    match stat.map(|st| FileType::from_raw_mode(st.st_mode)) {
+        Ok(ft) if ft != FileType::RegularFile => not_regular(path, ft),
+        _ => Error::Read {
+            path: path.to_owned(),
+            source: e.into(),
+        },
+    }
+}
+
+fn not_regular(path: &Path, ft: FileType) -> Error {
+    Error::Malformed {
+        path: path.to_owned(),
+        reason: format!(
+            "is {}, not a regular file; aitls reads only regular files",
+            type_name(ft)
+        ),
+        // A directory given where a file goes was probably meant as DIR.
+        fixes: if ft == FileType::Directory {
+            vec![Fix::UseDir {
+                dir: path.to_owned(),
+            }]
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Reads a file of at most 1 MiB by path; `None` when it does not exist.
+pub fn read_limited(path: &Path) -> Result<Option<Vec<u8>>> {
+    Ok(read_file(path)?.map(|f| f.bytes))
 }
 
 /// Reads at most [`MAX_READ`] bytes, refusing anything larger; `path` names the source in
@@ -302,11 +611,7 @@ fn read_capped(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
             source,
         })?;
     if buf.len() as u64 > MAX_READ {
-        return Err(Error::Malformed {
-            path: path.to_owned(),
-            reason: "is larger than 1 MiB; not a certificate or key".into(),
-            fixes: Vec::new(),
-        });
+        return Err(too_large(path));
     }
     Ok(buf)
 }
@@ -318,55 +623,25 @@ pub fn read_stdin() -> Result<Vec<u8>> {
 
 /// The permission bits of any file, or `None` when it does not exist.
 pub fn mode_of(path: &Path) -> Result<Option<u32>> {
-    match fs::metadata(path) {
-        Ok(meta) => Ok(Some(meta.mode() & 0o7777)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
+    match rfs::stat(path) {
+        Ok(st) => Ok(Some(st.st_mode & 0o7777)),
+        Err(rustix::io::Errno::NOENT) => Ok(None),
+        Err(e) => Err(Error::Read {
             path: path.to_owned(),
-            source,
+            source: e.into(),
         }),
     }
 }
 
 /// When the file at `path` was last modified, or `None` when it does not exist.
 pub fn modified_of(path: &Path) -> Result<Option<std::time::SystemTime>> {
-    match fs::metadata(path).and_then(|meta| meta.modified()) {
+    match std::fs::metadata(path).and_then(|meta| meta.modified()) {
         Ok(t) => Ok(Some(t)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Read {
             path: path.to_owned(),
             source,
         }),
-    }
-}
-
-impl Store {
-    /// The certificates, requests and keys in the directory (`*.crt`, `*.pem`, `*.cer`,
-    /// `*.der`, `*.csr`, `*.key`), sorted by name; `None` when the directory does not exist.
-    pub fn list_pki_files(&self) -> Result<Option<Vec<String>>> {
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(Error::Read {
-                    path: self.dir.clone(),
-                    source,
-                });
-            }
-        };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .filter(|e| e.path().is_file())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| !n.starts_with('.'))
-            .filter(|n| {
-                [".crt", ".pem", ".cer", ".der", ".csr", ".key"]
-                    .iter()
-                    .any(|ext| n.ends_with(ext))
-            })
-            .collect();
-        names.sort();
-        Ok(Some(names))
     }
 }
 
@@ -379,10 +654,12 @@ pub fn find_in_ancestors(start: &Path, name: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
-/// Writes a new file at `path` atomically (temporary file beside it, synced, then linked
-/// into place without replacing anything), refusing when `path` already exists: `aitls
-/// init` never overwrites a project file, even one created a moment before by another run.
+/// Writes a new file at `path` (mode `mode`), refusing when `path` exists: `aitls init`
+/// never overwrites a project file, even one another run created a moment before. The
+/// bytes go to a temporary file beside it, synced, then hard-linked into place: link(2)
+/// never replaces a file, and a crash leaves either no file or the whole one.
 pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -392,20 +669,26 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
         path: path.to_owned(),
         source,
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .permissions(Permissions::from_mode(mode))
-        .tempfile_in(parent)
-        .map_err(err)?;
-    temp.as_file()
-        .set_permissions(Permissions::from_mode(mode))
-        .map_err(err)?;
-    temp.write_all(contents).map_err(err)?;
-    temp.as_file().sync_all().map_err(err)?;
-    match temp.persist_noclobber(path) {
-        Ok(_) => {}
-        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+    let mut random = [0u8; 8];
+    rustix::rand::getrandom(&mut random, rustix::rand::GetRandomFlags::empty())
+        .map_err(|e| err(e.into()))?;
+    let temp = parent.join(format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", hex::encode(random)));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+            file.write_all(contents)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::hard_link(&temp, path));
+    // The temporary name goes either way; the link (or nothing) stays.
+    let _ = std::fs::remove_file(&temp);
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             return Err(Error::Refused {
                 message: format!(
                     "{} already exists; refusing to overwrite it",
@@ -414,7 +697,7 @@ pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
                 fixes: Vec::new(),
             });
         }
-        Err(e) => return Err(err(e.error)),
+        Err(e) => return Err(err(e)),
     }
     File::open(parent)
         .and_then(|d| d.sync_all())

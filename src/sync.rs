@@ -14,7 +14,7 @@ use crate::names;
 use crate::plan::{self, Action};
 use crate::project::{CaOptions, CertEntry, Project};
 use crate::provision::{self, CaRequest, Mode, Outcome, Progress, ServerRequest};
-use crate::store::{self, Store};
+use crate::store::{self, DirHandle, Store};
 
 /// The CA's common name when `[ca]` has no `cn` (the OpenSSL recipe's).
 const DEFAULT_CA_CN: &str = "AI Services CA";
@@ -100,8 +100,15 @@ pub fn sync(
     let ca_req = ca_request(&project.ca);
     let requests: Vec<Result<ServerRequest>> = project.certs.iter().map(server_request).collect();
     if dry_run {
-        let _shared = store.read_lock()?;
-        let ca = provision::ensure_ca_with(store, Mode::DryRun, &ca_req, now, progress)?;
+        // A shared lock: a writer running now is seen before or after, never half done.
+        let shared = store.lock_shared()?;
+        let dir = shared.as_deref();
+        let ca = match dir {
+            Some(dir) => {
+                provision::ensure_ca_with(store, Mode::DryRun(dir), &ca_req, now, progress)?
+            }
+            None => new_ca(store, &ca_req, now),
+        };
         // A CA that gets a new key takes every certificate with it.
         let new_ca = matches!(ca.action, Action::Created | Action::Replaced);
         let certs = project
@@ -110,12 +117,11 @@ pub fn sync(
             .zip(requests)
             .map(|(entry, req)| Item {
                 stem: entry.stem.clone(),
-                outcome: req.and_then(|req| {
-                    if new_ca {
-                        under_new_ca(store, &req, &ca, now)
-                    } else {
-                        provision::ensure_server_with(store, Mode::DryRun, &req, now, progress)
+                outcome: req.and_then(|req| match dir {
+                    Some(dir) if !new_ca => {
+                        provision::ensure_server_with(store, Mode::DryRun(dir), &req, now, progress)
                     }
+                    _ => under_new_ca(store, dir, &req, &ca, now),
                 }),
             })
             .collect();
@@ -137,16 +143,41 @@ pub fn sync(
     Ok(Report { ca, certs })
 }
 
+/// The dry run's outcome for the CA when the directory does not exist yet.
+fn new_ca(store: &Store, req: &CaRequest, now: OffsetDateTime) -> Outcome {
+    let plan = plan::plan_ca(plan::CaFound::Nothing, req.force).unwrap_or(plan::Plan {
+        action: Action::Created,
+        reason: plan::Reason::New,
+    });
+    let not_after = now + time::Duration::days(i64::from(req.days));
+    Outcome {
+        action: plan.action,
+        reason: plan.reason.to_string(),
+        cert: store.path(store::CA_CERT),
+        key: store.path(store::CA_KEY),
+        common_name: req.common_name.clone(),
+        key_type: Some(req.key_type),
+        not_after,
+        days_left: crate::cert::days_between(now, not_after),
+        names: None,
+        warnings: Vec::new(),
+    }
+}
+
 /// The dry run's outcome for a certificate after a CA that gets a new key: no CA to load
-/// yet, so the plan comes from what exists ([`plan::plan_under_new_ca`]).
+/// yet, so the plan comes from what exists in `dir` ([`plan::plan_under_new_ca`]).
 fn under_new_ca(
     store: &Store,
+    dir: Option<&DirHandle>,
     req: &ServerRequest,
     ca: &Outcome,
     now: OffsetDateTime,
 ) -> Result<Outcome> {
     let (cert_file, key_file) = (store::cert_file(&req.stem), store::key_file(&req.stem));
-    let exists = store.mode(&cert_file)?.is_some() || store.mode(&key_file)?.is_some();
+    let exists = match dir {
+        Some(dir) => dir.exists(&cert_file)? || dir.exists(&key_file)?,
+        None => false,
+    };
     let plan = plan::plan_under_new_ca(exists);
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),

@@ -66,6 +66,10 @@ pub enum CheckName {
     Key,
     /// The key file is owner-only.
     KeyMode,
+    /// DIR is writable by its owner only (a warning, when verifying against DIR's CA).
+    DirMode,
+    /// `DIR/ca.key` is owner-only (a warning, when verifying against DIR's CA).
+    CaKeyMode,
 }
 
 impl CheckName {
@@ -81,6 +85,8 @@ impl CheckName {
             CheckName::Host => "host",
             CheckName::Key => "key",
             CheckName::KeyMode => "key_mode",
+            CheckName::DirMode => "dir_mode",
+            CheckName::CaKeyMode => "ca_key_mode",
         }
     }
 }
@@ -193,6 +199,20 @@ pub struct Request {
     pub own_ca: bool,
     /// Certificates nearby, which fixes may point to.
     pub nearby: Vec<Nearby>,
+    /// Facts about the certificate directory, when the CA checked against is its own.
+    pub dir: Option<DirFacts>,
+}
+
+/// What `verify` warns about in the certificate directory whose CA it uses (SPEC §4): a
+/// directory others can write, a CA key others can read.
+#[derive(Debug, Clone)]
+pub struct DirFacts {
+    /// The directory.
+    pub path: PathBuf,
+    /// Its permission bits.
+    pub mode: u32,
+    /// `DIR/ca.key` and its permission bits, when it exists.
+    pub ca_key: Option<(PathBuf, u32)>,
 }
 
 /// Parses a certificate file: a PEM bundle (leaf first, then intermediates) or one DER

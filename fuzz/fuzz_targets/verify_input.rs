@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         stem: Some("server".into()),
         own_ca: true,
         nearby: Vec::new(),
+        dir: None,
     };
     let report = aitls::verify::verify(&request);
     assert_eq!(report.valid, report.checks.iter().all(|c| c.ok));

@@ -121,6 +121,8 @@ impl Words {
                     | Fix::IssueServer { .. }
                     | Fix::ReplaceCa
                     | Fix::Chmod { .. }
+                    | Fix::ChmodDir { .. }
+                    | Fix::Chown { .. }
                     | Fix::RestartService {
                         on_change: Some(_),
                         ..
@@ -152,6 +154,16 @@ impl Words {
             Fix::Restore { file: None } => "restore the missing or matching file".to_owned(),
             Fix::Reissue(r) => self.reissue(r),
             Fix::Chmod { path } => format!("chmod 600 {}", path_word(path)),
+            Fix::ChmodDir { path, others } => {
+                let who = if *others { "go" } else { "g" };
+                format!("chmod {who}-w {}", path_word(path))
+            }
+            // Only root can give a file away; anyone else needs sudo for it.
+            Fix::Chown { path, uid } => format!(
+                "{}chown {uid} {}",
+                if *uid == 0 { "" } else { "sudo " },
+                path_word(path)
+            ),
             Fix::UseCa { path } => format!("use --ca {}", path_word(path)),
             Fix::GiveCa => "give --ca FILE".to_owned(),
             Fix::GiveDir => "give --dir DIR or FILE".to_owned(),
@@ -233,6 +245,8 @@ impl Words {
             Fix::ReplaceCa => {
                 " to create a new CA (every server certificate must then be reissued)"
             }
+            Fix::ChmodDir { .. } => " to make it writable by its owner only",
+            Fix::Chown { .. } => " if you trust the file, or remove it",
             _ => "",
         };
         let verb = match fix {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use aitls::fix::Fix;
 use aitls::inspect::{self, Item};
-use aitls::store::{self, DEFAULT_STEM, Store};
+use aitls::store::{self, DEFAULT_STEM, FileRead, ReadLock, Store};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -40,10 +40,24 @@ pub(super) fn malformed(path: &Path, reason: String) -> aitls::Error {
     }
 }
 
-/// Reads an input file (at most 1 MiB); a missing file is an input error naming it, with
-/// the `fixes` that create it.
+/// Reads an input file (a regular file of at most 1 MiB); a missing file is an input
+/// error naming it, with the `fixes` that create it.
 pub(super) fn read_file(path: &Path, fixes: Vec<Fix>) -> Result<Vec<u8>, aitls::Error> {
-    store::read_limited(path)?.ok_or_else(|| aitls::Error::Malformed {
+    read_in(None, path, fixes).map(|file| file.bytes)
+}
+
+/// [`read_file`], through the locked directory when `path` is in it, with the facts of
+/// the handle read (mode, owner).
+pub(super) fn read_in(
+    dir: Option<&ReadLock>,
+    path: &Path,
+    fixes: Vec<Fix>,
+) -> Result<FileRead, aitls::Error> {
+    let read = match dir {
+        Some(dir) => dir.read_path(path)?,
+        None => store::read_file(path)?,
+    };
+    read.ok_or_else(|| aitls::Error::Malformed {
         path: path.to_owned(),
         reason: "does not exist".into(),
         fixes,
@@ -61,8 +75,8 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
         let (name, bytes, mode) = if path == Path::new("-") {
             ("-".to_owned(), store::read_stdin()?, None)
         } else {
-            let bytes = read_file(path, Vec::new())?;
-            (path.display().to_string(), bytes, store::mode_of(path)?)
+            let file = read_in(None, path, Vec::new())?;
+            (path.display().to_string(), file.bytes, Some(file.mode))
         };
         items.extend(inspect::inspect(&name, &bytes, mode, now).map_err(|r| malformed(path, r))?);
     }
@@ -78,11 +92,12 @@ pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Resul
 /// read gets its own line with the reason, and the exit code is 2.
 fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Result<ExitCode> {
     let store = Store::new(&globals.dir);
-    let names = store
-        .list_pki_files()?
+    // A shared lock: a concurrent `aitls server` is never seen half done.
+    let lock = store
+        .lock_shared()?
         .ok_or_else(|| aitls::Error::Malformed {
             path: globals.dir.clone(),
-            reason: "does not exist".into(),
+            reason: "does not exist or cannot be opened".into(),
             fixes: vec![
                 Fix::CreateCaAndServer {
                     stem: DEFAULT_STEM.into(),
@@ -90,17 +105,20 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
                 Fix::GiveDir,
             ],
         })?;
+    // A directory others can write: what is listed may not be what was put there.
+    for warning in aitls::provision::dir_warnings(&lock) {
+        out.warn(&globals.words.warning(&warning));
+    }
+    let names = lock.list_pki_files()?;
     let mut items = Vec::new();
     let mut broken = Vec::new();
     for name in &names {
-        let path = store.path(name);
-        let shown = path.display().to_string();
-        let result = read_file(&path, Vec::new())
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                let mode = store::mode_of(&path).map_err(|e| e.to_string())?;
-                inspect::inspect(&shown, &bytes, mode, now).map_err(|r| format!("{shown}: {r}"))
-            });
+        let shown = store.path(name).display().to_string();
+        let result = lock.read(name).map_err(|e| e.to_string()).and_then(|file| {
+            let file = file.ok_or_else(|| format!("{shown} vanished while being read"))?;
+            inspect::inspect(&shown, &file.bytes, Some(file.mode), now)
+                .map_err(|r| format!("{shown}: {r}"))
+        });
         match result {
             Ok(found) => items.extend(found),
             Err(reason) => broken.push(reason),

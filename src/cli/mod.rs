@@ -303,16 +303,10 @@ fn show_outcome(
 
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
 /// bad usage or unreadable/malformed input, 1 for everything else; with `--json` the error
-/// is also one JSON object on stdout. A closed stdout (as in
-/// `aitls inspect | head -1`) is not an error.
+/// is also one JSON object on stdout. (A closed stdout is not an error at all: [`Output`]
+/// treats it as written, so it never reaches here and never turns a verdict or a failure
+/// into exit 0.)
 pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
-    if err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    }) {
-        return ExitCode::SUCCESS;
-    }
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let words = invocation.words();
     let hint = lib.and_then(|e| words.hint(&e.fixes()));

@@ -24,6 +24,23 @@ fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Writes `bytes` to stdout and flushes. A closed stdout (`aitls verify | true`,
+/// `aitls inspect | head -1`) is not an error: nobody reads the rest, and the exit code
+/// must stay the command's own (SPEC §3), so `BrokenPipe` counts as written.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `text` to stderr. Errors are ignored: a closed or full stderr has nowhere to be
+/// reported, and must neither panic (as `eprintln!` does) nor change the exit code.
+pub fn write_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints an error (and its hint) to stderr: the one place errors are shown.
 pub fn error(message: &str, hint: Option<&str>) {
     let color = io::stderr().is_terminal() && !no_color();
@@ -68,14 +85,14 @@ impl Output {
 
     /// Prints the usage shown when no subcommand is given.
     pub fn short_usage(&self) {
-        eprintln!(
+        write_stderr(
             "aitls: TLS for your AI services in one line\n\n\
              usage: aitls [-d DIR] <ca|server|verify|inspect|env|probe|completions> [OPTIONS]\n\n  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
              aitls verify                check them as a TLS client would\n  \
              aitls env                   print the AI services' TLS settings\n  \
              aitls probe                 check the running services' TLS\n\n\
-             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples."
+             Run `aitls --help` for more, `aitls help COMMAND` for a command's examples.\n",
         );
     }
 
@@ -99,9 +116,7 @@ impl Output {
     /// Writes a command's result to stdout as is. Unlike [`Output::text`], `--quiet` does
     /// not silence it: the bytes are what was asked for (a script, settings to `eval`).
     pub fn data(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(bytes)?;
-        stdout.flush()
+        write_stdout(bytes)
     }
 
     /// Prints a warning on stderr, unless `--quiet` or `--json` (JSON carries warnings).
@@ -114,7 +129,7 @@ impl Output {
         } else {
             "warning:"
         };
-        eprintln!("{label} {message}");
+        write_stderr(&format!("{label} {message}\n"));
     }
 
     /// A spinner for slow work, drawn on stderr only when it is a terminal.

@@ -39,12 +39,12 @@ impl Progress for Spinner {
             const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
             let mut i = 0;
             while !flag.load(Ordering::Relaxed) {
-                eprint!("\r{} {what}…", FRAMES[i % FRAMES.len()]);
+                super::output::write_stderr(&format!("\r{} {what}…", FRAMES[i % FRAMES.len()]));
                 i += 1;
                 std::thread::sleep(Duration::from_millis(80));
             }
             // Clear the spinner's line.
-            eprint!("\r\x1b[2K");
+            super::output::write_stderr("\r\x1b[2K");
         });
         if let Ok(mut running) = self.running.lock() {
             *running = Some((stop, handle));

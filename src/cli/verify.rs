@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aitls::fix::Fix;
-use aitls::store::{self, CA_CERT, DEFAULT_STEM, Store};
-use aitls::verify::{self, KeyInput, Nearby, Request};
+use aitls::store::{self, CA_CERT, CA_KEY, DEFAULT_STEM, Store};
+use aitls::verify::{self, DirFacts, KeyInput, Nearby, Request};
 use clap::Args;
 use time::OffsetDateTime;
 
-use super::inspect::{malformed, read_file};
+use super::inspect::{malformed, read_in};
 use super::{Globals, Output};
 
 /// Check a certificate as a TLS client would
@@ -118,37 +118,60 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         Some(_) => Vec::new(),
     };
 
-    let cert_bytes = read_file(&cert_path, setup)?;
+    // A shared lock on DIR for every read: a concurrent `aitls server` is never seen
+    // between its two renames (SPEC §2 verify). Files in DIR are read through it.
+    let lock = dir.lock_shared()?;
+    let lock = lock.as_ref();
+    let cert_bytes = read_in(lock, &cert_path, setup)?.bytes;
     let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
-    let ca_bytes = read_file(
+    let ca_bytes = read_in(
+        lock,
         &ca_path,
         match args.ca {
             None => vec![Fix::CreateCa, Fix::GiveCa],
             Some(_) => Vec::new(),
         },
-    )?;
+    )?
+    .bytes;
     let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
 
-    let key_path = match &args.key {
-        Some(k) => Some(k.clone()),
+    let key_file = match &args.key {
+        Some(k) => Some((k.clone(), read_in(lock, k, Vec::new())?)),
         None => {
             let sibling = store::key_beside(&cert_path);
-            (sibling != cert_path && store::mode_of(&sibling)?.is_some()).then_some(sibling)
+            if sibling == cert_path {
+                None
+            } else {
+                let read = match lock {
+                    Some(dir) => dir.read_path(&sibling)?,
+                    None => store::read_file(&sibling)?,
+                };
+                read.map(|file| (sibling, file))
+            }
         }
     };
-    let key = match key_path {
-        Some(path) => {
-            let bytes = read_file(&path, Vec::new())?;
-            let spki_der =
-                aitls::inspect::public_key_of_private(&bytes).map_err(|r| malformed(&path, r))?;
-            let mode = store::mode_of(&path)?.unwrap_or(0);
+    let key = match key_file {
+        Some((path, file)) => {
+            let spki_der = aitls::inspect::public_key_of_private(&file.bytes)
+                .map_err(|r| malformed(&path, r))?;
             Some(KeyInput {
                 path: path.display().to_string(),
                 spki_der,
-                mode,
+                mode: file.mode,
             })
         }
         None => None,
+    };
+    // Warnings about DIR itself when its CA is the one trusted (SPEC §4).
+    let dir_facts = match lock {
+        Some(handle) if ca_path == dir.path(CA_CERT) => Some(DirFacts {
+            path: globals.dir.clone(),
+            mode: handle.dir_mode(),
+            ca_key: handle
+                .stat(CA_KEY)?
+                .map(|(mode, _)| (dir.path(CA_KEY), mode)),
+        }),
+        _ => None,
     };
 
     let request = Request {
@@ -161,6 +184,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
         nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
+        dir: dir_facts,
     };
     let report = verify::verify(&request);
     if out.json() {

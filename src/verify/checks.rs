@@ -18,7 +18,19 @@ use crate::names::SanName;
 pub(super) type CheckFn = fn(&Context<'_>) -> Vec<Check>;
 
 /// Every check, in report order.
-pub(super) const ALL: [CheckFn; 9] = [order, chain, ca, validity, usage, san, host, key, key_mode];
+pub(super) const ALL: [CheckFn; 11] = [
+    order,
+    chain,
+    ca,
+    validity,
+    usage,
+    san,
+    host,
+    key,
+    key_mode,
+    dir_mode,
+    ca_key_mode,
+];
 
 /// The largest certificate rustls-webpki reads: its DER parser takes lengths of at most
 /// two octets, so a certificate of 64 KiB or more is "bad DER" to it.
@@ -502,6 +514,46 @@ fn key_mode(ctx: &Context<'_>) -> Vec<Check> {
             }),
         )
     }]
+}
+
+/// A warning (never a failure: verify only reads) when DIR, whose CA is trusted, is
+/// writable by its group or every user: they could swap the CA (SPEC §4).
+fn dir_mode(ctx: &Context<'_>) -> Vec<Check> {
+    let Some(dir) = ctx.req.dir.as_ref().filter(|d| d.mode & 0o022 != 0) else {
+        return Vec::new();
+    };
+    let others = dir.mode & 0o002 != 0;
+    let who = if others { "every user" } else { "its group" };
+    vec![Check::warn(
+        CheckName::DirMode,
+        format!(
+            "{} is writable by {who} (mode {:04o}): they could swap the CA or the keys",
+            dir.path.display(),
+            dir.mode
+        ),
+        Fix::ChmodDir {
+            path: dir.path.clone(),
+            others,
+        },
+    )]
+}
+
+/// A warning when `DIR/ca.key`, the key of the CA trusted, is readable by others.
+fn ca_key_mode(ctx: &Context<'_>) -> Vec<Check> {
+    let Some((path, mode)) = ctx.req.dir.as_ref().and_then(|d| d.ca_key.as_ref()) else {
+        return Vec::new();
+    };
+    if crate::store::is_owner_only(*mode) {
+        return Vec::new();
+    }
+    vec![Check::warn(
+        CheckName::CaKeyMode,
+        format!(
+            "{} is readable by group or others (mode {mode:04o})",
+            path.display()
+        ),
+        Fix::Chmod { path: path.clone() },
+    )]
 }
 
 /// The webpki error in words. The deprecated variants are still produced by some paths.

@@ -502,11 +502,13 @@ fn mismatched_or_exposed_key_is_reissued() {
 
 #[test]
 fn missing_or_garbage_server_files_are_reissued() {
+    // A certificate without its key (what a run killed on its first issue leaves) and a
+    // garbage certificate are reissued; a key without its certificate is not (safety.rs).
     let sb = Sandbox::new();
     sb.quick_pair();
-    fs::remove_file(sb.file("server.crt")).unwrap();
+    fs::remove_file(sb.file("server.key")).unwrap();
     let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
-    assert_eq!(json["reason"], "server.crt was missing");
+    assert_eq!(json["reason"], "server.key was missing");
     fs::write(sb.file("server.crt"), b"\x00\x01garbage").unwrap();
     let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
     assert!(
