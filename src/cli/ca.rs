@@ -43,12 +43,25 @@ pub struct CaArgs {
 
 /// Runs `aitls ca`.
 pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let request = CaRequest {
+    let mut request = CaRequest {
         common_name: aitls::names::check_common_name(&args.cn)?,
         days: args.days,
         key_type: args.key_type,
         force: args.force,
     };
+    // SPEC §5: the project file's [ca] fills what the command line does not give.
+    if let Some(project) = &globals.project {
+        let declared = aitls::sync::ca_request(&project.ca);
+        if !globals.given("cn") {
+            request.common_name = declared.common_name;
+        }
+        if !globals.given("days") {
+            request.days = declared.days;
+        }
+        if !globals.given("key_type") {
+            request.key_type = declared.key_type;
+        }
+    }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
     let outcome =

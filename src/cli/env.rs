@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aitls::project::Service;
 use aitls::services::{self, DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL, EnvRequest};
 use aitls::store::DEFAULT_STEM;
 use anyhow::Context;
@@ -76,11 +77,24 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
     // /etc/ai/current) should stay that path in the services' configuration.
     let dir = std::path::absolute(&globals.dir)
         .with_context(|| format!("cannot make {} absolute", globals.dir.display()))?;
+    // SPEC §5: the project file's entries for each service give its URL, unless the
+    // command line does.
+    let declared = |service, flag: &str, given: &String| {
+        let url = globals
+            .project
+            .as_ref()
+            .and_then(|p| p.service(service))
+            .and_then(|entry| entry.url.clone());
+        match url {
+            Some(url) if !globals.given(flag) => url,
+            _ => given.clone(),
+        }
+    };
     let settings = services::settings(&EnvRequest {
         dir,
         stem: args.out.clone(),
-        yolo26_url: args.yolo_url.clone(),
-        nemotron_url: args.nemotron_url.clone(),
+        yolo26_url: declared(Service::Yolo26, "yolo_url", &args.yolo_url),
+        nemotron_url: declared(Service::Nemotron, "nemotron_url", &args.nemotron_url),
     })?;
     match format {
         EnvFormat::Json => out.json_doc(&settings)?,

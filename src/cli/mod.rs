@@ -104,6 +104,16 @@ pub struct Globals {
     pub manifest: Option<PathBuf>,
     /// The project file was named (`--manifest`, `AITLS_MANIFEST`), not found.
     pub manifest_named: bool,
+    /// The subcommand's options given on the command line (clap ids, `key_type`): what
+    /// the project file must not override (SPEC §5).
+    pub given: Vec<String>,
+}
+
+impl Globals {
+    /// Whether the subcommand's option `id` (`days`, `key_type` …) was on the command line.
+    pub fn given(&self, id: &str) -> bool {
+        self.given.iter().any(|g| g == id)
+    }
 }
 
 /// How aitls was started, beyond what [`Cli`] holds: what error reporting needs after
@@ -121,6 +131,8 @@ pub struct Invocation {
     /// The project file to read: named (`--manifest`, `AITLS_MANIFEST`) or found from
     /// the working directory upward.
     pub manifest: Option<PathBuf>,
+    /// The subcommand's options given on the command line (see [`Globals::given`]).
+    pub given: Vec<String>,
 }
 
 impl Invocation {
@@ -184,6 +196,15 @@ pub fn parse() -> (Cli, Invocation) {
         json: cli.json,
         command: matches.subcommand_name().map(str::to_owned),
         manifest,
+        given: matches
+            .subcommand()
+            .map(|(_, sub)| {
+                sub.ids()
+                    .filter(|id| sub.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+                    .map(|id| id.as_str().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     (cli, invocation)
 }
@@ -259,6 +280,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         project,
         manifest: invocation.manifest.clone(),
         manifest_named: cli.manifest.is_some(),
+        given: invocation.given.clone(),
     };
     let Some(command) = cli.command else {
         out.short_usage();

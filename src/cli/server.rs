@@ -59,7 +59,7 @@ pub struct ServerArgs {
 
 /// Runs `aitls server`.
 pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let request = ServerRequest {
+    let mut request = ServerRequest {
         names: aitls::names::parse_all(&args.names)?,
         common_name: args
             .cn
@@ -73,6 +73,32 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
         force: args.force,
         renew_within_days: args.renew_within,
     };
+    // SPEC §5: without names, `--out STEM` is the project file's entry for STEM; what the
+    // command line gives still wins.
+    let entry = globals
+        .project
+        .as_ref()
+        .filter(|_| args.names.is_empty())
+        .and_then(|project| project.cert(&args.out));
+    if let Some(entry) = entry {
+        let declared = aitls::sync::server_request(entry)?;
+        request.names = declared.names;
+        if !globals.given("cn") {
+            request.common_name = declared.common_name;
+        }
+        if !globals.given("days") {
+            request.days = declared.days;
+        }
+        if !globals.given("key_type") {
+            request.key_type = declared.key_type;
+        }
+        if !globals.given("client") {
+            request.client_auth = declared.client_auth;
+        }
+        if !globals.given("renew_within") {
+            request.renew_within_days = declared.renew_within_days;
+        }
+    }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
     let outcome =

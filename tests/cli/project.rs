@@ -401,3 +401,81 @@ fn probe_without_targets_checks_the_urls_the_project_file_declares() {
         ]
     );
 }
+
+#[test]
+fn server_out_stem_without_names_is_the_entry_for_stem() {
+    let s = Sandbox::new();
+    let text = format!(
+        "{QUICK_HEAD}[certs.api]\nnames = [\"api.internal\", \"10.0.0.5\"]\n\
+         key_type = \"ecdsa-p384\"\nclient = true\ndays = 90\n"
+    );
+    write_project(s.root(), &text);
+    s.ok(&["ca"]);
+    let doc = s.json(&["server", "--out", "api"]);
+    assert_eq!(
+        doc["names"],
+        serde_json::json!(["api.internal", "10.0.0.5"])
+    );
+    assert_eq!(doc["key_type"], "ecdsa-p384");
+    assert!(
+        (88..=90).contains(&doc["days_left"].as_i64().unwrap()),
+        "{doc}"
+    );
+    let der = crate::util::cert_der(&s.root().join("certs/api.crt"));
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).unwrap();
+    assert!(
+        cert.extended_key_usage()
+            .unwrap()
+            .unwrap()
+            .value
+            .client_auth
+    );
+    // Run again: the entry is what was issued, so it is kept.
+    assert_eq!(s.json(&["server", "--out", "api"])["action"], "kept");
+    // Names on the command line: the entry is not used.
+    let doc = s.json(&[
+        "server",
+        "--out",
+        "api",
+        "other.internal",
+        "--key-type",
+        "ecdsa-p256",
+    ]);
+    assert_eq!(doc["names"], serde_json::json!(["other.internal"]));
+}
+
+#[test]
+fn ca_takes_the_files_ca_options_unless_the_command_line_gives_them() {
+    let s = Sandbox::new();
+    write_project(
+        s.root(),
+        "dir = \"certs\"\n[ca]\nkey_type = \"ecdsa-p256\"\ncn = \"Lab CA\"\ndays = 30\n",
+    );
+    let doc = s.json(&["ca"]);
+    assert_eq!(doc["key_type"], "ecdsa-p256");
+    assert_eq!(doc["common_name"], "Lab CA");
+    assert!(doc["days_left"].as_i64().unwrap() <= 30, "{doc}");
+    let other = Sandbox::new();
+    write_project(other.root(), "[ca]\nkey_type = \"ecdsa-p256\"\n");
+    let doc = other.json(&["ca", "--key-type", "ecdsa-p384"]);
+    assert_eq!(doc["key_type"], "ecdsa-p384");
+}
+
+#[test]
+fn env_takes_the_services_urls_from_the_entries() {
+    let s = Sandbox::new();
+    let text = format!(
+        "{QUICK_HEAD}[certs.server]\nkey_type = \"ecdsa-p256\"\nservice = \"yolo26\"\n\
+         url = \"https://yolo.internal:9000\"\n\
+         [certs.llm]\nkey_type = \"ecdsa-p256\"\nservice = \"nemotron\"\n\
+         url = \"https://llm.internal:9001\"\n"
+    );
+    write_project(s.root(), &text);
+    s.ok(&["sync"]);
+    let doc = s.json(&["env"]);
+    assert_eq!(doc["YOLO26_URL"], "https://yolo.internal:9000");
+    assert_eq!(doc["NEMOTRON_URL"], "https://llm.internal:9001");
+    let doc = s.json(&["env", "--yolo-url", "https://other:1"]);
+    assert_eq!(doc["YOLO26_URL"], "https://other:1");
+    assert_eq!(doc["NEMOTRON_URL"], "https://llm.internal:9001");
+}
