@@ -174,10 +174,24 @@ fn under_new_ca(
     now: OffsetDateTime,
 ) -> Result<Outcome> {
     let (cert_file, key_file) = (store::cert_file(&req.stem), store::key_file(&req.stem));
-    let exists = match dir {
-        Some(dir) => dir.exists(&cert_file)? || dir.exists(&key_file)?,
-        None => false,
+    let (cert_exists, key_exists) = match dir {
+        Some(dir) => (dir.exists(&cert_file)?, dir.exists(&key_file)?),
+        None => (false, false),
     };
+    if key_exists && !cert_exists {
+        // As the real run would: a lone key is never overwritten (SPEC §2).
+        return Err(Error::Refused {
+            message: format!(
+                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                store.path(&key_file).display(),
+                store.path(&cert_file).display()
+            ),
+            fixes: vec![crate::fix::Fix::Restore {
+                file: Some(cert_file),
+            }],
+        });
+    }
+    let exists = cert_exists || key_exists;
     let plan = plan::plan_under_new_ca(exists);
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),

@@ -325,3 +325,41 @@ fn a_ca_that_cannot_be_used_stops_sync_with_one_error() {
     assert!(!s.root().join("certs/yolo26.crt").exists());
     assert!(hook_log(s.root()).is_empty());
 }
+
+#[test]
+fn dry_run_before_any_ca_reports_a_lone_key_as_the_real_run_would() {
+    let s = Sandbox::new();
+    write_project(s.root(), &stack());
+    std::fs::create_dir_all(s.root().join("certs")).unwrap();
+    std::fs::write(s.root().join("certs/backend.key"), "someone's key").unwrap();
+    let out = s
+        .aitls()
+        .args(["--json", "sync", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        field(&doc, "action")[..3],
+        ["created", "created", "created"]
+    );
+    assert!(
+        items(&doc)[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("backend.key")
+    );
+    let real = s.aitls().args(["--json", "sync"]).output().unwrap();
+    assert_eq!(real.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&real.stdout).unwrap();
+    assert!(
+        items(&doc)[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("backend.key")
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.root().join("certs/backend.key")).unwrap(),
+        "someone's key"
+    );
+}
