@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR (renewing it when due)')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
@@ -44,13 +44,15 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;ca' {
-            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Subject common name of the CA')
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (1..=3650)')
-            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm')
+            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Subject common name of a new CA [default: AI Services CA]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of a new CA [default: rsa4096]')
+            [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Renew the CA certificate when it expires within DAYS')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing CA (every server certificate must then be reissued)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing CA with a new key (every client must then trust the new ca.crt)')
+            [CompletionResult]::new('--renew', '--renew', [CompletionResultType]::ParameterName, 'Renew the CA certificate now, for the same key and subject')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -61,15 +63,16 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;server' {
-            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Subject common name (default: the first DNS name, else the first IP address)')
-            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (1..=825; Apple platforms reject longer)')
-            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm')
+            [CompletionResult]::new('--cn', '--cn', [CompletionResultType]::ParameterName, 'Subject common name, one of the names (default: the existing certificate''s, else the first DNS name, else the first IP address)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (1..=825; Apple platforms reject longer) [default: 365]')
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm [default: the existing certificate''s, else rsa2048]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'File stem: writes DIR/STEM.crt and DIR/STEM.key')
             [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Reissue when the certificate expires within DAYS')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
-            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS)')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal')
+            [CompletionResult]::new('--no-client', '--no-client', [CompletionResultType]::ParameterName, 'Drop TLS client authentication from a certificate issued with --client')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue even when the existing certificate is current')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -112,7 +115,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         }
         'aitls;env' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: dotenv; json with --json]')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]')
+            [CompletionResult]::new('--yolo26', '--yolo26', [CompletionResultType]::ParameterName, 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else aitls.toml''s service = "yolo26" entry, else server]')
+            [CompletionResult]::new('--nemotron', '--nemotron', [CompletionResultType]::ParameterName, 'Stem of Nemotron''s certificate (llama-server) [default: --out, else aitls.toml''s service = "nemotron" entry, else server]')
             [CompletionResult]::new('--yolo-url', '--yolo-url', [CompletionResultType]::ParameterName, 'URL of the YOLO26 service (https only)')
             [CompletionResult]::new('--nemotron-url', '--nemotron-url', [CompletionResultType]::ParameterName, 'URL of the Nemotron service, llama-server (https only)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
@@ -188,7 +193,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help' {
-            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR')
+            [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR (renewing it when due)')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')

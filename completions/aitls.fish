@@ -30,7 +30,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -s q -l quiet -d 'Print errors
 complete -c aitls -n "__fish_aitls_needs_command" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_needs_command" -s h -l help -d 'Print help'
 complete -c aitls -n "__fish_aitls_needs_command" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_needs_command" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a certificate as a TLS client would'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
@@ -40,24 +40,26 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "init" -d 'Write an aitl
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of the CA' -r
-complete -c aitls -n "__fish_aitls_using_subcommand ca" -l days -d 'Validity in days (1..=3650)' -r
-complete -c aitls -n "__fish_aitls_using_subcommand ca" -l key-type -d 'Key algorithm' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of a new CA [default: AI Services CA]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l days -d 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l key-type -d 'Key algorithm of a new CA [default: rsa4096]' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
 rsa3072\t'RSA 3072-bit'
 rsa4096\t'RSA 4096-bit (CA default, as in the OpenSSL recipe)'
 ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
 ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew-within -d 'Renew the CA certificate when it expires within DAYS' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
-complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA (every server certificate must then be reissued)'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew -d 'Renew the CA certificate now, for the same key and subject'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand server" -l cn -d 'Subject common name (default: the first DNS name, else the first IP address)' -r
-complete -c aitls -n "__fish_aitls_using_subcommand server" -l days -d 'Validity in days (1..=825; Apple platforms reject longer)' -r
-complete -c aitls -n "__fish_aitls_using_subcommand server" -l key-type -d 'Key algorithm' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l cn -d 'Subject common name, one of the names (default: the existing certificate\'s, else the first DNS name, else the first IP address)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l days -d 'Validity in days (1..=825; Apple platforms reject longer) [default: 365]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l key-type -d 'Key algorithm [default: the existing certificate\'s, else rsa2048]' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
 rsa3072\t'RSA 3072-bit'
 rsa4096\t'RSA 4096-bit (CA default, as in the OpenSSL recipe)'
 ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
@@ -67,7 +69,8 @@ complete -c aitls -n "__fish_aitls_using_subcommand server" -l out -d 'File stem
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l renew-within -d 'Reissue when the certificate expires within DAYS' -r
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
-complete -c aitls -n "__fish_aitls_using_subcommand server" -l client -d 'Also allow the certificate for TLS client authentication (mTLS)'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l client -d 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal'
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l no-client -d 'Drop TLS client authentication from a certificate issued with --client'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l force -d 'Reissue even when the existing certificate is current'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l json -d 'Print one JSON document on stdout instead of text'
@@ -92,7 +95,9 @@ complete -c aitls -n "__fish_aitls_using_subcommand inspect" -s V -l version -d 
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l format -d 'Output format [default: dotenv; json with --json]' -r -f -a "dotenv\t'KEY=value lines for a .env file (python-dotenv, docker compose env_file)'
 shell\t'export KEY=\'value\' lines, safe to eval in sh, bash and zsh'
 json\t'One JSON object mapping each variable to its value'"
-complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of the server certificate: uses DIR/STEM.crt and DIR/STEM.key' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l out -d 'Stem of both services\' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo26 -d 'Stem of YOLO26\'s certificate (uvicorn) [default: --out, else aitls.toml\'s service = "yolo26" entry, else server]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron -d 'Stem of Nemotron\'s certificate (llama-server) [default: --out, else aitls.toml\'s service = "nemotron" entry, else server]' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l yolo-url -d 'URL of the YOLO26 service (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l nemotron-url -d 'URL of the Nemotron service, llama-server (https only)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
@@ -133,7 +138,7 @@ complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
 complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env sync init probe completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'

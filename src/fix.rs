@@ -33,9 +33,34 @@ pub enum Fix {
     /// Replace aitls's own CA (`aitls ca --force`): the pair in the directory is broken,
     /// expired or weak. Every server certificate must be reissued afterwards.
     ReplaceCa,
-    /// Replace aitls's own CA and reissue the server certificates it signed
-    /// (`aitls ca --force`, then `aitls server --force`).
+    /// Renew aitls's own CA certificate for the same key (`aitls ca --renew`): a new
+    /// validity and the CA profile, while every certificate it signed keeps verifying.
     RenewCa,
+    /// Renew aitls's own CA certificate for `days` (`aitls ca --renew --days N`).
+    RenewCaDays {
+        /// The validity asked for.
+        days: u32,
+    },
+    /// Renew the CA, then the server certificate under `stem`, which ends with the CA
+    /// (`aitls ca --renew && aitls server [--out STEM]`).
+    RenewCaAndServer {
+        /// The server certificate's stem.
+        stem: String,
+    },
+    /// Reissue the server certificate under `stem` now, for `days`
+    /// (`aitls server [--out STEM] --force --days N`).
+    ReissueDays {
+        /// The server certificate's stem.
+        stem: String,
+        /// The validity asked for.
+        days: u32,
+    },
+    /// Replace every copy of the renewed CA certificate elsewhere (trust stores, other
+    /// hosts, containers) with the new file.
+    DistributeCa {
+        /// The renewed CA certificate.
+        path: PathBuf,
+    },
     /// Put back a file of the CA pair that is missing or does not match.
     Restore {
         /// The file, when one is known to be missing.

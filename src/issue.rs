@@ -338,6 +338,111 @@ pub fn issue_server(
     })
 }
 
+/// How a CA certificate is renewed: reissued for the same key and subject (SPEC §2 `ca`).
+#[derive(Debug, Clone)]
+pub struct CaRenewalProfile {
+    /// Validity in days from now.
+    pub days: u32,
+    /// basicConstraints pathLenConstraint; `None` keeps the one the CA has.
+    pub path_len: Option<u8>,
+}
+
+/// The subject of a certificate as rcgen values, attribute by attribute, keeping each
+/// value's string type, so that the renewed certificate's subject is the same bytes.
+fn distinguished_name_of(name: &x509_parser::x509::X509Name<'_>) -> Option<DistinguishedName> {
+    use rcgen::DnValue;
+    use rcgen::string::{BmpString, UniversalString};
+    use x509_parser::der_parser::asn1_rs::Tag;
+
+    let mut dn = DistinguishedName::new();
+    for rdn in name.iter() {
+        let mut attrs = rdn.iter();
+        let (attr, None) = (attrs.next()?, attrs.next()) else {
+            return None;
+        };
+        let oid: Vec<u64> = attr.attr_type().iter()?.collect();
+        let data = attr.attr_value().data;
+        let text = || std::str::from_utf8(data).ok();
+        let value = match attr.attr_value().header.tag() {
+            Tag::Utf8String => DnValue::Utf8String(text()?.to_owned()),
+            Tag::PrintableString => DnValue::PrintableString(text()?.try_into().ok()?),
+            Tag::Ia5String => DnValue::Ia5String(text()?.try_into().ok()?),
+            Tag::T61String => DnValue::TeletexString(text()?.try_into().ok()?),
+            Tag::BmpString => DnValue::BmpString(BmpString::from_utf16be(data.to_vec()).ok()?),
+            Tag::UniversalString => {
+                DnValue::UniversalString(UniversalString::from_utf32be(data.to_vec()).ok()?)
+            }
+            _ => return None,
+        };
+        dn.push(DnType::from_oid(&oid), value);
+    }
+    Some(dn)
+}
+
+/// Reissues the CA certificate `old` for its own `key`: same subject (byte for byte),
+/// same subject key identifier and name constraints, a new random serial, a new validity
+/// of `profile.days` from now, and the CA profile of [`issue_ca`]. Certificates the CA
+/// signed before chain to the renewed certificate as they did to the old one: clients
+/// find the issuer by name and key identifier and check the signature with the same key.
+pub fn renew_ca(
+    old: &CertInfo,
+    key: &KeyPair,
+    profile: &CaRenewalProfile,
+    now: OffsetDateTime,
+) -> Result<Issued> {
+    let cannot =
+        |what: &str| Error::Crypto(format!("the CA certificate cannot be renewed: {what}"));
+    let (_, x509) =
+        x509_parser::parse_x509_certificate(&old.der).map_err(|_| cannot("it cannot be parsed"))?;
+    let mut params = CertificateParams::default();
+    params.distinguished_name = distinguished_name_of(x509.subject())
+        .ok_or_else(|| cannot("its subject name cannot be copied"))?;
+    params.not_before = now - BACKDATE;
+    params.not_after = now + Duration::days(i64::from(profile.days));
+    params.serial_number = Some(random_serial()?);
+    params.is_ca = IsCa::Ca(
+        match profile
+            .path_len
+            .or(old.path_len.and_then(|n| u8::try_from(n).ok()))
+        {
+            Some(n) => BasicConstraints::Constrained(n),
+            None => BasicConstraints::Unconstrained,
+        },
+    );
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    for ext in x509.extensions() {
+        match ext.parsed_extension() {
+            // The same identifier: OpenSSL refuses an issuer whose subjectKeyIdentifier
+            // differs from the authorityKeyIdentifier of the certificates it signed.
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(ski) => {
+                params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(ski.0.to_vec());
+            }
+            // Name constraints (a leak-safe CA) stay exactly as they were.
+            x509_parser::extensions::ParsedExtension::NameConstraints(_) => {
+                let oid: Vec<u64> = ext.oid.iter().map(Iterator::collect).unwrap_or_default();
+                let mut copy = rcgen::CustomExtension::from_oid_content(&oid, ext.value.to_vec());
+                copy.set_criticality(ext.critical);
+                params.custom_extensions.push(copy);
+            }
+            _ => {}
+        }
+    }
+    let cert = params
+        .self_signed(key)
+        .map_err(|e| Error::crypto("signing the renewed CA certificate failed", e))?;
+    let renewed = crate::cert::parse_der(cert.der())
+        .map_err(|e| Error::crypto("re-reading the renewed CA certificate", e))?;
+    // Certificates issued before name the old subject as their issuer, byte for byte.
+    if renewed.subject_raw != old.subject_raw || renewed.issuer_raw != old.subject_raw {
+        return Err(cannot("its subject name could not be copied exactly"));
+    }
+    Ok(Issued {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        not_after: params.not_after,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,14 @@ pub enum Reason {
         /// Days until it expires.
         days_left: i64,
     },
+    /// `aitls ca --renew` was given: the CA certificate is reissued for the same key.
+    RenewAsked,
+    /// The certificate is in its renewal window, but its end is the CA's end: reissuing
+    /// now cannot extend it, so it is kept until the CA is renewed.
+    CappedByCa {
+        /// Days until the certificate (and the CA) expires.
+        days_left: i64,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -141,6 +149,11 @@ impl fmt::Display for Reason {
             Reason::Expiring { days_left } => {
                 write!(f, "expiring in {days_left} days")
             }
+            Reason::RenewAsked => f.write_str("--renew was given"),
+            Reason::CappedByCa { days_left } => write!(
+                f,
+                "expiring in {days_left} days, with the CA: a new certificate could not last longer until the CA is renewed"
+            ),
         }
     }
 }
@@ -364,6 +377,175 @@ fn plan_pair(existing: &Existing, wanted: &Wanted<'_>, now: OffsetDateTime) -> P
     Plan::new(Action::Kept, Reason::Current { days_left })
 }
 
+/// When `aitls ca` renews the CA it keeps: renewal reissues the CA certificate for the
+/// same key and subject (SPEC §2 `ca`), so certificates issued before keep verifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaRenewal {
+    /// `--renew` was given.
+    pub asked: bool,
+    /// Renew when the CA expires within this many days (`--renew-within`).
+    pub within_days: u32,
+}
+
+/// Turns a decision to keep the CA into one to renew it, when renewal is asked for or
+/// due (expired, or within the window). Only a kept pair is renewed: a new or replaced CA
+/// is fresh anyway.
+pub fn plan_ca_renewal(
+    kept: Plan,
+    not_after: OffsetDateTime,
+    renewal: CaRenewal,
+    now: OffsetDateTime,
+) -> Plan {
+    if kept.action != Action::Kept {
+        return kept;
+    }
+    if renewal.asked {
+        return Plan::new(Action::Renewed, Reason::RenewAsked);
+    }
+    if not_after <= now {
+        return Plan::new(Action::Renewed, Reason::Expired);
+    }
+    if not_after - now < Duration::days(i64::from(renewal.within_days)) {
+        return Plan::new(
+            Action::Renewed,
+            Reason::Expiring {
+                days_left: days_between(now, not_after),
+            },
+        );
+    }
+    kept
+}
+
+/// The properties of a server certificate that a renewal keeps (SPEC §2 `server`:
+/// "renewal keeps what was issued").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// subjectAltNames.
+    pub names: Vec<SanName>,
+    /// Subject common name, one of `names`.
+    pub common_name: String,
+    /// Key type.
+    pub key_type: KeyType,
+    /// clientAuth in extendedKeyUsage.
+    pub client_auth: bool,
+}
+
+/// What the command line gave for a server certificate; `None` where an option was not
+/// given, so that it comes from the existing certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Given {
+    /// `NAME...`, parsed.
+    pub names: Option<Vec<SanName>>,
+    /// `--cn`.
+    pub common_name: Option<String>,
+    /// `--key-type`.
+    pub key_type: Option<KeyType>,
+    /// `--client` (true) or `--no-client` (false).
+    pub client_auth: Option<bool>,
+}
+
+/// What an existing certificate says, of the properties renewal keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'a> {
+    /// Its subjectAltNames.
+    pub names: &'a [SanName],
+    /// Its common name.
+    pub common_name: Option<&'a str>,
+    /// Its key type, when aitls knows it.
+    pub key_type: Option<KeyType>,
+    /// Whether it has clientAuth.
+    pub client_auth: bool,
+}
+
+/// What applies when neither the command line nor an existing certificate says.
+#[derive(Debug, Clone, Copy)]
+pub struct Defaults<'a> {
+    /// The default names.
+    pub names: &'a [SanName],
+    /// The default key type.
+    pub key_type: KeyType,
+}
+
+/// `--cn` names none of the certificate's names: clients match names against the
+/// subjectAltNames only, so a common name outside them is a name nothing checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CnNotAName {
+    /// The common name asked for.
+    pub common_name: String,
+    /// The names of the certificate.
+    pub names: Vec<SanName>,
+}
+
+/// The canonical form of `cn` when it is one of `names` (`LOCALHOST` is `localhost`).
+fn name_among(cn: &str, names: &[SanName]) -> Option<String> {
+    let parsed = crate::names::parse(cn).ok()?;
+    names.contains(&parsed).then(|| parsed.to_string())
+}
+
+/// What a server certificate is to be: each property from the command line when given,
+/// else from the existing certificate, else the default (SPEC §2 `server`). A common name
+/// is always one of the names.
+pub fn resolve_server(
+    given: &Given,
+    previous: Option<Previous<'_>>,
+    defaults: Defaults<'_>,
+) -> Result<Profile, CnNotAName> {
+    let names = match (&given.names, previous) {
+        (Some(names), _) => names.clone(),
+        (None, Some(prev)) if !prev.names.is_empty() => prev.names.to_vec(),
+        _ => defaults.names.to_vec(),
+    };
+    let common_name = match (&given.common_name, previous.and_then(|p| p.common_name)) {
+        (Some(cn), _) => name_among(cn, &names).ok_or_else(|| CnNotAName {
+            common_name: cn.clone(),
+            names: names.clone(),
+        })?,
+        // The existing common name stays while it is still one of the names.
+        (None, Some(cn)) if name_among(cn, &names).is_some() => cn.to_owned(),
+        _ => crate::names::default_common_name(&names).unwrap_or_default(),
+    };
+    Ok(Profile {
+        common_name,
+        key_type: given
+            .key_type
+            .or(previous.and_then(|p| p.key_type))
+            .unwrap_or(defaults.key_type),
+        client_auth: given
+            .client_auth
+            .or(previous.map(|p| p.client_auth))
+            .unwrap_or(false),
+        names,
+    })
+}
+
+/// When a certificate issued now would end: after `days`, or when the CA ends if sooner
+/// (a certificate never outlives its CA).
+pub fn reissue_end(now: OffsetDateTime, days: u32, ca_not_after: OffsetDateTime) -> OffsetDateTime {
+    (now + Duration::days(i64::from(days))).min(ca_not_after)
+}
+
+/// Keeps a certificate that is due for renewal when a new one would end no later than it
+/// does: its end was capped at the CA's, and until the CA is renewed, reissuing would only
+/// churn keys and restart services every day (SPEC §2 `server`).
+pub fn keep_while_capped(
+    plan: Plan,
+    not_after: OffsetDateTime,
+    reissued_until: OffsetDateTime,
+) -> Plan {
+    match plan.reason {
+        Reason::Expiring { days_left } if reissued_until <= not_after => {
+            Plan::new(Action::Kept, Reason::CappedByCa { days_left })
+        }
+        _ => plan,
+    }
+}
+
+/// The validity a certificate was issued for, in whole days (rounded to the nearest day,
+/// since notBefore is backdated a few minutes).
+pub fn lifetime_days(not_before: OffsetDateTime, not_after: OffsetDateTime) -> i64 {
+    (not_after - not_before + Duration::hours(12)).whole_days()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,5 +724,154 @@ mod tests {
             false,
         );
         assert_eq!(plan.action, Action::Renewed);
+    }
+
+    fn names(list: &[&str]) -> Vec<SanName> {
+        parse_all(list).unwrap()
+    }
+
+    fn defaults(names: &[SanName]) -> Defaults<'_> {
+        Defaults {
+            names,
+            key_type: KeyType::Rsa2048,
+        }
+    }
+
+    #[test]
+    fn renewal_keeps_every_property_not_given() {
+        let default_names = names(&[]);
+        let issued = names(&["ai.example.internal", "localhost", "127.0.0.1", "::1"]);
+        let previous = Previous {
+            names: &issued,
+            common_name: Some("ai.example.internal"),
+            key_type: Some(KeyType::EcdsaP256),
+            client_auth: true,
+        };
+        let profile =
+            resolve_server(&Given::default(), Some(previous), defaults(&default_names)).unwrap();
+        assert_eq!(
+            profile,
+            Profile {
+                names: issued.clone(),
+                common_name: "ai.example.internal".into(),
+                key_type: KeyType::EcdsaP256,
+                client_auth: true,
+            }
+        );
+        // Nothing exists: the defaults.
+        let fresh = resolve_server(&Given::default(), None, defaults(&default_names)).unwrap();
+        assert_eq!(fresh.names, default_names);
+        assert_eq!(fresh.common_name, "localhost");
+        assert_eq!(fresh.key_type, KeyType::Rsa2048);
+        assert!(!fresh.client_auth);
+        // Given options win, one at a time.
+        let given = Given {
+            key_type: Some(KeyType::Rsa2048),
+            client_auth: Some(false),
+            ..Given::default()
+        };
+        let changed = resolve_server(&given, Some(previous), defaults(&default_names)).unwrap();
+        assert_eq!(changed.names, issued);
+        assert_eq!(changed.key_type, KeyType::Rsa2048);
+        assert!(!changed.client_auth);
+    }
+
+    #[test]
+    fn common_name_must_be_one_of_the_names() {
+        let default_names = names(&[]);
+        let given = Given {
+            names: Some(names(&["localhost"])),
+            common_name: Some("api.internal".into()),
+            ..Given::default()
+        };
+        let err = resolve_server(&given, None, defaults(&default_names)).unwrap_err();
+        assert_eq!(err.common_name, "api.internal");
+        assert_eq!(err.names, names(&["localhost"]));
+        // Case and form do not matter; the canonical name is used.
+        let given = Given {
+            common_name: Some("LOCALHOST".into()),
+            ..Given::default()
+        };
+        let ok = resolve_server(&given, None, defaults(&default_names)).unwrap();
+        assert_eq!(ok.common_name, "localhost");
+        // A kept common name stays while it is among the names, else the default applies.
+        let issued = names(&["a.internal", "b.internal"]);
+        let previous = Previous {
+            names: &issued,
+            common_name: Some("b.internal"),
+            key_type: None,
+            client_auth: false,
+        };
+        let given = Given {
+            names: Some(names(&["a.internal", "b.internal", "c.internal"])),
+            ..Given::default()
+        };
+        let kept = resolve_server(&given, Some(previous), defaults(&default_names)).unwrap();
+        assert_eq!(kept.common_name, "b.internal");
+        assert_eq!(kept.key_type, KeyType::Rsa2048, "unknown key type: default");
+        let given = Given {
+            names: Some(names(&["c.internal"])),
+            ..Given::default()
+        };
+        let moved = resolve_server(&given, Some(previous), defaults(&default_names)).unwrap();
+        assert_eq!(moved.common_name, "c.internal");
+    }
+
+    #[test]
+    fn ca_renews_when_asked_due_or_expired_and_only_when_kept() {
+        let kept = Plan::new(Action::Kept, Reason::Current { days_left: 100 });
+        let window = CaRenewal {
+            asked: false,
+            within_days: 30,
+        };
+        let far = now() + Duration::days(100);
+        assert_eq!(plan_ca_renewal(kept.clone(), far, window, now()), kept);
+        let asked = CaRenewal {
+            asked: true,
+            ..window
+        };
+        let plan = plan_ca_renewal(kept.clone(), far, asked, now());
+        assert_eq!(
+            (plan.action, plan.reason),
+            (Action::Renewed, Reason::RenewAsked)
+        );
+        let soon = now() + Duration::days(29);
+        let plan = plan_ca_renewal(kept.clone(), soon, window, now());
+        assert_eq!(plan.reason, Reason::Expiring { days_left: 29 });
+        assert_eq!(plan.action, Action::Renewed);
+        let past = now() - Duration::hours(1);
+        assert_eq!(
+            plan_ca_renewal(kept, past, window, now()).reason,
+            Reason::Expired
+        );
+        let created = Plan::new(Action::Created, Reason::New);
+        assert_eq!(plan_ca_renewal(created.clone(), far, asked, now()), created);
+    }
+
+    #[test]
+    fn a_certificate_capped_at_the_ca_is_kept_until_reissuing_extends_it() {
+        let ca_end = now() + Duration::days(20);
+        let due = decide(|e| e.not_after = ca_end, false);
+        assert_eq!(due.action, Action::Renewed);
+        let until = reissue_end(now(), 365, ca_end);
+        assert_eq!(until, ca_end);
+        let plan = keep_while_capped(due.clone(), ca_end, until);
+        assert_eq!(plan.action, Action::Kept);
+        assert_eq!(plan.reason, Reason::CappedByCa { days_left: 20 });
+        assert!(plan.reason.to_string().contains("CA is renewed"));
+        // Once the CA is renewed, a new certificate lasts longer: renew.
+        let renewed_ca_end = now() + Duration::days(365);
+        let until = reissue_end(now(), 365, renewed_ca_end);
+        assert_eq!(keep_while_capped(due.clone(), ca_end, until), due);
+        // Other reasons to reissue are never held back.
+        let changed = decide(|e| e.signed_by_ca = false, false);
+        assert_eq!(keep_while_capped(changed.clone(), ca_end, ca_end), changed);
+    }
+
+    #[test]
+    fn lifetime_is_whole_days_despite_the_backdate() {
+        let start = now() - Duration::minutes(5);
+        assert_eq!(lifetime_days(start, now() + Duration::days(365)), 365);
+        assert_eq!(lifetime_days(start, now() + Duration::days(90)), 90);
     }
 }

@@ -18,7 +18,10 @@ use crate::fix::{Fix, Need, Reissue, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile};
 use crate::key_type::KeyType;
 use crate::names::SanName;
-use crate::plan::{self, Action, CaFound, CaRefusal, Existing, ServerFound, ServerRefusal, Wanted};
+use crate::plan::{
+    self, Action, CaFound, CaRefusal, CaRenewal, Existing, Given, Reason, ServerFound,
+    ServerRefusal, Wanted,
+};
 use crate::store::{
     self, CA_CERT, CA_KEY, CERT_MODE, DirHandle, DirLock, FileRead, KEY_MODE, NewFile, Store,
 };
@@ -31,6 +34,20 @@ pub trait Progress {
     /// The slow work has ended.
     fn finish(&self);
 }
+
+/// The CA's common name when none is given (the OpenSSL recipe's).
+pub const DEFAULT_CA_CN: &str = "AI Services CA";
+/// The CA's key type when none is given (the OpenSSL recipe's `genrsa 4096`).
+pub const DEFAULT_CA_KEY_TYPE: KeyType = KeyType::Rsa4096;
+/// The CA's validity when none is given (the OpenSSL recipe's `-days 365`).
+pub const DEFAULT_CA_DAYS: u32 = 365;
+/// A server certificate's key type when neither the command line nor an existing
+/// certificate says (the OpenSSL recipe's `genrsa 2048`).
+pub const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
+/// A server certificate's validity when none is given (the OpenSSL recipe's).
+pub const DEFAULT_SERVER_DAYS: u32 = 365;
+/// Renew when fewer days than this are left, unless `--renew-within` says otherwise.
+pub const DEFAULT_RENEW_WITHIN_DAYS: u32 = 30;
 
 /// A [`Progress`] that shows nothing.
 #[derive(Debug, Default)]
@@ -49,7 +66,7 @@ pub enum Mode<'a> {
     Write(&'a DirLock),
     /// Decide only, reading through this (shared-locked) directory: the outcome says what
     /// would be done, and nothing is written (`aitls sync --dry-run`). `not_after` is then
-    /// when a new certificate would end.
+    /// when a new or renewed certificate would end.
     DryRun(&'a DirHandle),
 }
 
@@ -63,32 +80,40 @@ impl Mode<'_> {
     }
 }
 
-/// What `aitls ca` is asked for.
-#[derive(Debug, Clone)]
+/// What `aitls ca` is asked for. `None` marks an option that was not given: a new CA gets
+/// the default, and a kept CA is compared only on the options that were given.
+#[derive(Debug, Clone, Default)]
 pub struct CaRequest {
-    /// Subject common name.
-    pub common_name: String,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
+    /// Subject common name ([`DEFAULT_CA_CN`]).
+    pub common_name: Option<String>,
+    /// Validity in days ([`DEFAULT_CA_DAYS`]); also the validity of a renewal.
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_CA_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
     /// Replace an existing CA.
     pub force: bool,
+    /// Renew the CA certificate (same key and subject) even when it is not due.
+    pub renew: bool,
+    /// Renew the CA certificate when it expires within this many days.
+    pub renew_within_days: u32,
 }
 
-/// What `aitls server` is asked for.
+/// What `aitls server` is asked for. `None` marks an option that was not given: it comes
+/// from the existing certificate, or from the default when there is none (SPEC §2
+/// `server`: renewal keeps what was issued).
 #[derive(Debug, Clone)]
 pub struct ServerRequest {
     /// subjectAltNames, already validated.
-    pub names: Vec<SanName>,
-    /// Subject common name; default: the first DNS name, else the first IP address.
+    pub names: Option<Vec<SanName>>,
+    /// Subject common name, one of the names; default: the first DNS name, else the first
+    /// IP address.
     pub common_name: Option<String>,
-    /// Validity in days.
-    pub days: u32,
-    /// Key type.
-    pub key_type: KeyType,
-    /// Add clientAuth.
-    pub client_auth: bool,
+    /// Validity in days ([`DEFAULT_SERVER_DAYS`]).
+    pub days: Option<u32>,
+    /// Key type ([`DEFAULT_SERVER_KEY_TYPE`]).
+    pub key_type: Option<KeyType>,
+    /// clientAuth wanted (`Some(true)`) or not (`Some(false)`).
+    pub client_auth: Option<bool>,
     /// File stem inside the directory (`server` → `server.crt`, `server.key`).
     pub stem: String,
     /// Reissue even when current.
@@ -247,14 +272,15 @@ pub fn ca_key_warning(dir: &DirHandle, mode: u32) -> Option<Warning> {
     })
 }
 
-/// Creates the CA, keeps a matching existing one, or refuses (SPEC §2 `aitls ca`).
+/// Creates the CA, keeps a matching existing one, renews its certificate for the same key
+/// when due or asked, or refuses (SPEC §2 `aitls ca`).
 pub fn ensure_ca(
     store: &Store,
     req: &CaRequest,
     now: OffsetDateTime,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
-    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
+    issue::check_days(req.days.unwrap_or(DEFAULT_CA_DAYS), issue::MAX_CA_DAYS)?;
     let lock = store.lock()?;
     ensure_ca_with(store, Mode::Write(&lock), req, now, progress)
 }
@@ -268,7 +294,8 @@ pub fn ensure_ca_with(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
-    issue::check_days(req.days, issue::MAX_CA_DAYS)?;
+    let days = req.days.unwrap_or(DEFAULT_CA_DAYS);
+    issue::check_days(days, issue::MAX_CA_DAYS)?;
     let dir = mode.dir();
     let mut warnings = dir_warnings(dir);
     let (pair, key_mode) = read_ca_pair(store, dir)?;
@@ -288,7 +315,7 @@ pub fn ensure_ca_with(
                 matches: cert::key_matches(&ca.key, &ca.cert),
                 days_left: cert::days_between(now, ca.cert.not_after),
             };
-            existing = Some(ca.cert);
+            existing = Some(ca);
             found
         }
     };
@@ -317,34 +344,66 @@ pub fn ensure_ca_with(
         }
     })?;
 
-    if let (false, Some(info)) = (plan.writes(), existing) {
-        warnings.extend(expiry_warning(
-            "the CA",
+    let plan = match &existing {
+        Some(ca) => plan::plan_ca_renewal(
+            plan,
+            ca.cert.not_after,
+            CaRenewal {
+                asked: req.renew,
+                within_days: req.renew_within_days,
+            },
             now,
-            info.not_after,
-            Fix::ReplaceCa,
-        ));
+        ),
+        None => plan,
+    };
+
+    if let (Action::Kept | Action::Renewed, Some(ca)) = (plan.action, existing) {
+        let Ca { cert: info, key } = *ca;
+        warnings.extend(ca_option_warnings(req, &info, plan.action == Action::Kept));
+        let mut not_after = info.not_after;
+        if plan.action == Action::Renewed {
+            let profile = issue::CaRenewalProfile {
+                days,
+                path_len: None,
+            };
+            not_after = match mode {
+                Mode::DryRun(_) => now + time::Duration::days(i64::from(days)),
+                Mode::Write(lock) => {
+                    let issued = issue::renew_ca(&info, &key, &profile, now)?;
+                    // Only the certificate changes: the key, and every certificate it
+                    // signed, stay.
+                    lock.write_all(&[NewFile {
+                        name: CA_CERT.to_owned(),
+                        contents: issued.cert_pem.as_bytes(),
+                        mode: CERT_MODE,
+                    }])?;
+                    issued.not_after
+                }
+            };
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} was renewed for the same key: certificates issued before keep verifying, and copies of the old one elsewhere work until it expires on {}",
+                    store.path(CA_CERT).display(),
+                    info.not_after.date()
+                ),
+                Fix::DistributeCa {
+                    path: store.path(CA_CERT),
+                },
+            ));
+        } else {
+            warnings.extend(expiry_warning("the CA", now, info.not_after, Fix::RenewCa));
+        }
         warnings.extend(key_mode.and_then(|mode| ca_key_warning(dir, mode)));
-        if !info.key_cert_sign {
+        if !info.key_cert_sign && plan.action == Action::Kept {
             warnings.push(Warning::with_fix(
                 format!(
                     "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
                     store.path(CA_CERT).display()
                 ),
-                Fix::ReplaceCa,
+                Fix::RenewCa,
             ));
         }
         let cn = info.common_name.clone().unwrap_or_default();
-        if cn != req.common_name || info.key_type != Some(req.key_type) {
-            warnings.push(Warning::with_fix(
-                format!(
-                    "kept the existing CA ({:?}, {}); --cn, --key-type and --days apply only to a new CA",
-                    cn,
-                    info.key_type.map_or("unknown key type", KeyType::name)
-                ),
-                Fix::ReplaceCa,
-            ));
-        }
         return Ok(Outcome {
             action: plan.action,
             reason: plan.reason.to_string(),
@@ -352,20 +411,25 @@ pub fn ensure_ca_with(
             key: store.path(CA_KEY),
             common_name: cn,
             key_type: info.key_type,
-            not_after: info.not_after,
-            days_left: cert::days_between(now, info.not_after),
+            not_after,
+            days_left: cert::days_between(now, not_after),
             names: None,
             warnings,
         });
     }
 
+    let key_type = req.key_type.unwrap_or(DEFAULT_CA_KEY_TYPE);
+    let common_name = req
+        .common_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CA_CN.to_owned());
     let not_after = match mode {
-        Mode::DryRun(_) => now + time::Duration::days(i64::from(req.days)),
+        Mode::DryRun(_) => now + time::Duration::days(i64::from(days)),
         Mode::Write(lock) => {
-            let key = generate(req.key_type, progress)?;
+            let key = generate(key_type, progress)?;
             let profile = CaProfile {
-                common_name: req.common_name.clone(),
-                days: req.days,
+                common_name: common_name.clone(),
+                days,
             };
             let issued = issue::issue_ca(&profile, &key, now)?;
             write_pair(lock, CA_KEY, CA_CERT, &issued)?;
@@ -377,13 +441,46 @@ pub fn ensure_ca_with(
         reason: plan.reason.to_string(),
         cert: store.path(CA_CERT),
         key: store.path(CA_KEY),
-        common_name: req.common_name.clone(),
-        key_type: Some(req.key_type),
+        common_name,
+        key_type: Some(key_type),
         not_after,
         days_left: cert::days_between(now, not_after),
         names: None,
         warnings,
     })
+}
+
+/// The options given for the CA that differ from the CA that is kept or renewed: its
+/// subject and key stay whatever was asked (only `--force` changes them), and `--days`
+/// applies to a kept CA only when it is renewed.
+fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let new_ca_only = |option: &str, asked: &str, kept: &str| {
+        Warning::with_fix(
+            format!(
+                "{option} {asked:?} differs from the kept CA's {kept:?}; only a new CA changes it, which every client must then trust anew"
+            ),
+            Fix::ReplaceCa,
+        )
+    };
+    let cn = info.common_name.clone().unwrap_or_default();
+    if let Some(asked) = req.common_name.as_ref().filter(|asked| **asked != cn) {
+        warnings.push(new_ca_only("--cn", asked, &cn));
+    }
+    if let Some(asked) = req.key_type.filter(|kt| info.key_type != Some(*kt)) {
+        let kept = info.key_type.map_or("an unknown key type", KeyType::name);
+        warnings.push(new_ca_only("--key-type", asked.name(), kept));
+    }
+    let lifetime = plan::lifetime_days(info.not_before, info.not_after);
+    if let Some(asked) = req.days.filter(|d| kept && i64::from(*d) != lifetime) {
+        warnings.push(Warning::with_fix(
+            format!(
+                "--days {asked} differs from the kept CA's {lifetime} days; it applies when the CA is renewed"
+            ),
+            Fix::RenewCaDays { days: asked },
+        ));
+    }
+    warnings
 }
 
 /// Writes a certificate and its key, the certificate first: a run killed between the two
@@ -507,11 +604,15 @@ fn load_ca(
         )));
     }
     if cert.not_after <= now {
-        return Err(refuse(format!(
-            "the CA {} expired on {}",
-            store.path(CA_CERT).display(),
-            cert.not_after.date()
-        )));
+        // Renewal keeps the key, so what the CA issued before stays trusted.
+        return Err(Error::Refused {
+            message: format!(
+                "the CA {} expired on {}",
+                store.path(CA_CERT).display(),
+                cert.not_after.date()
+            ),
+            fixes: vec![Fix::RenewCa],
+        });
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(
@@ -557,8 +658,16 @@ fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
     }))
 }
 
+/// The existing certificate under `stem`, when it exists and parses: what renewal keeps
+/// comes from it even when its key is missing or does not match.
+fn issued_cert(lock: &DirHandle, stem: &str) -> Result<Option<CertInfo>> {
+    Ok(lock
+        .read(&store::cert_file(stem))?
+        .and_then(|file| cert::parse_pem(&file.bytes).ok()))
+}
+
 /// Issues, renews or keeps the server certificate under `req.stem` (SPEC §2
-/// `aitls server`).
+/// `aitls server`). What the request leaves out comes from the existing certificate.
 pub fn ensure_server(
     store: &Store,
     req: &ServerRequest,
@@ -566,7 +675,17 @@ pub fn ensure_server(
     progress: &dyn Progress,
 ) -> Result<Outcome> {
     store::check_stem(&req.stem)?;
-    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
+    issue::check_days(
+        req.days.unwrap_or(DEFAULT_SERVER_DAYS),
+        issue::MAX_SERVER_DAYS,
+    )?;
+    if req.names.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        });
+    }
     let lock = store.lock()?;
     ensure_server_with(store, Mode::Write(&lock), req, now, progress)
 }
@@ -581,30 +700,61 @@ pub fn ensure_server_with(
 ) -> Result<Outcome> {
     let now = whole_seconds(now);
     store::check_stem(&req.stem)?;
-    issue::check_days(req.days, issue::MAX_SERVER_DAYS)?;
-    let common_name = match &req.common_name {
-        Some(cn) => cn.clone(),
-        None => {
-            crate::names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
-                what: "NAME",
-                value: String::new(),
-                reason: "at least one name is needed".into(),
-            })?
-        }
-    };
+    let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
+    issue::check_days(days, issue::MAX_SERVER_DAYS)?;
+    if req.names.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        });
+    }
     let dir = mode.dir();
     let mut warnings = dir_warnings(dir);
     let ca = load_ca(store, dir, now, &mut warnings)?;
     let found = find_server(dir, &req.stem, &ca)?;
-    let wanted = Wanted {
-        names: &req.names,
-        common_name: &common_name,
+    let previous = issued_cert(dir, &req.stem)?;
+    let default_names = crate::names::parse_all::<&str>(&[])?;
+    let given = Given {
+        names: req.names.clone(),
+        common_name: req.common_name.clone(),
         key_type: req.key_type,
         client_auth: req.client_auth,
+    };
+    let profile = plan::resolve_server(
+        &given,
+        previous.as_ref().map(|c| plan::Previous {
+            names: &c.names,
+            common_name: c.common_name.as_deref(),
+            key_type: c.key_type,
+            client_auth: c.client_auth,
+        }),
+        plan::Defaults {
+            names: &default_names,
+            key_type: DEFAULT_SERVER_KEY_TYPE,
+        },
+    )
+    .map_err(|e| Error::InvalidValue {
+        what: "--cn",
+        value: e.common_name,
+        reason: format!(
+            "the common name must be one of the certificate's names ({})",
+            e.names
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let wanted = Wanted {
+        names: &profile.names,
+        common_name: &profile.common_name,
+        key_type: profile.key_type,
+        client_auth: profile.client_auth,
         renew_within_days: req.renew_within_days,
     };
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
-    let plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
+    let mut plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
         ServerRefusal::LoneKey => Error::Refused {
             message: format!(
                 "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
@@ -617,57 +767,93 @@ pub fn ensure_server_with(
                 },
                 Fix::Reissue(Reissue {
                     stem: Some(req.stem.clone()),
-                    key_type: Some(req.key_type),
+                    key_type: Some(profile.key_type),
                     names: Vec::new(),
                     need: Need::Renewal,
                 }),
             ],
         },
     })?;
+    if let ServerFound::Pair(existing) = &found {
+        let reissued_until = plan::reissue_end(now, days, ca.cert.not_after);
+        plan = plan::keep_while_capped(plan, existing.not_after, reissued_until);
+    }
+    let capped = matches!(plan.reason, Reason::CappedByCa { .. });
     let not_after = if let (false, ServerFound::Pair(existing)) = (plan.writes(), &found) {
+        if capped {
+            warnings.push(Warning::with_fix(
+                format!(
+                    "{} ends with the CA on {}, and a new one could not last longer until the CA is renewed",
+                    store.path(&cert_file).display(),
+                    ca.cert.not_after.date()
+                ),
+                Fix::RenewCaAndServer {
+                    stem: req.stem.clone(),
+                },
+            ));
+        } else if let Some(asked) = req.days {
+            let issued_for = plan::lifetime_days(existing.not_before, existing.not_after);
+            // A certificate that ends with the CA could not have lasted longer: asking for
+            // more than it got is not a difference worth a warning.
+            let ends_with_ca =
+                existing.not_after == ca.cert.not_after && i64::from(asked) > issued_for;
+            if issued_for != i64::from(asked) && !ends_with_ca {
+                warnings.push(Warning::with_fix(
+                    format!(
+                        "kept {}, issued for {issued_for} days: --days {asked} applies at its next renewal",
+                        store.path(&cert_file).display()
+                    ),
+                    Fix::ReissueDays {
+                        stem: req.stem.clone(),
+                        days: asked,
+                    },
+                ));
+            }
+        }
         existing.not_after
     } else if let Mode::Write(lock) = mode {
-        let key = generate(req.key_type, progress)?;
-        let profile = ServerProfile {
-            common_name: common_name.clone(),
-            names: req.names.clone(),
-            days: req.days,
-            client_auth: req.client_auth,
+        let key = generate(profile.key_type, progress)?;
+        let issue_profile = ServerProfile {
+            common_name: profile.common_name.clone(),
+            names: profile.names.clone(),
+            days,
+            client_auth: profile.client_auth,
             not_after_cap: Some(ca.cert.not_after),
         };
-        let issued = issue::issue_server(&ca, &profile, &key, now)?;
+        let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
         write_pair(lock, &key_file, &cert_file, &issued)?;
         issued.not_after
     } else {
-        (now + time::Duration::days(i64::from(req.days))).min(ca.cert.not_after)
+        plan::reissue_end(now, days, ca.cert.not_after)
     };
-    warnings.extend(expiry_warning(
-        "the CA",
-        now,
-        ca.cert.not_after,
-        Fix::ReplaceCa,
-    ));
-    let asked_until = now + time::Duration::days(i64::from(req.days));
+    if !capped {
+        warnings.extend(expiry_warning(
+            "the CA",
+            now,
+            ca.cert.not_after,
+            Fix::RenewCa,
+        ));
+    }
+    let asked_until = now + time::Duration::days(i64::from(days));
     if plan.writes() && asked_until - not_after > time::Duration::days(1) {
         warnings.push(
             format!(
-                "the certificate ends on {}, when the CA expires, not after {} days as asked",
+                "the certificate ends on {}, when the CA expires, not after {days} days as asked",
                 not_after.date(),
-                req.days
             )
             .into(),
         );
     }
-    if req.renew_within_days >= req.days {
+    if req.renew_within_days >= days {
         warnings.push(
             format!(
-                "--renew-within {} is not less than --days {}: every run will reissue the certificate",
-                req.renew_within_days, req.days
+                "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
+                req.renew_within_days
             )
             .into(),
         );
     }
-    if req.key_type == KeyType::Ed25519 {
+    if profile.key_type == KeyType::Ed25519 {
         warnings.push(
             "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
                 .into(),
@@ -678,11 +864,11 @@ pub fn ensure_server_with(
         reason: plan.reason.to_string(),
         cert: store.path(&cert_file),
         key: store.path(&key_file),
-        common_name,
-        key_type: Some(req.key_type),
+        common_name: profile.common_name,
+        key_type: Some(profile.key_type),
         not_after,
         days_left: cert::days_between(now, not_after),
-        names: Some(req.names.clone()),
+        names: Some(profile.names),
         warnings,
     })
 }
@@ -696,10 +882,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().join("certs"));
         let req = CaRequest {
-            common_name: "CA".into(),
-            days: u32::MAX,
-            key_type: KeyType::EcdsaP256,
-            force: false,
+            days: Some(u32::MAX),
+            key_type: Some(KeyType::EcdsaP256),
+            ..CaRequest::default()
         };
         let err = ensure_ca(&store, &req, OffsetDateTime::now_utc(), &Silent).unwrap_err();
         assert!(

@@ -1,6 +1,8 @@
 //! The AI services' TLS settings (`aitls env`): which environment variables point the
-//! YOLO26 server, llama-server (Nemotron) and the backend at the files in a certificate
-//! directory, as in the seed guide's "YOLO26 TLS Setup" and "Backend Configuration".
+//! YOLO26 server (uvicorn), llama-server (Nemotron) and the backend at the files in a
+//! certificate directory, as in the seed guide's "YOLO26 TLS Setup", "Nemotron" and
+//! "Backend Configuration". Each service has its own stem, so services on other hosts get
+//! certificates for their own names.
 //!
 //! This module decides the names and values only. It checks that the files it names exist
 //! (through [`Store`], the one module that touches the disk) and validates the service
@@ -30,6 +32,13 @@ pub struct Settings {
     /// Absolute path of the server key (`DIR/STEM.key`), for uvicorn's `ssl_keyfile`.
     #[serde(rename = "YOLO26_SSL_KEYFILE")]
     pub yolo26_ssl_keyfile: String,
+    /// Absolute path of Nemotron's certificate, for llama-server, which reads this
+    /// variable as its `--ssl-cert-file`.
+    #[serde(rename = "LLAMA_ARG_SSL_CERT_FILE")]
+    pub llama_arg_ssl_cert_file: String,
+    /// Absolute path of Nemotron's key, llama-server's `--ssl-key-file`.
+    #[serde(rename = "LLAMA_ARG_SSL_KEY_FILE")]
+    pub llama_arg_ssl_key_file: String,
     /// The URL the backend uses to reach YOLO26.
     #[serde(rename = "YOLO26_URL")]
     pub yolo26_url: String,
@@ -46,10 +55,12 @@ pub struct Settings {
 
 impl Settings {
     /// The settings as (variable, value) pairs, in print order.
-    pub fn vars(&self) -> [(&'static str, &str); 6] {
+    pub fn vars(&self) -> [(&'static str, &str); 8] {
         [
             ("YOLO26_SSL_CERTFILE", &self.yolo26_ssl_certfile),
             ("YOLO26_SSL_KEYFILE", &self.yolo26_ssl_keyfile),
+            ("LLAMA_ARG_SSL_CERT_FILE", &self.llama_arg_ssl_cert_file),
+            ("LLAMA_ARG_SSL_KEY_FILE", &self.llama_arg_ssl_key_file),
             ("YOLO26_URL", &self.yolo26_url),
             ("NEMOTRON_URL", &self.nemotron_url),
             ("AI_CA_CERT_PATH", &self.ai_ca_cert_path),
@@ -64,8 +75,10 @@ pub struct EnvRequest {
     /// The certificate directory, already made absolute by the caller (the library does
     /// not read the current directory). Symlinks in it are kept as given.
     pub dir: PathBuf,
-    /// Stem of the server certificate and key.
-    pub stem: String,
+    /// Stem of YOLO26's certificate and key (uvicorn).
+    pub yolo26_stem: String,
+    /// Stem of Nemotron's certificate and key (llama-server).
+    pub nemotron_stem: String,
     /// YOLO26's URL (checked with [`check_https_url`]).
     pub yolo26_url: String,
     /// Nemotron's URL (checked with [`check_https_url`]).
@@ -75,7 +88,8 @@ pub struct EnvRequest {
 /// Builds the settings for `request`, refusing (exit 1) when a file they name is missing:
 /// a service pointed at a missing file fails later and further from the cause.
 pub fn settings(request: &EnvRequest) -> Result<Settings> {
-    store::check_stem(&request.stem)?;
+    store::check_stem(&request.yolo26_stem)?;
+    store::check_stem(&request.nemotron_stem)?;
     for (what, url) in [
         ("--yolo-url", &request.yolo26_url),
         ("--nemotron-url", &request.nemotron_url),
@@ -87,34 +101,46 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
         })?;
     }
     let dir = utf8(&request.dir)?;
-    let cert_name = store::cert_file(&request.stem);
-    let key_name = store::key_file(&request.stem);
-
     let store = Store::new(&request.dir);
     // A shared lock: a concurrent `aitls server` is not seen between its two renames.
     let lock = store.lock_shared()?;
     let mut missing = Vec::new();
-    for name in [CA_CERT, cert_name.as_str(), key_name.as_str()] {
-        let exists = match &lock {
+    let mut stems_missing: Vec<&str> = Vec::new();
+    let exists = |name: &str| -> Result<bool> {
+        Ok(match &lock {
             Some(dir) => dir.exists(name)?,
             None => store::mode_of(&store.path(name))?.is_some(),
-        };
-        if !exists {
-            missing.push(store.path(name));
+        })
+    };
+    if !exists(CA_CERT)? {
+        missing.push(store.path(CA_CERT));
+    }
+    for stem in [&request.yolo26_stem, &request.nemotron_stem] {
+        for name in [store::cert_file(stem), store::key_file(stem)] {
+            let path = store.path(&name);
+            if !missing.contains(&path) && !exists(&name)? {
+                missing.push(path);
+                if !stems_missing.contains(&stem.as_str()) {
+                    stems_missing.push(stem);
+                }
+            }
         }
     }
     if !missing.is_empty() {
         return Err(missing_files(
             &missing,
             store.path(CA_CERT).as_path(),
-            &request.stem,
+            &stems_missing,
         ));
     }
 
     let join = |name: &str| format!("{}/{name}", dir.trim_end_matches('/'));
+    let (yolo26, nemotron) = (&request.yolo26_stem, &request.nemotron_stem);
     Ok(Settings {
-        yolo26_ssl_certfile: join(&cert_name),
-        yolo26_ssl_keyfile: join(&key_name),
+        yolo26_ssl_certfile: join(&store::cert_file(yolo26)),
+        yolo26_ssl_keyfile: join(&store::key_file(yolo26)),
+        llama_arg_ssl_cert_file: join(&store::cert_file(nemotron)),
+        llama_arg_ssl_key_file: join(&store::key_file(nemotron)),
         yolo26_url: request.yolo26_url.clone(),
         nemotron_url: request.nemotron_url.clone(),
         ai_ca_cert_path: join(CA_CERT),
@@ -122,10 +148,15 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
     })
 }
 
-/// The refusal for missing files, with what creates them.
-fn missing_files(missing: &[PathBuf], ca_cert: &Path, stem: &str) -> Error {
+/// The refusal for missing files, with what creates them: the CA and the first stem's
+/// certificate, or that certificate (the message lists every missing file).
+fn missing_files(missing: &[PathBuf], ca_cert: &Path, stems: &[&str]) -> Error {
     let list: Vec<String> = missing.iter().map(|p| p.display().to_string()).collect();
-    let stem = stem.to_owned();
+    let stem = stems
+        .first()
+        .copied()
+        .unwrap_or(store::DEFAULT_STEM)
+        .to_owned();
     let fix = if missing.iter().any(|p| p == ca_cert) {
         Fix::CreateCaAndServer { stem }
     } else {
@@ -238,19 +269,33 @@ mod tests {
         let err = missing_files(
             &[PathBuf::from("/d/ca.crt"), PathBuf::from("/d/web.crt")],
             Path::new("/d/ca.crt"),
-            "web",
+            &["web"],
         );
         assert_eq!(err.to_string(), "missing files /d/ca.crt, /d/web.crt");
         assert_eq!(err.fixes(), [Fix::CreateCaAndServer { stem: "web".into() }]);
         let err = missing_files(
             &[PathBuf::from("/d/server.key")],
             Path::new("/d/ca.crt"),
-            "server",
+            &["server"],
         );
         assert_eq!(
             err.fixes(),
             [Fix::IssueServer {
                 stem: "server".into()
+            }]
+        );
+        let err = missing_files(
+            &[
+                PathBuf::from("/d/nemotron.crt"),
+                PathBuf::from("/d/nemotron.key"),
+            ],
+            Path::new("/d/ca.crt"),
+            &["nemotron", "yolo"],
+        );
+        assert_eq!(
+            err.fixes(),
+            [Fix::IssueServer {
+                stem: "nemotron".into()
             }]
         );
     }

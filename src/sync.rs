@@ -9,23 +9,11 @@
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::key_type::KeyType;
 use crate::names;
 use crate::plan::{self, Action};
 use crate::project::{CaOptions, CertEntry, Project};
 use crate::provision::{self, CaRequest, Mode, Outcome, Progress, ServerRequest};
 use crate::store::{self, DirHandle, Store};
-
-/// The CA's common name when `[ca]` has no `cn` (the OpenSSL recipe's).
-const DEFAULT_CA_CN: &str = "AI Services CA";
-/// The CA's key type when `[ca]` has no `key_type` (the recipe's `genrsa 4096`).
-const DEFAULT_CA_KEY_TYPE: KeyType = KeyType::Rsa4096;
-/// The validity of the CA and of a certificate when none is given (the recipe's 365).
-const DEFAULT_DAYS: u32 = 365;
-/// A certificate's key type when none is given (the recipe's `genrsa 2048`).
-const DEFAULT_SERVER_KEY_TYPE: KeyType = KeyType::Rsa2048;
-/// Renew when fewer days than this are left, as `--renew-within` defaults.
-const DEFAULT_RENEW_WITHIN: u32 = 30;
 
 /// What one `[certs.*]` entry came to.
 #[derive(Debug)]
@@ -54,35 +42,36 @@ pub struct Report {
     pub certs: Vec<Item>,
 }
 
-/// `aitls ca` as `[ca]` asks for it.
+/// `aitls ca` as `[ca]` asks for it: what the file does not say is not given, so a kept
+/// CA is compared only on what the file says (SPEC §2 `ca`).
 pub fn ca_request(options: &CaOptions) -> CaRequest {
     CaRequest {
-        common_name: options
-            .cn
-            .clone()
-            .unwrap_or_else(|| DEFAULT_CA_CN.to_owned()),
-        days: options.days.unwrap_or(DEFAULT_DAYS),
-        key_type: options.key_type.unwrap_or(DEFAULT_CA_KEY_TYPE),
+        common_name: options.cn.clone(),
+        days: options.days,
+        key_type: options.key_type,
         force: false,
+        renew: false,
+        renew_within_days: options
+            .renew_within
+            .unwrap_or(provision::DEFAULT_RENEW_WITHIN_DAYS),
     }
 }
 
-/// `aitls server --out STEM` as the entry for STEM asks for it.
-pub fn server_request(entry: &CertEntry) -> Result<ServerRequest> {
-    let names = match &entry.names {
-        Some(names) => names.clone(),
-        None => names::parse_all::<&str>(&[])?,
-    };
-    Ok(ServerRequest {
-        names,
+/// `aitls server --out STEM` as the entry for STEM asks for it: what the entry does not
+/// say comes from the existing certificate, else the default (SPEC §2 `server`).
+pub fn server_request(entry: &CertEntry) -> ServerRequest {
+    ServerRequest {
+        names: entry.names.clone(),
         common_name: entry.cn.clone(),
-        days: entry.days.unwrap_or(DEFAULT_DAYS),
-        key_type: entry.key_type.unwrap_or(DEFAULT_SERVER_KEY_TYPE),
-        client_auth: entry.client.unwrap_or(false),
+        days: entry.days,
+        key_type: entry.key_type,
+        client_auth: entry.client,
         stem: entry.stem.clone(),
         force: false,
-        renew_within_days: entry.renew_within.unwrap_or(DEFAULT_RENEW_WITHIN),
-    })
+        renew_within_days: entry
+            .renew_within
+            .unwrap_or(provision::DEFAULT_RENEW_WITHIN_DAYS),
+    }
 }
 
 /// Converges the CA and then every entry of `project` in `store`, under one exclusive
@@ -98,7 +87,11 @@ pub fn sync(
     progress: &dyn Progress,
 ) -> Result<Report> {
     let ca_req = ca_request(&project.ca);
-    let requests: Vec<Result<ServerRequest>> = project.certs.iter().map(server_request).collect();
+    let requests: Vec<Result<ServerRequest>> = project
+        .certs
+        .iter()
+        .map(|e| Ok(server_request(e)))
+        .collect();
     if dry_run {
         // A shared lock: a writer running now is seen before or after, never half done.
         let shared = store.lock_shared()?;
@@ -149,14 +142,18 @@ fn new_ca(store: &Store, req: &CaRequest, now: OffsetDateTime) -> Outcome {
         action: Action::Created,
         reason: plan::Reason::New,
     });
-    let not_after = now + time::Duration::days(i64::from(req.days));
+    let days = req.days.unwrap_or(provision::DEFAULT_CA_DAYS);
+    let not_after = now + time::Duration::days(i64::from(days));
     Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
         cert: store.path(store::CA_CERT),
         key: store.path(store::CA_KEY),
-        common_name: req.common_name.clone(),
-        key_type: Some(req.key_type),
+        common_name: req
+            .common_name
+            .clone()
+            .unwrap_or_else(|| provision::DEFAULT_CA_CN.to_owned()),
+        key_type: Some(req.key_type.unwrap_or(provision::DEFAULT_CA_KEY_TYPE)),
         not_after,
         days_left: crate::cert::days_between(now, not_after),
         names: None,
@@ -193,25 +190,32 @@ fn under_new_ca(
     }
     let exists = cert_exists || key_exists;
     let plan = plan::plan_under_new_ca(exists);
+    // What is not declared would come from the certificate that exists; the dry run
+    // shows the defaults, as for a new certificate.
+    let names = match &req.names {
+        Some(names) => names.clone(),
+        None => names::parse_all::<&str>(&[])?,
+    };
     let common_name = match &req.common_name {
         Some(cn) => cn.clone(),
-        None => names::default_common_name(&req.names).ok_or_else(|| Error::InvalidValue {
+        None => names::default_common_name(&names).ok_or_else(|| Error::InvalidValue {
             what: "names",
             value: String::new(),
             reason: "at least one name is needed".into(),
         })?,
     };
-    let not_after = (now + time::Duration::days(i64::from(req.days))).min(ca.not_after);
+    let days = req.days.unwrap_or(provision::DEFAULT_SERVER_DAYS);
+    let not_after = plan::reissue_end(now, days, ca.not_after);
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
         cert: store.path(&cert_file),
         key: store.path(&key_file),
         common_name,
-        key_type: Some(req.key_type),
+        key_type: Some(req.key_type.unwrap_or(provision::DEFAULT_SERVER_KEY_TYPE)),
         not_after,
         days_left: crate::cert::days_between(now, not_after),
-        names: Some(req.names.clone()),
+        names: Some(names),
         warnings: Vec::new(),
     })
 }

@@ -4,62 +4,76 @@ use std::process::ExitCode;
 
 use aitls::issue::MAX_CA_DAYS;
 use aitls::key_type::KeyType;
-use aitls::provision::{self, CaRequest};
+use aitls::provision::{self, CaRequest, DEFAULT_RENEW_WITHIN_DAYS};
 use aitls::store::Store;
 use clap::Args;
 
 use super::{Globals, Output};
 
-/// Create the private CA, or keep the one in DIR
+/// Create the private CA, or keep the one in DIR (renewing it when due)
 ///
 /// Writes DIR/ca.crt (0644) and DIR/ca.key (0600). When both exist and match, they are
-/// kept and the command succeeds, so it is safe in Makefiles and CI; a lone or mismatched
-/// file is never overwritten without --force.
+/// kept and the command succeeds, so it is safe in Makefiles and cron. Within
+/// --renew-within days of its end (or with --renew) the CA certificate is renewed for the
+/// same key and subject: certificates issued before keep verifying, and copies of ca.crt
+/// elsewhere must be refreshed. A lone or mismatched file is never overwritten without
+/// --force, and only --force makes a new key.
 ///
 /// Examples:
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs
 ///   aitls ca --key-type ecdsa-p256 --days 3650
-///   aitls -d /etc/ai/certs ca --cn "Lab CA" --force
+///   aitls ca --renew --days 3650        # same key, ten more years
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CaArgs {
-    /// Subject common name of the CA
-    #[arg(long, value_name = "NAME", default_value = "AI Services CA")]
-    pub cn: String,
+    /// Subject common name of a new CA [default: AI Services CA]
+    #[arg(long, value_name = "NAME")]
+    pub cn: Option<String>,
 
-    /// Validity in days (1..=3650)
-    #[arg(long, value_name = "DAYS", default_value_t = 365,
+    /// Validity in days, of a new or renewed CA (1..=3650) [default: 365]
+    #[arg(long, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_CA_DAYS)))]
-    pub days: u32,
+    pub days: Option<u32>,
 
-    /// Key algorithm
-    #[arg(long, value_name = "KT", default_value = "rsa4096", value_parser = super::key_type_parser())]
-    pub key_type: KeyType,
+    /// Key algorithm of a new CA [default: rsa4096]
+    #[arg(long, value_name = "KT", value_parser = super::key_type_parser())]
+    pub key_type: Option<KeyType>,
 
-    /// Replace an existing CA (every server certificate must then be reissued)
+    /// Replace an existing CA with a new key (every client must then trust the new ca.crt)
     #[arg(long)]
     pub force: bool,
+
+    /// Renew the CA certificate now, for the same key and subject
+    #[arg(long, conflicts_with = "force")]
+    pub renew: bool,
+
+    /// Renew the CA certificate when it expires within DAYS
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RENEW_WITHIN_DAYS)]
+    pub renew_within: u32,
 }
 
 /// Runs `aitls ca`.
 pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let mut request = CaRequest {
-        common_name: aitls::names::check_common_name(&args.cn)?,
+        common_name: args
+            .cn
+            .as_deref()
+            .map(aitls::names::check_common_name)
+            .transpose()?,
         days: args.days,
         key_type: args.key_type,
         force: args.force,
+        renew: args.renew,
+        renew_within_days: args.renew_within,
     };
-    // SPEC §5: the project file's [ca] fills what the command line does not give.
+    // SPEC §2, §5: the project file's [ca] counts as given, under the command line.
     if let Some(project) = &globals.project {
         let declared = aitls::sync::ca_request(&project.ca);
-        if !globals.given("cn") {
-            request.common_name = declared.common_name;
-        }
-        if !globals.given("days") {
-            request.days = declared.days;
-        }
-        if !globals.given("key_type") {
-            request.key_type = declared.key_type;
+        request.common_name = request.common_name.or(declared.common_name);
+        request.days = request.days.or(declared.days);
+        request.key_type = request.key_type.or(declared.key_type);
+        if !globals.given("renew_within") {
+            request.renew_within_days = declared.renew_within_days;
         }
     }
     let store = Store::new(&globals.dir);

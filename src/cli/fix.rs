@@ -70,7 +70,7 @@ impl Words {
     }
 
     /// `server`, or `server --out STEM`.
-    fn server(stem: &str) -> String {
+    pub fn server(stem: &str) -> String {
         if stem == DEFAULT_STEM {
             "server".to_owned()
         } else {
@@ -120,6 +120,10 @@ impl Words {
                     | Fix::CreateCaAndServer { .. }
                     | Fix::IssueServer { .. }
                     | Fix::ReplaceCa
+                    | Fix::RenewCa
+                    | Fix::RenewCaDays { .. }
+                    | Fix::RenewCaAndServer { .. }
+                    | Fix::ReissueDays { .. }
                     | Fix::Chmod { .. }
                     | Fix::ChmodDir { .. }
                     | Fix::Chown { .. }
@@ -145,10 +149,19 @@ impl Words {
             }
             Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
             Fix::ReplaceCa => self.aitls("ca --force"),
-            Fix::RenewCa => format!(
-                "{}, then {}",
-                self.aitls("ca --force"),
-                self.aitls("server --force")
+            Fix::RenewCa => self.aitls("ca --renew"),
+            Fix::RenewCaDays { days } => self.aitls(&format!("ca --renew --days {days}")),
+            Fix::RenewCaAndServer { stem } => format!(
+                "{} && {}",
+                self.aitls("ca --renew"),
+                self.aitls(&Self::server(stem))
+            ),
+            Fix::ReissueDays { stem, days } => {
+                self.aitls(&format!("{} --force --days {days}", Self::server(stem)))
+            }
+            Fix::DistributeCa { path } => format!(
+                "replace every copy of {} elsewhere (trust stores, other hosts, containers) with the new file",
+                path_word(path)
             ),
             Fix::Restore { file: Some(file) } => format!("restore {file}"),
             Fix::Restore { file: None } => "restore the missing or matching file".to_owned(),
@@ -228,14 +241,7 @@ impl Words {
     /// One fix as a clause of a hint: `run \`COMMAND\` to …`, or the action.
     fn clause(&self, fix: &Fix) -> String {
         let Some(command) = self.command(fix) else {
-            return match fix {
-                Fix::RenewCa => format!(
-                    "run `{}`, then `{}`",
-                    self.aitls("ca --force"),
-                    self.aitls("server --force")
-                ),
-                _ => self.action(fix),
-            };
+            return self.action(fix);
         };
         let purpose = match fix {
             Fix::CreateCa => " to create it",
@@ -245,6 +251,7 @@ impl Words {
             Fix::ReplaceCa => {
                 " to create a new CA (every server certificate must then be reissued)"
             }
+            Fix::RenewCa => " to renew it for the same key",
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
             Fix::Chown { .. } => " if you trust the file, or remove it",
             _ => "",
@@ -301,7 +308,18 @@ mod tests {
         assert_eq!(env.action(&Fix::CreateCa), "aitls --dir /srv/certs ca");
         assert_eq!(
             env.action(&Fix::RenewCa),
-            "aitls --dir /srv/certs ca --force, then aitls --dir /srv/certs server --force"
+            "aitls --dir /srv/certs ca --renew"
+        );
+        assert_eq!(
+            flag.action(&Fix::RenewCaAndServer { stem: "api".into() }),
+            "aitls --dir 'my certs' ca --renew && aitls --dir 'my certs' server --out api"
+        );
+        assert_eq!(
+            default.action(&Fix::ReissueDays {
+                stem: "server".into(),
+                days: 90
+            }),
+            "aitls server --force --days 90"
         );
     }
 

@@ -318,9 +318,16 @@ fn show_outcome(
         return out.json_doc(&render::outcome::json(outcome, &globals.words));
     }
     for warning in &outcome.warnings {
-        out.warn(&globals.words.warning(warning));
+        if !render::outcome::is_next_step(warning) {
+            out.warn(&globals.words.warning(warning));
+        }
     }
-    out.text(&render::outcome::text(what, outcome, out.style()))
+    let mut text = render::outcome::text(what, outcome, out.style());
+    if let Some(next) = render::outcome::next_step(what, outcome, &globals.words) {
+        text.push_str(&next);
+        text.push('\n');
+    }
+    out.text(&text)
 }
 
 /// Prints `err` as one `error:` line plus a hint, and picks the exit code (SPEC §3): 2 for
@@ -401,7 +408,7 @@ mod tests {
     fn key_types_parse_by_name() {
         let cli = Cli::try_parse_from(["aitls", "ca", "--key-type", "ecdsa-p384"]).unwrap();
         match cli.command {
-            Some(Command::Ca(args)) => assert_eq!(args.key_type, KeyType::EcdsaP384),
+            Some(Command::Ca(args)) => assert_eq!(args.key_type, Some(KeyType::EcdsaP384)),
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["aitls", "ca", "--key-type", "dsa"]).is_err());

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use aitls::issue::MAX_SERVER_DAYS;
 use aitls::key_type::KeyType;
-use aitls::provision::{self, ServerRequest};
+use aitls::provision::{self, DEFAULT_RENEW_WITHIN_DAYS, ServerRequest};
 use aitls::store::{DEFAULT_STEM, Store};
 use clap::Args;
 
@@ -14,7 +14,10 @@ use super::{Globals, Output};
 ///
 /// Writes DIR/STEM.crt (0644) and DIR/STEM.key (0600). An existing pair is kept while it
 /// matches the request and has more than --renew-within days left; otherwise it is
-/// reissued with a fresh key and the output says why. Run it from cron to rotate.
+/// reissued with a fresh key and the output says why. What is not given on the command
+/// line (names, --cn, --key-type, --client) is taken from the existing certificate, so a
+/// plain `aitls server` from cron renews it as it was issued; the defaults apply only
+/// when nothing exists.
 ///
 /// Examples:
 ///   aitls server                              # localhost 127.0.0.1 ::1, RSA-2048, 365 days
@@ -23,44 +26,54 @@ use super::{Globals, Output};
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ServerArgs {
-    /// DNS names and IP addresses (default: localhost 127.0.0.1 ::1)
+    /// DNS names and IP addresses; they replace the names [default: the existing
+    /// certificate's, else localhost 127.0.0.1 ::1]
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
 
-    /// Subject common name (default: the first DNS name, else the first IP address)
+    /// Subject common name, one of the names (default: the existing certificate's, else the
+    /// first DNS name, else the first IP address)
     #[arg(long, value_name = "NAME")]
     pub cn: Option<String>,
 
-    /// Validity in days (1..=825; Apple platforms reject longer)
-    #[arg(long, value_name = "DAYS", default_value_t = 365,
+    /// Validity in days (1..=825; Apple platforms reject longer) [default: 365]
+    #[arg(long, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SERVER_DAYS)))]
-    pub days: u32,
+    pub days: Option<u32>,
 
-    /// Key algorithm
-    #[arg(long, value_name = "KT", default_value = "rsa2048", value_parser = super::key_type_parser())]
-    pub key_type: KeyType,
+    /// Key algorithm [default: the existing certificate's, else rsa2048]
+    #[arg(long, value_name = "KT", value_parser = super::key_type_parser())]
+    pub key_type: Option<KeyType>,
 
     /// File stem: writes DIR/STEM.crt and DIR/STEM.key
     #[arg(long, value_name = "STEM", default_value = DEFAULT_STEM)]
     pub out: String,
 
-    /// Also allow the certificate for TLS client authentication (mTLS)
-    #[arg(long)]
+    /// Also allow the certificate for TLS client authentication (mTLS); kept on renewal
+    #[arg(long, overrides_with = "no_client")]
     pub client: bool,
+
+    /// Drop TLS client authentication from a certificate issued with --client
+    #[arg(long, overrides_with = "client")]
+    pub no_client: bool,
 
     /// Reissue even when the existing certificate is current
     #[arg(long)]
     pub force: bool,
 
     /// Reissue when the certificate expires within DAYS
-    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RENEW_WITHIN_DAYS)]
     pub renew_within: u32,
 }
 
 /// Runs `aitls server`.
 pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let mut request = ServerRequest {
-        names: aitls::names::parse_all(&args.names)?,
+        names: if args.names.is_empty() {
+            None
+        } else {
+            Some(aitls::names::parse_all(&args.names)?)
+        },
         common_name: args
             .cn
             .as_deref()
@@ -68,7 +81,11 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
             .transpose()?,
         days: args.days,
         key_type: args.key_type,
-        client_auth: args.client,
+        client_auth: match (args.client, args.no_client) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
         stem: args.out.clone(),
         force: args.force,
         renew_within_days: args.renew_within,
@@ -81,20 +98,12 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
         .filter(|_| args.names.is_empty())
         .and_then(|project| project.cert(&args.out));
     if let Some(entry) = entry {
-        let declared = aitls::sync::server_request(entry)?;
+        let declared = aitls::sync::server_request(entry);
         request.names = declared.names;
-        if !globals.given("cn") {
-            request.common_name = declared.common_name;
-        }
-        if !globals.given("days") {
-            request.days = declared.days;
-        }
-        if !globals.given("key_type") {
-            request.key_type = declared.key_type;
-        }
-        if !globals.given("client") {
-            request.client_auth = declared.client_auth;
-        }
+        request.common_name = request.common_name.or(declared.common_name);
+        request.days = request.days.or(declared.days);
+        request.key_type = request.key_type.or(declared.key_type);
+        request.client_auth = request.client_auth.or(declared.client_auth);
         if !globals.given("renew_within") {
             request.renew_within_days = declared.renew_within_days;
         }

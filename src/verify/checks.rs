@@ -321,13 +321,25 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
             Some(reissue(ctx, Vec::new(), Need::Renewal)),
         )
     } else if days < cert::EXPIRY_WARNING_DAYS {
+        // A certificate that ends with aitls's own CA cannot be renewed for longer until
+        // the CA is: renewing the CA (same key) comes first.
+        let ends_with_ca = ctx.req.own_ca
+            && ctx
+                .req
+                .anchors
+                .iter()
+                .any(|a| a.subject_raw == leaf.issuer_raw && a.not_after <= leaf.not_after);
+        let fix = match (&ctx.req.stem, ends_with_ca) {
+            (Some(stem), true) => Fix::RenewCaAndServer { stem: stem.clone() },
+            _ => reissue(ctx, Vec::new(), Need::Renewal),
+        };
         Check::warn(
             CheckName::Validity,
             format!(
                 "valid, but expires in {days} days, on {}",
                 leaf.not_after.date()
             ),
-            reissue(ctx, Vec::new(), Need::Renewal),
+            fix,
         )
     } else {
         Check::pass(

@@ -142,18 +142,49 @@ fn kept_ca_warns_when_other_options_were_asked_for() {
     sb.quick_ca();
     let out = sb.ok(&["ca", "--cn", "Other"]);
     assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--cn \"Other\""), "{}", stderr(&out));
+}
+
+#[test]
+fn kept_ca_warns_only_about_options_given_that_differ() {
+    // An ECDSA CA: a plain `aitls ca` must not compare it with the rsa4096 default.
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb.ok(&["ca"]);
+    assert!(stdout(&out).contains("kept"), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "", "no warning for options not given");
+    let json = sb.json(&["ca", "--key-type", "ecdsa-p256", "--cn", "AI Services CA"]);
+    assert_eq!(
+        json["warnings"],
+        serde_json::json!([]),
+        "same values: no warning"
+    );
+    let out = sb.ok(&["ca", "--key-type", "rsa4096", "--days", "3650"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("--key-type \"rsa4096\" differs from the kept CA's \"ecdsa-p256\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("--days 3650 differs from the kept CA's 365 days")
+            && err.contains("`aitls ca --renew --days 3650`"),
+        "{err}"
+    );
+    assert!(!err.contains("--cn"), "{err}");
 }
 
 #[test]
 fn ca_warns_when_it_expires_within_30_days() {
     let sb = Sandbox::new();
     sb.ok(&["ca", "--key-type", "ecdsa-p256", "--days", "10"]);
-    let out = sb.ok(&["ca"]);
+    // Within --renew-within it would be renewed; a shorter window keeps it, with a warning.
+    let out = sb.ok(&["ca", "--renew-within", "5"]);
     let err = stderr(&out);
     // 10 days, or 9 and some hours when the second run starts in a later second.
     let days = err.contains("expires in 9 days") || err.contains("expires in 10 days");
     assert!(err.contains("warning:") && days, "{err}");
-    let json = sb.json(&["ca"]);
+    assert!(err.contains("aitls ca --renew"), "{err}");
+    let json = sb.json(&["ca", "--renew-within", "5"]);
     assert!(json["warnings"][0].as_str().unwrap().contains("expires"));
 }
 
@@ -408,6 +439,7 @@ fn a_ca_made_by_the_openssl_recipe_is_kept_and_used() {
         String::from_utf8_lossy(&out.stderr)
     );
     let ca = sb.read("ca.crt");
+    fs::copy(sb.file("server.crt"), sb.root().join("recipe-server.crt")).unwrap();
 
     let out = sb.ok(&["ca"]);
     assert!(stdout(&out).contains("kept"), "{}", stdout(&out));
@@ -417,9 +449,13 @@ fn a_ca_made_by_the_openssl_recipe_is_kept_and_used() {
         stderr(&out)
     );
 
+    // The recipe's certificate has no extendedKeyUsage: reissued with serverAuth, for
+    // the names it had (renewal keeps what was issued).
     let json = sb.json(&["server"]);
     assert_eq!(json["action"], "replaced");
-    assert_eq!(json["reason"], "names changed, added ::1");
+    assert_eq!(json["reason"], "key usages changed");
+    assert_eq!(json["names"], serde_json::json!(["localhost", "127.0.0.1"]));
+    assert_eq!(json["key_type"], "rsa2048");
     assert_eq!(sb.read("ca.crt"), ca);
     let out = util::openssl(
         &sb.certs(),
@@ -433,4 +469,21 @@ fn a_ca_made_by_the_openssl_recipe_is_kept_and_used() {
         ],
     );
     assert!(out.status.success(), "{}", stdout(&out));
+
+    // Renewing the recipe's CA keeps its key and key identifier (so the recipe's own
+    // certificates still chain) and gives it the keyUsage strict clients require.
+    let json = sb.json(&["ca", "--renew"]);
+    assert_eq!(json["action"], "renewed");
+    let out = util::openssl(
+        &sb.certs(),
+        &[
+            "verify",
+            "-x509_strict",
+            "-CAfile",
+            "ca.crt",
+            "../../recipe-server.crt",
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(!stderr(&sb.ok(&["ca"])).contains("keyCertSign"));
 }

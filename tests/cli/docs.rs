@@ -24,13 +24,13 @@ use crate::util::{stderr, stdout};
 
 /// A fenced code block: its info string and its text.
 #[derive(Debug)]
-struct Block {
-    info: String,
-    body: String,
+pub(crate) struct Block {
+    pub(crate) info: String,
+    pub(crate) body: String,
     line: usize,
 }
 
-fn blocks(markdown: &str) -> Vec<Block> {
+pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut open: Option<Block> = None;
     for (n, line) in markdown.lines().enumerate() {
@@ -59,7 +59,7 @@ fn blocks(markdown: &str) -> Vec<Block> {
     blocks
 }
 
-fn read_doc(name: &str) -> String {
+pub(crate) fn read_doc(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -159,6 +159,7 @@ fn guide_blocks_work_as_written() {
     let dir = tmp.path();
     let (mut ran, mut makefile_checked, mut demo_checked, mut actions_checked) =
         (0, false, false, false);
+    let (mut nemotron_checked, mut rotation_checked) = (false, false);
     for block in blocks(&guide) {
         if let Some(name) = block
             .info
@@ -197,6 +198,31 @@ fn guide_blocks_work_as_written() {
                 } else {
                     let out = run_sh(dir, &script, &[]);
                     assert_ran("the guide", &block, &out);
+                    let certs = dir.join("ai/certs");
+                    if script.contains("--nemotron nemotron") {
+                        // Nemotron on another host: llama-server's settings move to its
+                        // own certificate, YOLO26's stay.
+                        let text = stdout(&out);
+                        for (var, file) in [
+                            ("YOLO26_SSL_CERTFILE", "server.crt"),
+                            ("LLAMA_ARG_SSL_CERT_FILE", "nemotron.crt"),
+                        ] {
+                            let line = format!("{var}={}\n", certs.join(file).display());
+                            assert!(text.contains(&line), "{line:?} not in:\n{text}");
+                        }
+                        nemotron_checked = true;
+                    }
+                    if script.contains("aitls ca --renew") {
+                        // The plain run keeps the proxy's name; the CA renews.
+                        let text = stdout(&out);
+                        assert!(
+                            text.contains("kept ai/certs/server.crt")
+                                && text.contains("for ai.example.internal, localhost"),
+                            "{text}"
+                        );
+                        assert!(text.contains("renewed ai/certs/ca.crt"), "{text}");
+                        rotation_checked = true;
+                    }
                     if script.contains("make certs") {
                         // `make certs` is a no-op once certificates are current.
                         let before = snapshot(&dir.join("ai/certs"));
@@ -245,6 +271,11 @@ fn guide_blocks_work_as_written() {
     assert!(makefile_checked, "no tested block runs `make certs`");
     assert!(demo_checked, "no tested block runs the YOLO26 demo");
     assert!(actions_checked, "no tested GitHub Actions step");
+    assert!(
+        nemotron_checked,
+        "no tested block for Nemotron on another host"
+    );
+    assert!(rotation_checked, "no tested rotation block");
 }
 
 #[test]
@@ -305,6 +336,37 @@ fn no_command_prints_a_short_usage_not_a_wall_of_text() {
     assert!(usage.lines().count() <= 12, "{usage}");
     for phrase in ["aitls ca && aitls server", "aitls env", "aitls --help"] {
         assert!(usage.contains(phrase), "{phrase:?} missing from:\n{usage}");
+    }
+}
+
+#[test]
+fn readme_completion_install_lines_work_in_a_fresh_home() {
+    // Each line creates the directory it writes into (a fresh account has none of them).
+    let readme = read_doc("README.md");
+    let block = blocks(&readme)
+        .into_iter()
+        .find(|b| b.body.contains("aitls completions bash >"))
+        .expect("README.md shows how to install completions");
+    let home = TempDir::new().unwrap();
+    let lines: String = block
+        .body
+        .lines()
+        .filter(|l| !l.contains("powershell"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = run_sh(home.path(), &lines, &[("HOME", home.path())]);
+    assert!(out.status.success(), "{lines}\n{}", stderr(&out));
+    for file in [
+        ".local/share/bash-completion/completions/aitls",
+        ".zfunc/_aitls",
+        ".config/fish/completions/aitls.fish",
+        ".config/elvish/lib/aitls.elv",
+    ] {
+        let path = home.path().join(file);
+        assert!(
+            std::fs::metadata(&path).is_ok_and(|m| m.len() > 100),
+            "{file} was not written"
+        );
     }
 }
 

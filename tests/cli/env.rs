@@ -9,9 +9,11 @@ use serde_json::Value;
 
 use crate::util::{Sandbox, aitls, stderr, stdout};
 
-const VARS: [&str; 6] = [
+const VARS: [&str; 8] = [
     "YOLO26_SSL_CERTFILE",
     "YOLO26_SSL_KEYFILE",
+    "LLAMA_ARG_SSL_CERT_FILE",
+    "LLAMA_ARG_SSL_KEY_FILE",
     "YOLO26_URL",
     "NEMOTRON_URL",
     "AI_CA_CERT_PATH",
@@ -30,6 +32,8 @@ fn expected(dir: &Path) -> Vec<(&'static str, String)> {
     vec![
         ("YOLO26_SSL_CERTFILE", path("server.crt")),
         ("YOLO26_SSL_KEYFILE", path("server.key")),
+        ("LLAMA_ARG_SSL_CERT_FILE", path("server.crt")),
+        ("LLAMA_ARG_SSL_KEY_FILE", path("server.key")),
         ("YOLO26_URL", "https://localhost:8095".to_owned()),
         ("NEMOTRON_URL", "https://localhost:8091".to_owned()),
         ("AI_CA_CERT_PATH", path("ca.crt")),
@@ -131,7 +135,7 @@ fn shell_format_round_trips_through_eval_with_quotes_and_spaces() {
         assert!(line.starts_with("export "), "{line}");
     }
     let script = r#"eval "$("$AITLS" -d "$D" env --format shell)" || exit 9
-        for v in YOLO26_SSL_CERTFILE YOLO26_SSL_KEYFILE YOLO26_URL NEMOTRON_URL AI_CA_CERT_PATH AI_VERIFY_SSL; do
+        for v in YOLO26_SSL_CERTFILE YOLO26_SSL_KEYFILE LLAMA_ARG_SSL_CERT_FILE LLAMA_ARG_SSL_KEY_FILE YOLO26_URL NEMOTRON_URL AI_CA_CERT_PATH AI_VERIFY_SSL; do
             printf '%s=%s\n' "$v" "${!v}"
         done
         test -f "$YOLO26_SSL_CERTFILE" && test -f "$YOLO26_SSL_KEYFILE" && test -f "$AI_CA_CERT_PATH""#;
@@ -296,6 +300,73 @@ fn out_stem_and_urls_are_used() {
     );
     assert_eq!(value["YOLO26_URL"], "https://yolo.internal:9000");
     assert_eq!(value["NEMOTRON_URL"], "https://[::1]:8091/");
+    // --out is the stem of both services.
+    assert_eq!(
+        value["LLAMA_ARG_SSL_CERT_FILE"],
+        certs.join("nemotron.crt").to_str().unwrap()
+    );
+}
+
+#[test]
+fn each_service_has_its_own_stem() {
+    // The guide's recipe for Nemotron on another host: its own certificate for its own
+    // name, while YOLO26 keeps the local one.
+    let sandbox = Sandbox::new();
+    sandbox.quick_pair();
+    sandbox.ok(&[
+        "server",
+        "--out",
+        "nemotron",
+        "--key-type",
+        "ecdsa-p256",
+        "llm.internal",
+    ]);
+    let out = sandbox.ok(&[
+        "env",
+        "--nemotron",
+        "nemotron",
+        "--nemotron-url",
+        "https://llm.internal:8091",
+        "--format",
+        "json",
+    ]);
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let path = |name: &str| sandbox.file(name).to_str().unwrap().to_owned();
+    assert_eq!(value["YOLO26_SSL_CERTFILE"], path("server.crt"));
+    assert_eq!(value["YOLO26_SSL_KEYFILE"], path("server.key"));
+    assert_eq!(value["LLAMA_ARG_SSL_CERT_FILE"], path("nemotron.crt"));
+    assert_eq!(value["LLAMA_ARG_SSL_KEY_FILE"], path("nemotron.key"));
+    assert_eq!(value["NEMOTRON_URL"], "https://llm.internal:8091");
+    // Each file serves the name its service is reached by.
+    let host_ok = |cert: &str, host: &str| {
+        sandbox
+            .aitls()
+            .args(["verify", cert, "--host", host])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(host_ok(&path("nemotron.crt"), "llm.internal"));
+    assert!(host_ok(&path("server.crt"), "localhost"));
+    assert!(!host_ok(&path("server.crt"), "llm.internal"));
+
+    // --yolo26 alone moves YOLO26 only; a missing stem names its own command.
+    let out = sandbox.ok(&["env", "--yolo26", "nemotron", "--format", "json"]);
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["YOLO26_SSL_CERTFILE"], path("nemotron.crt"));
+    assert_eq!(value["LLAMA_ARG_SSL_KEY_FILE"], path("server.key"));
+    let out = sandbox
+        .aitls()
+        .args(["env", "--nemotron", "llm", "--yolo26", "yolo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("hint: run `aitls server --out yolo` to issue"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -65,7 +65,7 @@ fn a_warning_and_a_hint_name_the_directory_alike() {
     let out = sb.ok(&["-d", "my certs", "ca", "--key-type", "ecdsa-p384"]);
     let err = stderr(&out);
     assert!(
-        err.contains("warning: kept the existing CA")
+        err.contains("warning: --key-type \"ecdsa-p384\" differs from the kept CA's")
             && err.contains("run `aitls --dir 'my certs' ca --force`"),
         "{err}"
     );

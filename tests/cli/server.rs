@@ -228,17 +228,67 @@ fn common_name_defaults_to_first_ip_when_no_dns_name() {
     assert_eq!(json["common_name"], "10.1.2.3");
     let json = sb.json(&[
         "server",
-        "--key-type",
-        "ecdsa-p256",
-        "--cn",
-        "YOLO26 API",
         "10.1.2.3",
+        "yolo.internal",
+        "--cn",
+        "YOLO.internal",
     ]);
     assert_eq!(json["action"], "replaced");
-    assert!(json["reason"].as_str().unwrap().contains("common name"));
+    assert_eq!(json["reason"], "names changed, added yolo.internal");
+    assert_eq!(
+        json["common_name"], "yolo.internal",
+        "the name, in its canonical form"
+    );
     with_cert(&sb.file("server.crt"), |c| {
-        assert_eq!(c.subject().to_string(), "CN=YOLO26 API")
+        assert_eq!(c.subject().to_string(), "CN=yolo.internal")
     });
+}
+
+#[test]
+fn common_name_outside_the_names_is_refused_naming_them() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb
+        .aitls()
+        .args(["server", "--cn", "api.internal", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("api.internal")
+            && err.contains("must be one of the certificate's names (localhost)"),
+        "{err}"
+    );
+    assert!(!sb.file("server.crt").exists(), "nothing written");
+    // Without names, the names are the existing certificate's.
+    sb.ok(&[
+        "server",
+        "--key-type",
+        "ecdsa-p256",
+        "a.internal",
+        "b.internal",
+    ]);
+    let out = sb
+        .aitls()
+        .args(["server", "--cn", "c.internal"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("(a.internal, b.internal)"),
+        "{}",
+        stderr(&out)
+    );
+    let json = sb.json(&["server", "--cn", "b.internal"]);
+    assert_eq!(
+        json["reason"],
+        "common name changed from \"a.internal\" to \"b.internal\""
+    );
+    assert_eq!(
+        json["names"],
+        serde_json::json!(["a.internal", "b.internal"])
+    );
 }
 
 #[test]
@@ -363,8 +413,18 @@ fn client_flag_adds_client_auth() {
         ],
     );
     assert!(out.status.success(), "usable as an mTLS client certificate");
-    let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
-    assert_eq!(json["action"], "replaced", "dropping --client reissues");
+    let json = sb.json(&["server"]);
+    assert_eq!(
+        json["action"], "kept",
+        "clientAuth is kept when --client is not given"
+    );
+    let json = sb.json(&["server", "--no-client"]);
+    assert_eq!(json["action"], "replaced", "--no-client drops it");
+    assert_eq!(json["reason"], "key usages changed");
+    with_cert(&sb.file("server.crt"), |c| {
+        let eku = c.extended_key_usage().unwrap().unwrap().value;
+        assert!(eku.server_auth && !eku.client_auth);
+    });
 }
 
 #[test]
@@ -583,7 +643,7 @@ fn server_refuses_an_expired_ca_or_a_non_ca_certificate() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("expired on") && err.contains("aitls ca --force"),
+        err.contains("expired on") && err.contains("`aitls ca --renew`"),
         "{err}"
     );
     assert!(!sb.file("server.key").exists());

@@ -15,7 +15,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use crate::util::Sandbox;
 
 /// A free TCP port on the loopback interface.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -24,10 +24,10 @@ fn free_port() -> u16 {
 }
 
 /// `openssl s_server` serving `server.crt`/`server.key`, killed on drop.
-struct SServer(Child);
+pub(crate) struct SServer(Child);
 
 impl SServer {
-    fn start(certs: &Path, port: u16) -> Self {
+    pub(crate) fn start(certs: &Path, port: u16) -> Self {
         let child = Command::new("openssl")
             .args(["s_server", "-quiet", "-www", "-accept", &port.to_string()])
             .args(["-cert", "server.crt", "-key", "server.key"])
@@ -53,7 +53,7 @@ impl Drop for SServer {
     }
 }
 
-fn curl(cacert: &Path, url: &str) -> std::process::Output {
+pub(crate) fn curl(cacert: &Path, url: &str) -> std::process::Output {
     Command::new("curl")
         .args(["--silent", "--show-error", "--max-time", "10", "--cacert"])
         .arg(cacert)
@@ -97,7 +97,7 @@ fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// Serves one TLS connection with the files in `certs`, answering "pong" to "ping".
-fn rustls_server(certs: &Path) -> (u16, std::thread::JoinHandle<()>) {
+pub(crate) fn rustls_server(certs: &Path) -> (u16, std::thread::JoinHandle<()>) {
     let chain: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(certs.join("server.crt"))
             .unwrap()
@@ -128,7 +128,7 @@ fn rustls_server(certs: &Path) -> (u16, std::thread::JoinHandle<()>) {
 }
 
 /// Connects to `port` as `name`, trusting only `ca`; returns the reply or the error.
-fn rustls_client(ca: &Path, port: u16, name: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn rustls_client(ca: &Path, port: u16, name: &str) -> Result<Vec<u8>, String> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(ca).unwrap() {
         roots.add(cert.unwrap()).unwrap();

@@ -620,6 +620,24 @@ fn expiry_within_30_days_is_a_warning_not_a_failure() {
             || validity.detail.contains("expires in 10 days"),
         "{validity:?}"
     );
+    // The certificate ends with its CA (both 365 days): only renewing the CA first lets
+    // a new certificate last longer.
+    assert_eq!(
+        validity.fix.as_deref(),
+        Some("aitls ca --renew && aitls server")
+    );
+    // One that ends before its CA is simply reissued.
+    s.ok(&["server", "--force", "--days", "100"]);
+    let at = (OffsetDateTime::now_utc() + Duration::days(90))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let out = s
+        .aitls()
+        .args(["--json", "verify", "--at", &at])
+        .output()
+        .unwrap();
+    let r = report(&out);
+    let validity = r.checks.iter().find(|c| c.name == "validity").unwrap();
     assert_eq!(
         validity.fix.as_deref(),
         Some("aitls server --key-type ecdsa-p256 --force")
@@ -795,7 +813,8 @@ fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
     assert!(ca.detail.contains("no keyUsage"), "{ca:?}");
     assert_eq!(
         ca.fix.as_deref(),
-        Some("aitls ca --force, then aitls server --force")
+        Some("aitls ca --renew"),
+        "renewing the recipe's CA for its key adds keyUsage and keeps what it issued"
     );
 }
 

@@ -38,6 +38,8 @@ mod tests {
         Settings {
             yolo26_ssl_certfile: format!("{dir}/server.crt"),
             yolo26_ssl_keyfile: format!("{dir}/server.key"),
+            llama_arg_ssl_cert_file: format!("{dir}/nemotron.crt"),
+            llama_arg_ssl_key_file: format!("{dir}/nemotron.key"),
             yolo26_url: "https://localhost:8095".into(),
             nemotron_url: "https://localhost:8091".into(),
             ai_ca_cert_path: format!("{dir}/ca.crt"),
@@ -48,7 +50,7 @@ mod tests {
     #[test]
     fn dotenv_lines_name_every_variable_once() {
         let text = dotenv(&settings("/srv/my certs")).unwrap();
-        assert_eq!(text.lines().count(), 6);
+        assert_eq!(text.lines().count(), 8);
         assert!(
             text.contains("AI_CA_CERT_PATH='/srv/my certs/ca.crt'\n"),
             "{text}"

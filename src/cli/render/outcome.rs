@@ -1,11 +1,14 @@
 //! `aitls ca` and `aitls server`: what was created, kept, renewed or replaced.
 
+use aitls::fix::{Fix, Warning};
 use aitls::plan::Action;
 use aitls::provision::Outcome;
+use aitls::store::DEFAULT_STEM;
 use serde::Serialize;
 
 use super::Style;
 use crate::cli::fix::Words;
+use crate::cli::quote::shell_quote;
 
 /// The `--json` document: the outcome, with its warnings worded (fixes included).
 #[derive(Debug, Serialize)]
@@ -51,6 +54,15 @@ pub fn text(what: &str, outcome: &Outcome, style: Style) -> String {
             outcome.key.display(),
             outcome.common_name,
         ));
+    } else if what == "CA" && outcome.action == Action::Renewed {
+        // A CA is renewed for the same key: only the certificate is new.
+        text.push_str(&format!(
+            "{action} {}: {what} {:?}, same key ({} kept), {until}\n",
+            outcome.cert.display(),
+            outcome.common_name,
+            outcome.key.display(),
+        ));
+        text.push_str(&format!("  because {}\n", outcome.reason));
     } else {
         text.push_str(&format!(
             "{action} {} ({key_type}, mode 0600)\n",
@@ -68,11 +80,56 @@ pub fn text(what: &str, outcome: &Outcome, style: Style) -> String {
     text
 }
 
+/// Whether `warning` is the renewed CA's call to replace its copies: the next step of a
+/// CA renewal, shown last on stdout rather than as a warning.
+pub fn is_next_step(warning: &Warning) -> bool {
+    matches!(warning.fix, Some(Fix::DistributeCa { .. }))
+}
+
+/// The last line of the human output after `ca` or `server` created or changed something
+/// (SPEC §3): what to run or do next, with the directory in force. `None` when nothing
+/// changed.
+pub fn next_step(what: &str, outcome: &Outcome, words: &Words) -> Option<String> {
+    let stem = outcome
+        .cert
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match (what, outcome.action) {
+        (_, Action::Kept) => None,
+        ("CA", Action::Renewed) => outcome
+            .warnings
+            .iter()
+            .find(|w| is_next_step(w))
+            .map(|w| words.warning(w)),
+        ("CA", _) => Some(format!(
+            "next: `{}` issues the certificate the services serve",
+            words.action(&Fix::IssueServer {
+                stem: DEFAULT_STEM.to_owned()
+            })
+        )),
+        (_, Action::Created) if stem == DEFAULT_STEM => Some(format!(
+            "next: `{}` points the services and the backend at these files",
+            words.aitls("env >> backend/.env")
+        )),
+        (_, Action::Created) => Some(format!(
+            "next: `{}` (or --nemotron {stem}) prints the settings that use these files",
+            words.aitls(&format!("env --yolo26 {}", shell_quote(&stem)))
+        )),
+        _ => Some(format!(
+            "next: restart the services that use {} (uvicorn, llama-server; reload nginx) so they serve the new certificate",
+            outcome.cert.display()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use aitls::key_type::KeyType;
     use aitls::names::SanName;
+
+    use crate::cli::fix::DirSource;
 
     fn outcome(action: Action) -> Outcome {
         Outcome {
@@ -129,6 +186,66 @@ mod tests {
         assert!(
             painted.starts_with("\x1b[1;32mcreated\x1b[0m "),
             "{painted}"
+        );
+    }
+
+    #[test]
+    fn a_renewed_ca_keeps_its_key_and_ends_with_the_copies_to_replace() {
+        let mut ca = outcome(Action::Renewed);
+        ca.cert = "ai/certs/ca.crt".into();
+        ca.key = "ai/certs/ca.key".into();
+        ca.names = None;
+        ca.warnings.push(Warning::with_fix(
+            "ai/certs/ca.crt was renewed",
+            Fix::DistributeCa {
+                path: "ai/certs/ca.crt".into(),
+            },
+        ));
+        let lines: Vec<String> = text("CA", &ca, Style::PLAIN)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            lines[0].contains("same key (ai/certs/ca.key kept)"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "  because expiring in 10 days");
+        let words = Words::new(DirSource::Default);
+        let next = next_step("CA", &ca, &words).unwrap();
+        assert!(
+            next.starts_with("ai/certs/ca.crt was renewed; replace every copy of ai/certs/ca.crt"),
+            "{next}"
+        );
+        assert!(is_next_step(&ca.warnings[0]));
+    }
+
+    #[test]
+    fn the_next_step_names_the_command_with_the_directory_in_force() {
+        let words = Words::new(DirSource::Flag("my certs".into()));
+        let created = outcome(Action::Created);
+        assert_eq!(
+            next_step("server certificate", &created, &words).unwrap(),
+            "next: `aitls --dir 'my certs' env >> backend/.env` points the services and the backend at these files"
+        );
+        assert_eq!(
+            next_step("CA", &created, &words).unwrap(),
+            "next: `aitls --dir 'my certs' server` issues the certificate the services serve"
+        );
+        let mut other = outcome(Action::Created);
+        other.cert = "ai/certs/nemotron.crt".into();
+        assert!(
+            next_step("server certificate", &other, &words)
+                .unwrap()
+                .contains("env --yolo26 nemotron` (or --nemotron nemotron)")
+        );
+        assert!(
+            next_step("server certificate", &outcome(Action::Replaced), &words)
+                .unwrap()
+                .starts_with("next: restart the services that use ai/certs/server.crt")
+        );
+        assert_eq!(
+            next_step("server certificate", &outcome(Action::Kept), &words),
+            None
         );
     }
 }
