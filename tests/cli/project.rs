@@ -475,7 +475,42 @@ fn env_takes_the_services_urls_from_the_entries() {
     let doc = s.json(&["env"]);
     assert_eq!(doc["YOLO26_URL"], "https://yolo.internal:9000");
     assert_eq!(doc["NEMOTRON_URL"], "https://llm.internal:9001");
+    // Each service's files are its entry's stem.
+    let certs = s.root().join("certs");
+    assert_eq!(
+        doc["YOLO26_SSL_CERTFILE"],
+        certs.join("server.crt").display().to_string()
+    );
+    assert_eq!(
+        doc["LLAMA_ARG_SSL_CERT_FILE"],
+        certs.join("llm.crt").display().to_string()
+    );
+    assert_eq!(
+        doc["LLAMA_ARG_SSL_KEY_FILE"],
+        certs.join("llm.key").display().to_string()
+    );
+    let doc = s.json(&["env", "--nemotron", "server"]);
+    assert_eq!(
+        doc["LLAMA_ARG_SSL_CERT_FILE"],
+        certs.join("server.crt").display().to_string()
+    );
     let doc = s.json(&["env", "--yolo-url", "https://other:1"]);
     assert_eq!(doc["YOLO26_URL"], "https://other:1");
     assert_eq!(doc["NEMOTRON_URL"], "https://llm.internal:9001");
+}
+
+#[test]
+fn the_ca_options_of_the_file_renew_the_ca_for_its_own_key() {
+    let s = Sandbox::new();
+    write_project(s.root(), QUICK_HEAD);
+    s.ok(&["sync"]);
+    let key = std::fs::read(s.root().join("certs/ca.key")).unwrap();
+    // A renewal window longer than the CA's life: the next sync renews it, same key.
+    write_project(
+        s.root(),
+        "dir = \"certs\"\n[ca]\nkey_type = \"ecdsa-p256\"\nrenew_within = 400\n",
+    );
+    let doc = s.json(&["sync"]);
+    assert_eq!(doc[0]["action"], "renewed", "{doc}");
+    assert_eq!(std::fs::read(s.root().join("certs/ca.key")).unwrap(), key);
 }
