@@ -17,7 +17,8 @@ use super::{Globals, Output};
 /// --renew-within days of its end (or with --renew) the CA certificate is renewed for the
 /// same key and subject: certificates issued before keep verifying, and copies of ca.crt
 /// elsewhere must be refreshed. A lone or mismatched file is never overwritten without
-/// --force, and only --force makes a new key.
+/// --force, and only --force makes a new key. The [ca] table of aitls.toml counts as
+/// given, under the command line.
 ///
 /// Examples:
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs

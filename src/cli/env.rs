@@ -15,8 +15,9 @@ use super::{Globals, Output};
 /// Prints YOLO26_SSL_CERTFILE and YOLO26_SSL_KEYFILE (uvicorn), LLAMA_ARG_SSL_CERT_FILE
 /// and LLAMA_ARG_SSL_KEY_FILE (llama-server), YOLO26_URL, NEMOTRON_URL, AI_CA_CERT_PATH
 /// and AI_VERIFY_SSL=true, with absolute paths, for the services and the backend's .env.
-/// Each service has its own stem (default server). Fails with a hint when a file it would
-/// name does not exist yet. The settings are printed even with --quiet.
+/// Each service has its own stem (default server; with aitls.toml, the stem and url of the
+/// entry whose service names it). Fails with a hint when a file it would name does not
+/// exist yet. The settings are printed even with --quiet.
 ///
 /// Examples:
 ///   aitls env >> backend/.env                  # dotenv lines for the backend

@@ -17,7 +17,8 @@ use super::{Globals, Output};
 /// reissued with a fresh key and the output says why. What is not given on the command
 /// line (names, --cn, --key-type, --client) is taken from the existing certificate, so a
 /// plain `aitls server` from cron renews it as it was issued; the defaults apply only
-/// when nothing exists.
+/// when nothing exists. With an aitls.toml, --out STEM and no NAME use the entry
+/// [certs.STEM]: its names and options, under those given on the command line.
 ///
 /// Examples:
 ///   aitls server                              # localhost 127.0.0.1 ::1, RSA-2048, 365 days
