@@ -43,6 +43,8 @@ pub struct CertInfo {
     pub spki_der: Vec<u8>,
     /// basicConstraints cA.
     pub is_ca: bool,
+    /// Whether the certificate has a basicConstraints extension at all.
+    pub has_basic_constraints: bool,
     /// extendedKeyUsage holds serverAuth.
     pub server_auth: bool,
     /// extendedKeyUsage holds clientAuth.
@@ -58,6 +60,11 @@ pub struct CertInfo {
     /// keyUsage is present and holds keyCertSign (strict verifiers, such as Python 3.13's
     /// default context, require it of a CA).
     pub key_cert_sign: bool,
+    /// The X.509 version as printed (1, 2 or 3).
+    pub version: u32,
+    /// OIDs (dotted) of the critical extensions OpenSSL does not know, which make it
+    /// refuse the certificate (`crypto/x509/v3_purp.c`, `X509_supported_extension`).
+    pub unknown_critical: Vec<String>,
     /// Extensions that appear more than once, by name (`subjectAltName`): RFC 5280 §4.2
     /// forbids it, and rustls, OpenSSL and browsers refuse such a certificate.
     pub duplicate_extensions: Vec<String>,
@@ -74,6 +81,27 @@ pub const EXPIRY_WARNING_DAYS: i64 = 30;
 pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
     (until - now).whole_days()
 }
+
+/// The extensions OpenSSL 3 accepts as critical (`X509_supported_extension` in
+/// `crypto/x509/v3_purp.c`); any other critical extension makes it refuse the
+/// certificate ("unsupported certificate extension"), and RFC 5280 §4.2 says the same.
+const OPENSSL_CRITICAL_OK: [&str; 15] = [
+    "2.16.840.1.113730.1.1", // Netscape cert type
+    "2.5.29.15",             // keyUsage
+    "2.5.29.17",             // subjectAltName
+    "2.5.29.19",             // basicConstraints
+    "2.5.29.32",             // certificatePolicies
+    "2.5.29.31",             // cRLDistributionPoints
+    "2.5.29.37",             // extendedKeyUsage
+    "1.3.6.1.5.5.7.1.7",     // RFC 3779 IP address blocks
+    "1.3.6.1.5.5.7.1.8",     // RFC 3779 AS identifiers
+    "1.3.6.1.5.5.7.48.1.5",  // OCSP no-check
+    "2.5.29.36",             // policyConstraints
+    "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+    "2.5.29.30",             // nameConstraints
+    "2.5.29.33",             // policyMappings
+    "2.5.29.54",             // inhibitAnyPolicy
+];
 
 /// Parses the first `CERTIFICATE` block of a PEM file.
 pub fn parse_pem(bytes: &[u8]) -> Result<CertInfo, String> {
@@ -118,9 +146,9 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         Ok(Some(eku)) => (eku.value.server_auth, eku.value.client_auth, true),
         _ => (false, false, false),
     };
-    let (is_ca, path_len) = match tbs.basic_constraints() {
-        Ok(Some(bc)) => (bc.value.ca, bc.value.path_len_constraint),
-        _ => (false, None),
+    let (is_ca, path_len, has_basic_constraints) = match tbs.basic_constraints() {
+        Ok(Some(bc)) => (bc.value.ca, bc.value.path_len_constraint, true),
+        _ => (false, None, false),
     };
     let key_usage = match tbs.key_usage() {
         Ok(Some(ku)) => Some(ku.value.flags),
@@ -139,12 +167,21 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
         key_type: key_type_of_spki(tbs.subject_pki.raw),
         spki_der: tbs.subject_pki.raw.to_vec(),
         is_ca,
+        has_basic_constraints,
         server_auth,
         client_auth,
         eku_present,
         key_usage,
         path_len,
         key_cert_sign,
+        version: tbs.version.0.saturating_add(1),
+        unknown_critical: tbs
+            .extensions()
+            .iter()
+            .filter(|e| e.critical)
+            .map(|e| e.oid.to_id_string())
+            .filter(|oid| !OPENSSL_CRITICAL_OK.contains(&oid.as_str()))
+            .collect(),
         duplicate_extensions: duplicate_extensions(tbs.extensions()),
         tbs_raw: tbs.as_ref().to_vec(),
         signature_oid: x509.signature_algorithm.algorithm.to_id_string(),

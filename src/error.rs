@@ -73,6 +73,10 @@ pub enum Error {
     /// Key generation or signing failed inside the crypto library.
     #[error("{0}")]
     Crypto(String),
+    /// A date cannot be computed: the clock, or the clock plus a validity, falls outside
+    /// the years a certificate can hold.
+    #[error("{0}")]
+    Clock(String),
     /// The project file (`aitls.toml`) holds something aitls cannot accept: a syntax
     /// error, an unknown key, a wrong type, an invalid name, stem, service or URL.
     #[error("{}", project_message(path, *line, key.as_deref(), reason))]
@@ -113,7 +117,9 @@ impl Error {
             | Error::Malformed { .. }
             | Error::Read { .. }
             | Error::Project { .. } => ErrorKind::Input,
-            Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) => ErrorKind::Failed,
+            Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) | Error::Clock(_) => {
+                ErrorKind::Failed
+            }
         }
     }
 

@@ -61,6 +61,24 @@ pub enum Fix {
         /// The renewed CA certificate.
         path: PathBuf,
     },
+    /// Replace a CA that cannot sign, or that strict clients refuse (`aitls ca --force`):
+    /// a new key, so every client that trusts the old `ca.crt` must be given the new one,
+    /// and every server certificate is reissued.
+    ReplaceUnfitCa,
+    /// `ca.key` does not belong to `ca.crt`: restore the pair from a backup; a new CA
+    /// (`aitls ca --force`) only when the key is lost.
+    RestoreCaPair,
+    /// Decrypt a key file: aitls signs unattended, and llama-server cannot be given a
+    /// password.
+    DecryptKey {
+        /// The key file.
+        path: PathBuf,
+        /// Replace the file itself (the CA key, which only aitls reads), rather than write
+        /// an unencrypted copy for the servers beside it.
+        in_place: bool,
+    },
+    /// Rewrite a key as PKCS#8 v1 (RFC 5208), which every server loads, or reissue.
+    RewriteKeyPkcs8V1,
     /// Put back a file of the CA pair that is missing or does not match.
     Restore {
         /// The file, when one is known to be missing.

@@ -23,9 +23,7 @@ use crate::cert;
 use keys::colon_hex;
 
 pub use decode::{Block, decode};
-pub use keys::{
-    KeyFacts, fingerprint_sha256, key_facts, pin_sha256, private_key_facts, public_key_of_private,
-};
+pub use keys::{KeyFacts, fingerprint_sha256, key_facts, pin_sha256, public_key_of_private};
 
 /// One thing found in an input: the wire format of one element of `aitls inspect --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +85,8 @@ pub struct CertView {
     pub issuer: String,
     /// Whether subject and issuer are the same name (a root or a self-signed certificate).
     pub self_issued: bool,
-    /// Serial number, uppercase hex, as `openssl x509 -noout -serial` prints it.
+    /// Serial number, uppercase hex, as `openssl x509 -noout -serial` prints it (a
+    /// negative one as `-` and its magnitude).
     pub serial: String,
     /// Start of validity, RFC 3339.
     #[serde(with = "::time::serde::rfc3339")]
@@ -147,9 +146,14 @@ pub struct CsrView {
 /// What `inspect` shows about a private key: public facts only.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyView {
-    /// `pkcs8` (`BEGIN PRIVATE KEY`), `pkcs1` (`BEGIN RSA PRIVATE KEY`) or `sec1`
-    /// (`BEGIN EC PRIVATE KEY`).
+    /// `pkcs8` (`BEGIN PRIVATE KEY`), `pkcs1` (`BEGIN RSA PRIVATE KEY`), `sec1`
+    /// (`BEGIN EC PRIVATE KEY`) or `dsa` (`BEGIN DSA PRIVATE KEY`).
     pub format: String,
+    /// The exact encoding: `pkcs8-v1`, `pkcs8-v2` (RFC 5958, which OpenSSL 3.0 cannot
+    /// read for Ed25519), `pkcs1`, `sec1` or `dsa`.
+    pub encoding: crate::keyfile::KeyEncoding,
+    /// Always `false` here (an encrypted key is an `encrypted_private_key` item).
+    pub encrypted: bool,
     /// The public half.
     #[serde(flatten)]
     pub key: KeyFacts,
@@ -165,6 +169,17 @@ pub struct KeyView {
 /// What `inspect` shows about an encrypted private key.
 #[derive(Debug, Clone, Serialize)]
 pub struct EncryptedKeyView {
+    /// `encrypted-pkcs8` (`BEGIN ENCRYPTED PRIVATE KEY`) or `legacy-encrypted-pem`
+    /// (`Proc-Type: 4,ENCRYPTED` in an RSA, EC or DSA block).
+    pub encoding: crate::keyfile::KeyEncoding,
+    /// Always `true`.
+    pub encrypted: bool,
+    /// The encryption in words (`PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC`, `AES-256-CBC`);
+    /// `null` when not recognised.
+    pub encryption: Option<String>,
+    /// `rsa`, `ecdsa` or `dsa` for legacy encrypted PEM (its label says); `null` for
+    /// encrypted PKCS#8, which hides the algorithm.
+    pub key_algorithm: Option<String>,
     /// File permission bits in octal; `null` for stdin.
     pub mode: Option<String>,
     /// Whether only the owner can read the file; `null` for stdin.
@@ -206,17 +221,11 @@ pub fn inspect(
             Block::CertificateRequest(der) => Body::CertificateRequest(
                 csr_view(&der).map_err(|e| format!("{}{e}", which("request")))?,
             ),
-            Block::PrivateKey { der, format } => Body::PrivateKey(KeyView {
-                format: format.to_owned(),
-                key: private_key_facts(&der).map_err(|e| format!("{}{e}", which("key")))?,
-                mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(crate::store::is_owner_only),
-                certificate: None,
-            }),
-            Block::EncryptedPrivateKey => Body::EncryptedPrivateKey(EncryptedKeyView {
-                mode: mode.map(|m| format!("{m:04o}")),
-                owner_only: mode.map(crate::store::is_owner_only),
-            }),
+            Block::PrivateKey(raw) => {
+                let facts =
+                    crate::keyfile::read(&raw).map_err(|e| format!("{}{e}", which("key")))?;
+                private_key_body(&facts, mode)
+            }
             Block::PublicKey(der) => Body::PublicKey(PublicKeyView {
                 key: key_facts(&der).map_err(|e| format!("{}{e}", which("public key")))?,
             }),
@@ -340,6 +349,50 @@ fn signature_name(alg: &AlgorithmIdentifier<'_>) -> String {
         "1.3.101.113" => "ED448".into(),
         _ => oid_name(&alg.algorithm),
     }
+}
+
+/// The inspect item for a private key's facts: public facts only.
+fn private_key_body(facts: &crate::keyfile::KeyFileFacts, mode: Option<u32>) -> Body {
+    use crate::keyfile::KeyEncoding;
+    let mode_text = mode.map(|m| format!("{m:04o}"));
+    let owner_only = mode.map(crate::store::is_owner_only);
+    if facts.encrypted {
+        return Body::EncryptedPrivateKey(EncryptedKeyView {
+            encoding: facts.encoding,
+            encrypted: true,
+            encryption: facts.encryption.clone(),
+            key_algorithm: facts.algorithm.as_ref().map(|a| a.name().to_owned()),
+            mode: mode_text,
+            owner_only,
+        });
+    }
+    let format = match facts.encoding {
+        KeyEncoding::Pkcs1 => "pkcs1",
+        KeyEncoding::Sec1 => "sec1",
+        KeyEncoding::Dsa => "dsa",
+        _ => "pkcs8",
+    };
+    Body::PrivateKey(KeyView {
+        format: format.to_owned(),
+        encoding: facts.encoding,
+        encrypted: false,
+        key: KeyFacts {
+            key_algorithm: facts
+                .algorithm
+                .as_ref()
+                .map_or_else(|| "unknown".to_owned(), |a| a.name().to_owned()),
+            key_bits: facts.bits,
+            key_curve: facts.curve.clone(),
+            key_type: facts
+                .spki_der
+                .as_deref()
+                .and_then(crate::key_type::key_type_of_spki),
+            pin_sha256: facts.spki_der.as_deref().map(pin_sha256),
+        },
+        mode: mode_text,
+        owner_only,
+        certificate: None,
+    })
 }
 
 /// The subjectAltNames of a certificate or request, by kind.
@@ -479,16 +532,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
             _ => {}
         }
     }
-    let serial = tbs.raw_serial();
-    let serial = match serial.iter().position(|&b| b != 0) {
-        Some(i) => &serial[i..],
-        None => &serial[serial.len().saturating_sub(1)..],
-    };
-    let serial = if serial.is_empty() {
-        "00".to_owned()
-    } else {
-        hex::encode_upper(serial)
-    };
+    let serial = serial_text(tbs.raw_serial());
     let view = CertView {
         subject: tbs.subject.to_string(),
         issuer: tbs.issuer.to_string(),
@@ -516,6 +560,40 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
     })
 }
 
+/// A serial number as `openssl x509 -serial` prints it: uppercase hex of whole bytes,
+/// and a negative one (RFC 5280 forbids them, some tools make them) as `-` and its
+/// magnitude, since DER INTEGERs are two's complement (X.690 §8.3.3).
+fn serial_text(raw: &[u8]) -> String {
+    let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
+    let magnitude: Vec<u8> = if negative {
+        // Two's complement negation: invert every bit, then add one.
+        let mut m: Vec<u8> = raw.iter().map(|b| !b).collect();
+        for byte in m.iter_mut().rev() {
+            let (sum, carry) = byte.overflowing_add(1);
+            *byte = sum;
+            if !carry {
+                break;
+            }
+        }
+        m
+    } else {
+        raw.to_vec()
+    };
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len().saturating_sub(1));
+    let digits = match magnitude.get(start..) {
+        Some(rest) if !rest.is_empty() => hex::encode_upper(rest),
+        _ => "00".to_owned(),
+    };
+    if negative {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
 fn csr_view(der: &[u8]) -> Result<CsrView, String> {
     let (_, csr) = X509CertificationRequest::from_der(der)
         .map_err(|_| "is not a valid certificate request (malformed DER)".to_owned())?;
@@ -539,6 +617,24 @@ fn csr_view(der: &[u8]) -> Result<CsrView, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serials_print_as_openssl_prints_them() {
+        // Each pair: the DER INTEGER's content octets, `openssl x509 -serial`'s output.
+        for (raw, text) in [
+            (&[0xBC, 0xDE, 0x67, 0x89, 0xAC][..], "-4321987654"),
+            (&[0xFF], "-01"),
+            (&[0x80], "-80"),
+            (&[0xFF, 0x00], "-0100"),
+            (&[0x80, 0, 0, 0, 0, 0, 0, 0], "-8000000000000000"),
+            (&[0x00], "00"),
+            (&[0x00, 0x80], "80"),
+            (&[0x01, 0x00], "0100"),
+            (&[], "00"),
+        ] {
+            assert_eq!(serial_text(raw), text, "{raw:02X?}");
+        }
+    }
 
     #[test]
     fn a_block_that_is_not_der_is_refused_not_panicked_on() {

@@ -17,6 +17,7 @@ use rcgen::{
 use time::{Duration, OffsetDateTime};
 
 use crate::cert::CertInfo;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::key_type::KeyType;
 use crate::names::SanName;
@@ -71,6 +72,22 @@ pub fn generate_key(kt: KeyType) -> Result<KeyPair> {
         KeyType::Rsa2048 => race_rsa(rcgen::RsaKeySize::_2048)?,
         KeyType::Rsa3072 => race_rsa(rcgen::RsaKeySize::_3072)?,
         KeyType::Rsa4096 => race_rsa(rcgen::RsaKeySize::_4096)?,
+        // aws-lc-rs (and so rcgen) writes Ed25519 keys as PKCS#8 v2 (RFC 5958, with the
+        // public key), which OpenSSL 3.0, GnuTLS, node and pyca/cryptography cannot read:
+        // uvicorn, nginx and llama-server would fail to start. SPEC §2: every key file is
+        // PKCS#8 v1 (RFC 5208).
+        KeyType::Ed25519 => {
+            let v1 = aws_lc_rs::signature::Ed25519KeyPair::generate_pkcs8v1(
+                &aws_lc_rs::rand::SystemRandom::new(),
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?;
+            KeyPair::from_pkcs8_der_and_sign_algo(
+                &v1.as_ref().to_vec().into(),
+                &rcgen::PKCS_ED25519,
+            )
+            .map_err(|e| Error::crypto("key generation failed", e))?
+        }
+        // ECDSA keys come as PKCS#8 v1 from aws-lc-rs already (`EcdsaKeyPair::generate_pkcs8`).
         _ => KeyPair::generate_for(signature_algorithm(kt))
             .map_err(|e| Error::crypto("key generation failed", e))?,
     };
@@ -183,7 +200,28 @@ fn idle_cpus() -> Option<usize> {
 /// Parses a PEM private key (PKCS#8, or the older PKCS#1 / SEC1 forms) into a signing key.
 pub fn load_key(pem_text: &[u8]) -> std::result::Result<KeyPair, String> {
     let text = std::str::from_utf8(pem_text).map_err(|_| "is not a PEM private key".to_owned())?;
-    KeyPair::from_pem(text).map_err(|_| "is not a PEM private key aitls can use".to_owned())
+    KeyPair::from_pem(text).map_err(|_| {
+        // Say what the key is, when it is one aitls cannot sign with.
+        use crate::keyfile::KeyAlgorithm;
+        match crate::keyfile::read_file_bytes(pem_text) {
+            Ok(facts) if facts.encrypted => format!(
+                "is encrypted ({}); aitls signs unattended and needs the key unencrypted",
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Ok(facts) => match (&facts.algorithm, facts.bits) {
+                (Some(KeyAlgorithm::Rsa), Some(bits)) => format!(
+                    "is an RSA {bits}-bit key; aitls signs with RSA of 2048 to 8192 bits, ECDSA P-256 or P-384, or Ed25519"
+                ),
+                (Some(alg), _) => format!(
+                    "is a{} {} key, which aitls cannot sign with (RSA, ECDSA P-256 or P-384, or Ed25519)",
+                    if matches!(alg, KeyAlgorithm::Ecdsa | KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 | KeyAlgorithm::X25519 | KeyAlgorithm::X448) { "n" } else { "" },
+                    alg.name().to_uppercase()
+                ),
+                (None, _) => "is not a PEM private key aitls can use".to_owned(),
+            },
+            Err(_) => "is not a PEM private key aitls can use".to_owned(),
+        }
+    })
 }
 
 /// The key type of an existing signing key, when it is one aitls generates.
@@ -235,19 +273,19 @@ fn random_serial() -> Result<SerialNumber> {
     Ok(SerialNumber::from_slice(&bytes))
 }
 
-fn base_params(common_name: &str, days: u32, now: OffsetDateTime) -> Result<CertificateParams> {
+/// The fields both profiles share. `not_after` is the end of validity, already computed
+/// with checked arithmetic by the caller.
+fn base_params(
+    common_name: &str,
+    now: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Result<CertificateParams> {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, common_name);
     params.distinguished_name = dn;
-    params.not_before = now - BACKDATE;
-    params.not_after = now
-        .checked_add(Duration::days(i64::from(days)))
-        .ok_or_else(|| Error::InvalidValue {
-            what: "--days",
-            value: days.to_string(),
-            reason: "the validity ends past the year 9999".into(),
-        })?;
+    params.not_before = clock::sub(now, BACKDATE, "the certificate")?;
+    params.not_after = not_after;
     params.serial_number = Some(random_serial()?);
     Ok(params)
 }
@@ -264,7 +302,8 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 
 /// Issues a self-signed CA certificate for `key`.
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
+    let not_after = clock::add_days(now, profile.days, "the CA")?;
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
@@ -294,10 +333,18 @@ pub fn issue_server(
     key: &KeyPair,
     now: OffsetDateTime,
 ) -> Result<Issued> {
-    let mut params = base_params(&profile.common_name, profile.days, now)?;
-    if let Some(cap) = profile.not_after_cap {
-        params.not_after = params.not_after.min(cap);
-    }
+    // Past the CA's end the certificate is useless anyway, so a validity that would run
+    // past 9999 is no error when the CA ends first.
+    let not_after = match (
+        clock::add_days(now, profile.days, "the certificate"),
+        profile.not_after_cap,
+    ) {
+        (Ok(end), Some(cap)) => end.min(cap),
+        (Ok(end), None) => end,
+        (Err(_), Some(cap)) => cap,
+        (Err(e), None) => return Err(e),
+    };
+    let mut params = base_params(&profile.common_name, now, not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = server_key_usages(key_type_of(key));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];

@@ -17,12 +17,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ca_fitness;
 pub mod cert;
+pub mod clock;
 pub mod error;
 pub mod fix;
 pub mod inspect;
 pub mod issue;
 pub mod key_type;
+pub mod keyfile;
 pub mod names;
 pub mod plan;
 pub mod probe;
@@ -32,5 +35,6 @@ pub mod services;
 pub mod store;
 pub mod sync;
 pub mod verify;
+pub mod webpki_error;
 
 pub use error::{Error, ErrorKind};

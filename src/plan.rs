@@ -521,7 +521,9 @@ pub fn resolve_server(
 /// When a certificate issued now would end: after `days`, or when the CA ends if sooner
 /// (a certificate never outlives its CA).
 pub fn reissue_end(now: OffsetDateTime, days: u32, ca_not_after: OffsetDateTime) -> OffsetDateTime {
-    (now + Duration::days(i64::from(days))).min(ca_not_after)
+    // Past year 9999 nothing later can be written: the CA's end is the only end there is.
+    now.checked_add(Duration::days(i64::from(days)))
+        .map_or(ca_not_after, |end| end.min(ca_not_after))
 }
 
 /// Keeps a certificate that is due for renewal when a new one would end no later than it

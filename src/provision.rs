@@ -12,6 +12,7 @@ use rcgen::KeyPair;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::ca_fitness;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::fix::{Fix, Need, Reissue, Warning};
@@ -164,7 +165,18 @@ fn parse_cert(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<CertI
 }
 
 fn parse_key(store: &Store, file: &str, bytes: &[u8], fix: Fix) -> Result<KeyPair> {
-    issue::load_key(bytes).map_err(|r| malformed(store, file, r, vec![fix]))
+    issue::load_key(bytes).map_err(|r| {
+        // An encrypted key is fine once decrypted; a new CA would be the wrong fix.
+        let fix = if crate::keyfile::read_file_bytes(bytes).is_ok_and(|f| f.encrypted) {
+            Fix::DecryptKey {
+                path: store.path(file),
+                in_place: true,
+            }
+        } else {
+            fix
+        };
+        malformed(store, file, r, vec![fix])
+    })
 }
 
 fn generate(kt: KeyType, progress: &dyn Progress) -> Result<KeyPair> {
@@ -359,6 +371,15 @@ pub fn ensure_ca_with(
 
     if let (Action::Kept | Action::Renewed, Some(ca)) = (plan.action, existing) {
         let Ca { cert: info, key } = *ca;
+        // A CA that cannot sign is never "kept" (SPEC §2); renewal repairs only what a new
+        // certificate for the same key and subject repairs (expiry, a missing keyCertSign).
+        let defects = ca_fitness::ca_defects(&info, now);
+        if defects
+            .iter()
+            .any(|d| plan.action == Action::Kept || !renewal_repairs(d))
+        {
+            return Err(unfit_ca(store, &defects));
+        }
         warnings.extend(ca_option_warnings(req, &info, plan.action == Action::Kept));
         let mut not_after = info.not_after;
         if plan.action == Action::Renewed {
@@ -394,10 +415,10 @@ pub fn ensure_ca_with(
             warnings.extend(expiry_warning("the CA", now, info.not_after, Fix::RenewCa));
         }
         warnings.extend(key_mode.and_then(|mode| ca_key_warning(dir, mode)));
-        if !info.key_cert_sign && plan.action == Action::Kept {
+        if info.key_usage.is_none() && plan.action == Action::Kept {
             warnings.push(Warning::with_fix(
                 format!(
-                    "{} has no keyUsage keyCertSign; strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
+                    "{} has no keyUsage (so no keyCertSign): it can sign, but strict clients (Python 3.13+, openssl -x509_strict) reject its certificates",
                     store.path(CA_CERT).display()
                 ),
                 Fix::RenewCa,
@@ -538,8 +559,43 @@ fn read_ca_pair(store: &Store, lock: &DirHandle) -> Result<(CaPair, Option<u32>)
     Ok((pair, key_mode))
 }
 
-/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched,
-/// expired or owned by another user; warns (into `warnings`) about a CA key others can
+/// The refusal for a CA that cannot sign: each defect, and what replacing it costs.
+fn unfit_ca(store: &Store, defects: &[ca_fitness::CaDefect]) -> Error {
+    let words: Vec<String> = defects.iter().map(ToString::to_string).collect();
+    let only_clock = defects
+        .iter()
+        .all(|d| matches!(d, ca_fitness::CaDefect::NotYetValid { .. }));
+    let fixes = if only_clock {
+        vec![Fix::CheckClock, Fix::ReplaceUnfitCa]
+    } else if defects.iter().all(renewal_repairs) {
+        // Same key and subject: what the CA issued before stays trusted.
+        vec![Fix::RenewCa]
+    } else {
+        vec![Fix::ReplaceUnfitCa]
+    };
+    Error::Refused {
+        message: format!(
+            "the CA {} {}; it cannot sign certificates that clients accept",
+            store.path(CA_CERT).display(),
+            words.join("; ")
+        ),
+        fixes,
+    }
+}
+
+/// Whether renewing the CA certificate for the same key and subject (`aitls ca --renew`)
+/// repairs `defect`: a new validity and the CA profile's keyUsage do; a certificate that
+/// is not a CA, not v3 or carries an unknown critical extension is not one aitls renews.
+fn renewal_repairs(defect: &ca_fitness::CaDefect) -> bool {
+    matches!(
+        defect,
+        ca_fitness::CaDefect::Expired { .. } | ca_fitness::CaDefect::NoKeyCertSign
+    )
+}
+
+/// Loads the CA for signing, refusing when it is missing, incomplete, mismatched, unfit
+/// to sign (not a CA, not v3, not yet valid, expired, no keyCertSign, an unknown critical
+/// extension) or owned by another user; warns (into `warnings`) about a CA key others can
 /// read.
 fn load_ca(
     store: &Store,
@@ -597,22 +653,9 @@ fn load_ca(
             store.path(CA_CERT).display()
         )));
     }
-    if !cert.is_ca {
-        return Err(refuse(format!(
-            "{} is not a CA certificate (basicConstraints CA:FALSE or missing)",
-            store.path(CA_CERT).display()
-        )));
-    }
-    if cert.not_after <= now {
-        // Renewal keeps the key, so what the CA issued before stays trusted.
-        return Err(Error::Refused {
-            message: format!(
-                "the CA {} expired on {}",
-                store.path(CA_CERT).display(),
-                cert.not_after.date()
-            ),
-            fixes: vec![Fix::RenewCa],
-        });
+    let defects = ca_fitness::ca_defects(&cert, now);
+    if !defects.is_empty() {
+        return Err(unfit_ca(store, &defects));
     }
     if !cert.subject_is_simple {
         return Err(refuse(format!(
@@ -643,6 +686,16 @@ fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
         Ok(k) => k,
         Err(e) => return Ok(ServerFound::Unusable(format!("{key_file} {e}"))),
     };
+    // aitls before #9 wrote Ed25519 keys as PKCS#8 v2, which the servers cannot load:
+    // such a pair is reissued, not kept.
+    if crate::keyfile::read_file_bytes(&key_bytes).is_ok_and(|f| {
+        f.encoding == crate::keyfile::KeyEncoding::Pkcs8V2
+            && f.algorithm == Some(crate::keyfile::KeyAlgorithm::Ed25519)
+    }) {
+        return Ok(ServerFound::Unusable(format!(
+            "{key_file} is an Ed25519 key in PKCS#8 v2 (RFC 5958), which OpenSSL 3.0 and so uvicorn, nginx and llama-server cannot load"
+        )));
+    }
     Ok(ServerFound::Pair(Existing {
         key_matches: cert::key_matches(&key, &cert),
         signed_by_ca: cert.issuer_raw == ca.cert.subject_raw
@@ -834,8 +887,9 @@ pub fn ensure_server_with(
             Fix::RenewCa,
         ));
     }
-    let asked_until = now + time::Duration::days(i64::from(days));
-    if plan.writes() && asked_until - not_after > time::Duration::days(1) {
+    // Past 9999 nothing could be asked for; the CA's end is then the only end there is.
+    let asked_until = crate::clock::add_days(now, days, "the certificate").ok();
+    if plan.writes() && asked_until.is_some_and(|t| t - not_after > time::Duration::days(1)) {
         warnings.push(
             format!(
                 "the certificate ends on {}, when the CA expires, not after {days} days as asked",
@@ -892,5 +946,74 @@ mod tests {
             "{err}"
         );
         assert!(!store.dir().exists());
+    }
+
+    #[test]
+    fn an_ed25519_pkcs8_v2_key_from_an_older_aitls_is_reissued_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("certs"));
+        let now = OffsetDateTime::now_utc();
+        let ca_req = CaRequest {
+            common_name: Some("CA".into()),
+            days: Some(365),
+            key_type: Some(KeyType::EcdsaP256),
+            force: false,
+            renew: false,
+            renew_within_days: 30,
+        };
+        ensure_ca(&store, &ca_req, now, &Silent).unwrap();
+        let req = ServerRequest {
+            names: Some(crate::names::parse_all(&["localhost"]).unwrap()),
+            common_name: None,
+            days: Some(365),
+            key_type: Some(KeyType::Ed25519),
+            client_auth: Some(false),
+            stem: "server".into(),
+            force: false,
+            renew_within_days: 30,
+        };
+        assert_eq!(
+            ensure_server(&store, &req, now, &Silent).unwrap().action,
+            Action::Created
+        );
+        assert_eq!(
+            ensure_server(&store, &req, now, &Silent).unwrap().action,
+            Action::Kept
+        );
+        // The same pair as aitls wrote it before #9: the key in PKCS#8 v2.
+        let v2 = crate::keyfile::tests::ed25519_v2_pem();
+        let key = KeyPair::from_pem(&v2).unwrap();
+        let lock = store.lock().unwrap();
+        let ca = load_ca(&store, &lock, now, &mut Vec::new()).unwrap();
+        let profile = ServerProfile {
+            common_name: "localhost".into(),
+            names: req.names.clone().unwrap_or_default(),
+            days: 365,
+            client_auth: false,
+            not_after_cap: Some(ca.cert.not_after),
+        };
+        let issued = issue::issue_server(&ca, &profile, &key, now).unwrap();
+        lock.write_all(&[
+            NewFile {
+                name: "server.key".into(),
+                contents: v2.as_bytes(),
+                mode: KEY_MODE,
+            },
+            NewFile {
+                name: "server.crt".into(),
+                contents: issued.cert_pem.as_bytes(),
+                mode: CERT_MODE,
+            },
+        ])
+        .unwrap();
+        drop(lock);
+        let outcome = ensure_server(&store, &req, now, &Silent).unwrap();
+        assert_eq!(outcome.action, Action::Replaced, "{}", outcome.reason);
+        assert!(outcome.reason.contains("PKCS#8 v2"), "{}", outcome.reason);
+        let written = store.read("server.key").unwrap().unwrap();
+        assert_eq!(
+            crate::keyfile::read_file_bytes(&written).unwrap().encoding,
+            crate::keyfile::KeyEncoding::Pkcs8V1
+        );
     }
 }

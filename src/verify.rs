@@ -6,7 +6,8 @@
 //! come the checks webpki leaves to others, each made so that the verdict also agrees with
 //! `openssl verify -purpose sslserver`: the CA's own constraints (CA:TRUE, keyCertSign,
 //! validity, pathLenConstraint), keyUsage fit for TLS, a subjectAltName present, the key
-//! matching the certificate and the key file being owner-only.
+//! loading as the servers load it, matching the certificate and being owner-only, and in
+//! DIR the CA pair itself.
 //!
 //! Each check is a small function in `verify/checks.rs` with a [`CheckName`]; adding one is a
 //! variant and a function in the list `checks::ALL`. A check that cannot run (the
@@ -66,6 +67,8 @@ pub enum CheckName {
     Key,
     /// The key file is owner-only.
     KeyMode,
+    /// `DIR/ca.key` is the unencrypted key of `DIR/ca.crt`.
+    CaKey,
     /// DIR is writable by its owner only (a warning, when verifying against DIR's CA).
     DirMode,
     /// `DIR/ca.key` is owner-only (a warning, when verifying against DIR's CA).
@@ -85,6 +88,7 @@ impl CheckName {
             CheckName::Host => "host",
             CheckName::Key => "key",
             CheckName::KeyMode => "key_mode",
+            CheckName::CaKey => "ca_key",
             CheckName::DirMode => "dir_mode",
             CheckName::CaKeyMode => "ca_key_mode",
         }
@@ -161,8 +165,8 @@ impl Check {
 pub struct KeyInput {
     /// The key's file, as shown to the user.
     pub path: String,
-    /// The key's public half (SubjectPublicKeyInfo, DER).
-    pub spki_der: Vec<u8>,
+    /// What the key file holds (encoding, encryption, public half).
+    pub facts: crate::keyfile::KeyFileFacts,
     /// The file's permission bits.
     pub mode: u32,
 }
@@ -188,6 +192,9 @@ pub struct Request {
     pub ca_path: String,
     /// The private key, when there is one to check.
     pub key: Option<KeyInput>,
+    /// The CA's private key (`DIR/ca.key`), when verifying against `DIR/ca.crt`: the CA
+    /// pair itself is checked too.
+    pub ca_key: Option<KeyInput>,
     /// Names a client will connect to; each must match as a browser matches it.
     pub hosts: Vec<SanName>,
     /// The time to check validity at.
@@ -236,7 +243,7 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
             Block::CertificateRequest(_) => {
                 return Err("holds a certificate request, not a certificate".into());
             }
-            Block::PrivateKey { .. } | Block::EncryptedPrivateKey => {
+            Block::PrivateKey(_) => {
                 return Err("holds a private key, not a certificate".into());
             }
             Block::PublicKey(_) => return Err("holds a public key, not a certificate".into()),
@@ -300,8 +307,9 @@ impl<'a> Context<'a> {
 /// Where the server certificate is in a bundle: the one the key matches, else the first
 /// that is not a CA when the bundle starts with a CA.
 fn server_position(chain: &[CertInfo], key: Option<&KeyInput>) -> usize {
-    if let Some(key) = key.filter(|k| chain[0].spki_der != k.spki_der)
-        && let Some(i) = chain.iter().position(|c| c.spki_der == key.spki_der)
+    if let Some(spki) = key.and_then(|k| k.facts.spki_der.as_deref())
+        && chain[0].spki_der != spki
+        && let Some(i) = chain.iter().position(|c| c.spki_der == spki)
     {
         return i;
     }
@@ -394,4 +402,56 @@ pub fn verify(req: &Request) -> VerifyReport {
     let checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
     let valid = checks.iter().all(|c| c.ok);
     VerifyReport { valid, checks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issue::{self, CaProfile};
+    use crate::key_type::KeyType;
+
+    #[test]
+    fn an_ed25519_pkcs8_v2_key_fails_the_key_check() {
+        // OpenSSL 3.0 cannot load it, so uvicorn, nginx and llama-server cannot start.
+        let key = issue::generate_key(KeyType::Ed25519).unwrap();
+        let profile = CaProfile {
+            common_name: "x".into(),
+            days: 30,
+        };
+        let now = OffsetDateTime::now_utc();
+        let leaf = issue::issue_ca(&profile, &key, now).unwrap();
+        let leaf = cert::parse_pem(leaf.cert_pem.as_bytes()).unwrap();
+        let key_input = |pem: &str| KeyInput {
+            path: "k.key".into(),
+            facts: crate::keyfile::read_file_bytes(pem.as_bytes()).unwrap(),
+            mode: 0o600,
+        };
+        let mut req = Request {
+            chain: vec![leaf.clone()],
+            anchors: vec![leaf],
+            ca_path: "ca.crt".into(),
+            key: Some(key_input(&crate::keyfile::tests::ed25519_v2_pem())),
+            ca_key: None,
+            hosts: Vec::new(),
+            at: now,
+            stem: None,
+            own_ca: false,
+            nearby: Vec::new(),
+            dir: None,
+        };
+        let key_check = |req: &Request| {
+            verify(req)
+                .checks
+                .into_iter()
+                .find(|c| c.name == CheckName::Key)
+                .unwrap()
+        };
+        let check = key_check(&req);
+        assert!(!check.ok);
+        assert!(check.detail.contains("PKCS#8 v2"), "{}", check.detail);
+        assert!(check.detail.contains("OpenSSL 3.0"), "{}", check.detail);
+        // The same algorithm as PKCS#8 v1 is judged by whether it matches.
+        req.key = Some(key_input(&key.serialize_pem()));
+        assert!(key_check(&req).ok);
+    }
 }

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
         anchors: certs.iter().rev().cloned().collect(),
         ca_path: "ca.crt".into(),
         key: None,
+        ca_key: None,
         hosts,
         at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000),
         stem: Some("server".into()),
@@ -27,4 +28,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = aitls::verify::verify(&request);
     assert_eq!(report.valid, report.checks.iter().all(|c| c.ok));
+    // The CA fitness rules on every parsed certificate, at the ends of time too.
+    for cert in &certs {
+        for at in [
+            request.at,
+            time::OffsetDateTime::UNIX_EPOCH,
+            time::macros::datetime!(9999-12-31 23:59:59 UTC),
+        ] {
+            for defect in aitls::ca_fitness::ca_defects(cert, at) {
+                assert!(!defect.to_string().is_empty());
+            }
+        }
+    }
 });

@@ -79,8 +79,7 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
-    let outcome =
-        provision::ensure_ca(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
+    let outcome = provision::ensure_ca(&store, &request, aitls::clock::now()?, &spinner)?;
     super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -124,6 +124,8 @@ impl Words {
                     | Fix::RenewCaDays { .. }
                     | Fix::RenewCaAndServer { .. }
                     | Fix::ReissueDays { .. }
+                    | Fix::ReplaceUnfitCa
+                    | Fix::DecryptKey { .. }
                     | Fix::Chmod { .. }
                     | Fix::ChmodDir { .. }
                     | Fix::Chown { .. }
@@ -148,7 +150,7 @@ impl Words {
                 format!("{} && {}", self.aitls("ca"), self.aitls(&Self::server(stem)))
             }
             Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
-            Fix::ReplaceCa => self.aitls("ca --force"),
+            Fix::ReplaceCa | Fix::ReplaceUnfitCa => self.aitls("ca --force"),
             Fix::RenewCa => self.aitls("ca --renew"),
             Fix::RenewCaDays { days } => self.aitls(&format!("ca --renew --days {days}")),
             Fix::RenewCaAndServer { stem } => format!(
@@ -158,6 +160,30 @@ impl Words {
             ),
             Fix::ReissueDays { stem, days } => {
                 self.aitls(&format!("{} --force --days {days}", Self::server(stem)))
+            }
+            Fix::RestoreCaPair => format!(
+                "restore the ca.key that belongs to ca.crt (or the ca.crt of this key) from a backup; only if it is lost, run `{}`: a new CA, which every client must then be given",
+                self.aitls("ca --force")
+            ),
+            Fix::DecryptKey {
+                path,
+                in_place: true,
+            } => {
+                let p = path_word(path);
+                let plain = path_word(&plain_copy(path));
+                format!("(umask 077 && openssl pkey -in {p} -out {plain}) && mv {plain} {p}")
+            }
+            Fix::DecryptKey {
+                path,
+                in_place: false,
+            } => format!(
+                "(umask 077 && openssl pkey -in {} -out {})",
+                path_word(path),
+                path_word(&plain_copy(path))
+            ),
+            Fix::RewriteKeyPkcs8V1 => {
+                "rewrite the key as PKCS#8 v1 (RFC 5208), or reissue the certificate with a new key"
+                    .to_owned()
             }
             Fix::DistributeCa { path } => format!(
                 "replace every copy of {} elsewhere (trust stores, other hosts, containers) with the new file",
@@ -252,6 +278,17 @@ impl Words {
                 " to create a new CA (every server certificate must then be reissued)"
             }
             Fix::RenewCa => " to renew it for the same key",
+            Fix::ReplaceUnfitCa => {
+                " to make a new CA in its place (a new key: every client that trusts the old ca.crt must be given the new one, and every server certificate reissued)"
+            }
+            Fix::DecryptKey { in_place: true, .. } => {
+                " to decrypt it in place (aitls signs unattended)"
+            }
+            Fix::DecryptKey {
+                in_place: false, ..
+            } => {
+                " to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
+            }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
             Fix::Chown { .. } => " if you trust the file, or remove it",
             _ => "",
@@ -278,6 +315,14 @@ impl Words {
                 None => format!("{}; {}", warning.message, self.clause(fix)),
             },
         }
+    }
+}
+
+/// `NAME.plain.key` beside `NAME.key` (or `FILE.plain`): where an unencrypted copy goes.
+fn plain_copy(path: &Path) -> PathBuf {
+    match path.to_str().and_then(|p| p.strip_suffix(".key")) {
+        Some(stem) => PathBuf::from(format!("{stem}.plain.key")),
+        None => PathBuf::from(format!("{}.plain", path.display())),
     }
 }
 
@@ -395,5 +440,34 @@ mod tests {
             "ai/certs/ca.key is readable by others (mode 0644); run `chmod 600 ai/certs/ca.key`"
         );
         assert_eq!(words.warning(&"plain".into()), "plain");
+    }
+
+    #[test]
+    fn key_and_ca_pair_fixes_say_what_they_cost() {
+        let words = Words::new(DirSource::Flag("d".into()));
+        let unfit = words.hint(&[Fix::CheckClock, Fix::ReplaceUnfitCa]).unwrap();
+        assert!(unfit.contains("`aitls --dir d ca --force`"), "{unfit}");
+        assert!(unfit.contains("trusts the old ca.crt"), "{unfit}");
+        assert!(unfit.starts_with("check the clock"), "{unfit}");
+        let pair = words.action(&Fix::RestoreCaPair);
+        assert!(pair.starts_with("restore the ca.key"), "{pair}");
+        assert!(pair.contains("aitls --dir d ca --force"), "{pair}");
+        assert_eq!(
+            words.action(&Fix::DecryptKey {
+                path: "d/ca.key".into(),
+                in_place: true
+            }),
+            "(umask 077 && openssl pkey -in d/ca.key -out d/ca.plain.key) && mv d/ca.plain.key d/ca.key"
+        );
+        let copy = words.hint(&[Fix::DecryptKey {
+            path: "d/server.key".into(),
+            in_place: false,
+        }]);
+        assert_eq!(
+            copy.as_deref(),
+            Some(
+                "run `(umask 077 && openssl pkey -in d/server.key -out d/server.plain.key)` to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
+            )
+        );
     }
 }

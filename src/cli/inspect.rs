@@ -66,7 +66,7 @@ pub(super) fn read_in(
 
 /// Runs `aitls inspect`.
 pub fn run(args: &InspectArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let now = OffsetDateTime::now_utc();
+    let now = aitls::clock::now()?;
     if args.files.is_empty() {
         return overview(globals, out, now);
     }

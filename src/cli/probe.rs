@@ -230,7 +230,7 @@ fn client_identity(cert: &Path, key: &Path) -> anyhow::Result<ClientIdentity> {
     let (key_der, key_format) = blocks
         .into_iter()
         .find_map(|b| match b {
-            Block::PrivateKey { der, format } => Some((der, format)),
+            Block::PrivateKey(raw) => raw.plain_format().map(|format| (raw.der, format)),
             _ => None,
         })
         .ok_or_else(|| malformed(key, "holds no unencrypted private key".into()))?;

@@ -111,8 +111,7 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
     }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
-    let outcome =
-        provision::ensure_server(&store, &request, time::OffsetDateTime::now_utc(), &spinner)?;
+    let outcome = provision::ensure_server(&store, &request, aitls::clock::now()?, &spinner)?;
     super::show_outcome(out, globals, "server certificate", &outcome)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -18,7 +18,8 @@ use super::{Globals, Output};
 /// Builds the path to the CA with rustls-webpki (what every rustls client runs) and adds
 /// the checks a client or a careful operator makes besides: the CA's own constraints, a
 /// subjectAltName, each --host matching as a browser matches it, the private key matching
-/// the certificate and readable by its owner only. Prints one line per check, with the fix
+/// the certificate, loadable by the servers (not encrypted) and readable by its owner only,
+/// and, against DIR/ca.crt, the CA pair itself. Prints one line per check, with the fix
 /// for each failure. Exit 0 valid, 1 not valid, 2 unreadable input. A certificate that
 /// expires within 30 days passes with a warning.
 ///
@@ -59,6 +60,15 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
         return Err("times before 1970 are not supported".into());
     }
     Ok(t)
+}
+
+/// Reads a key file for what it is; a file that is not a key at all is malformed input.
+fn key_input(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<KeyInput> {
+    Ok(KeyInput {
+        path: path.display().to_string(),
+        facts: aitls::keyfile::read_file_bytes(bytes).map_err(|r| malformed(path, r))?,
+        mode,
+    })
 }
 
 /// The certificates in `dirs` (the checked certificate's directory and DIR), which a fix
@@ -151,16 +161,20 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         }
     };
     let key = match key_file {
-        Some((path, file)) => {
-            let spki_der = aitls::inspect::public_key_of_private(&file.bytes)
-                .map_err(|r| malformed(&path, r))?;
-            Some(KeyInput {
-                path: path.display().to_string(),
-                spki_der,
-                mode: file.mode,
-            })
-        }
+        Some((path, file)) => Some(key_input(&path, &file.bytes, file.mode)?),
         None => None,
+    };
+    // In DIR, the CA pair itself is checked too (SPEC §2 verify), read through the lock.
+    let ca_key = if args.ca.is_none() {
+        let ca_key_path = dir.path(CA_KEY);
+        let read = match lock {
+            Some(handle) => handle.read_path(&ca_key_path)?,
+            None => store::read_file(&ca_key_path)?,
+        };
+        read.map(|file| key_input(&ca_key_path, &file.bytes, file.mode))
+            .transpose()?
+    } else {
+        None
     };
     // Warnings about DIR itself when its CA is the one trusted (SPEC §4).
     let dir_facts = match lock {
@@ -174,13 +188,29 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         _ => None,
     };
 
+    let at = match args.at {
+        Some(at) => at,
+        None => {
+            let now = aitls::clock::now()?;
+            if now.unix_timestamp() < 0 {
+                // rustls-webpki counts time from 1970 and cannot check validity before.
+                return Err(aitls::Error::Clock(format!(
+                    "the system clock reads {}, before 1970, when validity cannot be checked; set the clock right, or give --at TIME",
+                    now.date()
+                ))
+                .into());
+            }
+            now
+        }
+    };
     let request = Request {
         chain,
         anchors,
         ca_path: ca_path.display().to_string(),
         key,
+        ca_key,
         hosts,
-        at: args.at.unwrap_or_else(OffsetDateTime::now_utc),
+        at,
         stem: dir.stem_of(&cert_path).map(str::to_owned),
         own_ca: ca_path == dir.path(CA_CERT),
         nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),

@@ -1,7 +1,6 @@
 //! Splitting an input into its objects: every PEM block aitls understands, or one DER
 //! object. Shared by `aitls inspect` and `aitls verify`; bytes in, [`Block`]s out.
 
-use rustls_pki_types::PrivateKeyDer;
 use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::*;
 
@@ -12,15 +11,8 @@ pub enum Block {
     Certificate(Vec<u8>),
     /// A PKCS#10 certificate signing request, DER.
     CertificateRequest(Vec<u8>),
-    /// An unencrypted private key, DER, in the named format.
-    PrivateKey {
-        /// The key, DER.
-        der: Vec<u8>,
-        /// `pkcs8`, `pkcs1` or `sec1`.
-        format: &'static str,
-    },
-    /// A password-protected PKCS#8 private key; aitls cannot look inside.
-    EncryptedPrivateKey,
+    /// A private key, encrypted or not, in any of the forms [`crate::keyfile`] reads.
+    PrivateKey(crate::keyfile::RawKey),
     /// A SubjectPublicKeyInfo, DER.
     PublicKey(Vec<u8>),
 }
@@ -80,6 +72,11 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
     let mut skipped = Vec::new();
     for pem in pems {
         let tag = pem.tag();
+        if let Some(raw) = crate::keyfile::raw_from_pem(tag, pem.headers(), pem.contents().to_vec())
+        {
+            blocks.push(Block::PrivateKey(raw));
+            continue;
+        }
         let block = match tag {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                 Block::Certificate(pem.into_contents())
@@ -87,19 +84,6 @@ fn decode_pem(bytes: &[u8]) -> Result<Vec<Block>, String> {
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 Block::CertificateRequest(pem.into_contents())
             }
-            "PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "pkcs8",
-            },
-            "RSA PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "pkcs1",
-            },
-            "EC PRIVATE KEY" => Block::PrivateKey {
-                der: pem.into_contents(),
-                format: "sec1",
-            },
-            "ENCRYPTED PRIVATE KEY" => Block::EncryptedPrivateKey,
             "PUBLIC KEY" => Block::PublicKey(pem.into_contents()),
             _ => {
                 if !SKIPPED_TAGS.contains(&tag) {
@@ -137,16 +121,13 @@ fn decode_der(bytes: &[u8]) -> Result<Block, String> {
     if matches!(SubjectPublicKeyInfo::from_der(bytes), Ok((rest, _)) if rest.is_empty()) {
         return Ok(Block::PublicKey(bytes.to_vec()));
     }
-    if let Ok(key) = PrivateKeyDer::try_from(bytes) {
-        let format = match key {
-            PrivateKeyDer::Pkcs1(_) => "pkcs1",
-            PrivateKeyDer::Sec1(_) => "sec1",
-            _ => "pkcs8",
-        };
-        return Ok(Block::PrivateKey {
+    if crate::keyfile::is_private_key_der(bytes) {
+        return Ok(Block::PrivateKey(crate::keyfile::RawKey {
             der: bytes.to_vec(),
-            format,
-        });
+            form: crate::keyfile::KeyForm::Der,
+            label_algorithm: None,
+            dek_cipher: None,
+        }));
     }
     Err("is DER, but not a certificate, certificate request or key".into())
 }

@@ -4,13 +4,11 @@
 
 use aws_lc_rs::digest;
 use base64::Engine as _;
-use rcgen::{KeyPair, PublicKeyData};
-use rustls_pki_types::PrivateKeyDer;
 use serde::Serialize;
 use x509_parser::prelude::*;
 
-use super::decode::{Block, decode};
 use crate::key_type::KeyType;
+use crate::keyfile::bit_length;
 
 /// The public half of a key pair.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -58,23 +56,6 @@ pub fn pin_sha256(spki_der: &[u8]) -> String {
     )
 }
 
-/// Bits in a big-endian unsigned integer, ignoring leading zero bytes.
-fn bit_length(bytes: &[u8]) -> u32 {
-    let trimmed: &[u8] = match bytes.iter().position(|&b| b != 0) {
-        Some(i) => &bytes[i..],
-        None => &[],
-    };
-    match trimmed.first() {
-        Some(first) => {
-            u32::try_from(trimmed.len())
-                .unwrap_or(u32::MAX / 8)
-                .saturating_mul(8)
-                - first.leading_zeros()
-        }
-        None => 0,
-    }
-}
-
 /// The public facts of a SubjectPublicKeyInfo (DER).
 pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     let (_, spki) = SubjectPublicKeyInfo::from_der(spki_der)
@@ -112,62 +93,15 @@ pub fn key_facts(spki_der: &[u8]) -> Result<KeyFacts, String> {
     })
 }
 
-/// The public facts of a private key (DER, any of PKCS#8, PKCS#1, SEC1). The key is parsed
-/// only to derive its public half, which is all that leaves this function.
-pub fn private_key_facts(der: &[u8]) -> Result<KeyFacts, String> {
-    let parsed =
-        PrivateKeyDer::try_from(der).map_err(|_| "is not a valid private key".to_owned())?;
-    match KeyPair::try_from(&parsed) {
-        Ok(key) => key_facts(&key.subject_public_key_info()),
-        Err(_) => pkcs8_algorithm(der)
-            .map(|oid| {
-                let (name, bits) = match oid.as_str() {
-                    "1.3.101.113" => ("ed448".to_owned(), Some(456)),
-                    "1.3.101.110" => ("x25519".to_owned(), Some(253)),
-                    "1.3.101.111" => ("x448".to_owned(), Some(448)),
-                    "1.2.840.10040.4.1" => ("dsa".to_owned(), None),
-                    _ => (oid, None),
-                };
-                KeyFacts {
-                    key_algorithm: name,
-                    key_bits: bits,
-                    key_curve: None,
-                    key_type: None,
-                    pin_sha256: None,
-                }
-            })
-            .ok_or_else(|| "is not a valid private key".to_owned()),
-    }
-}
-
-/// The algorithm OID of a PKCS#8 PrivateKeyInfo (RFC 5208 §5: SEQUENCE { version,
-/// AlgorithmIdentifier, … }), for keys whose algorithm the crypto library lacks.
-fn pkcs8_algorithm(der: &[u8]) -> Option<String> {
-    use x509_parser::asn1_rs::{Integer, Sequence};
-    let (_, seq) = Sequence::from_der(der).ok()?;
-    let (rest, _version) = Integer::from_der(&seq.content).ok()?;
-    let (_, alg) = AlgorithmIdentifier::from_der(rest).ok()?;
-    Some(alg.algorithm.to_id_string())
-}
-
 /// The public key (SubjectPublicKeyInfo, DER) of a private key given as PEM or DER.
 pub fn public_key_of_private(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let blocks = decode(bytes)?;
-    let mut keys = blocks.into_iter().filter_map(|b| match b {
-        Block::PrivateKey { der, .. } => Some(Ok(der)),
-        Block::EncryptedPrivateKey => Some(Err(
-            "holds an encrypted private key; aitls needs it unencrypted".to_owned(),
-        )),
-        _ => None,
-    });
-    let der = keys
-        .next()
-        .ok_or_else(|| "holds no private key".to_owned())??;
-    let parsed = PrivateKeyDer::try_from(der.as_slice())
-        .map_err(|_| "is not a valid private key".to_owned())?;
-    let key =
-        KeyPair::try_from(&parsed).map_err(|_| "is not a private key aitls can read".to_owned())?;
-    Ok(key.subject_public_key_info())
+    let facts = crate::keyfile::read_file_bytes(bytes)?;
+    if facts.encrypted {
+        return Err("holds an encrypted private key; aitls needs it unencrypted".to_owned());
+    }
+    facts
+        .spki_der
+        .ok_or_else(|| "is not a private key aitls can read".to_owned())
 }
 
 #[cfg(test)]
@@ -178,13 +112,5 @@ mod tests {
     fn colon_hex_matches_openssl_style() {
         assert_eq!(colon_hex(&[0x0a, 0xff, 0x00]), "0A:FF:00");
         assert_eq!(colon_hex(&[]), "");
-    }
-
-    #[test]
-    fn bit_length_ignores_sign_padding() {
-        assert_eq!(bit_length(&[0x00, 0x80, 0x00]), 16);
-        assert_eq!(bit_length(&[0x01]), 1);
-        assert_eq!(bit_length(&[]), 0);
-        assert_eq!(bit_length(&[0, 0]), 0);
     }
 }

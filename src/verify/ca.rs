@@ -29,7 +29,8 @@ pub(super) fn assess_ca<'a>(ctx: &Context<'a>) -> Option<CaAssessment<'a>> {
         }
     };
     let ca = req.anchors.get(ca_idx)?;
-    if !ca.is_ca {
+    // An X.509 v1 certificate has no basicConstraints at all: say it is v1 (below).
+    if !ca.is_ca && ca.version >= 3 {
         return Some(not_a_ca(ctx, ca));
     }
     let name = describe_name(ca);
@@ -42,23 +43,17 @@ pub(super) fn assess_ca<'a>(ctx: &Context<'a>) -> Option<CaAssessment<'a>> {
             "CA {name} has a {bits}-bit RSA key: rustls, browsers, Python and OpenSSL at its default security level refuse RSA keys under 2048 bits"
         ));
     }
-    if ku_bit(ca, KEY_CERT_SIGN) == Some(false) {
-        problems.push(format!(
-            "CA {name} has keyUsage without keyCertSign, so it may not sign certificates"
-        ));
-    }
+    // The defects `aitls ca` and `aitls server` refuse a CA for (not v3, no keyCertSign,
+    // an unknown critical extension, not yet valid, expired), in the same words.
+    problems.extend(
+        crate::ca_fitness::ca_defects(ca, req.at)
+            .iter()
+            .map(|d| format!("CA {name} {d}")),
+    );
     if ca.eku_present && !ca.server_auth {
         problems.push(format!(
             "CA {name} has an extendedKeyUsage without serverAuth"
         ));
-    }
-    if req.at < ca.not_before {
-        problems.push(format!(
-            "CA {name} is not valid until {}",
-            ca.not_before.date()
-        ));
-    } else if req.at > ca.not_after {
-        problems.push(format!("CA {name} expired on {}", ca.not_after.date()));
     }
     if let Some(len) = ca
         .path_len
@@ -103,8 +98,10 @@ fn not_a_ca<'a>(ctx: &Context<'a>, ca: &'a CertInfo) -> CaAssessment<'a> {
     };
     let what = if ca.server_auth {
         "a server certificate (CA:FALSE), not a CA"
+    } else if ca.has_basic_constraints {
+        "not a CA certificate (basicConstraints CA:FALSE)"
     } else {
-        "not a CA certificate (basicConstraints CA:TRUE missing)"
+        "not a CA certificate (no basicConstraints CA:TRUE)"
     };
     let issuer = req
         .nearby

@@ -18,7 +18,7 @@ use crate::names::SanName;
 pub(super) type CheckFn = fn(&Context<'_>) -> Vec<Check>;
 
 /// Every check, in report order.
-pub(super) const ALL: [CheckFn; 11] = [
+pub(super) const ALL: [CheckFn; 12] = [
     order,
     chain,
     ca,
@@ -28,6 +28,7 @@ pub(super) const ALL: [CheckFn; 11] = [
     host,
     key,
     key_mode,
+    ca_key,
     dir_mode,
     ca_key_mode,
 ];
@@ -105,7 +106,7 @@ fn order(ctx: &Context<'_>) -> Vec<Check> {
     };
     let n = at + 1;
     let why = match &ctx.req.key {
-        Some(key) if key.spki_der == ctx.leaf().spki_der => {
+        Some(key) if key.facts.spki_der.as_deref() == Some(ctx.leaf().spki_der.as_slice()) => {
             format!("certificate {n} matches the key")
         }
         _ => format!("certificate {n} is the server certificate (CA:FALSE)"),
@@ -478,29 +479,124 @@ fn host_matches(ctx: &Context<'_>, ee: &EndEntityCert<'_>, host: &SanName) -> Ch
     )
 }
 
-/// The private key is the certificate's.
+/// What the servers of the stack do with an encrypted key (SPEC §2 verify: "the key that
+/// is encrypted"): uvicorn's `ssl_keyfile_password`, llama-server's lack of any password
+/// option, nginx's `ssl_password_file`.
+const ENCRYPTED_KEY_SERVERS: &str = "uvicorn (YOLO26) starts only with ssl_keyfile_password set, llama-server (Nemotron) cannot be given a password and fails to start, nginx needs ssl_password_file";
+
+/// The private key loads as the servers load it, and is the certificate's.
 fn key(ctx: &Context<'_>) -> Vec<Check> {
+    use crate::keyfile::{KeyAlgorithm, KeyEncoding};
     let Some(key) = &ctx.req.key else {
         return Vec::new();
     };
-    vec![if key.spki_der == ctx.leaf().spki_der {
-        Check::pass(
-            CheckName::Key,
-            format!("{} matches the certificate", key.path),
-        )
-    } else {
+    let facts = &key.facts;
+    let reissue_or = |otherwise: Fix| {
+        if ctx.req.stem.is_some() {
+            reissue(ctx, Vec::new(), Need::Renewal)
+        } else {
+            otherwise
+        }
+    };
+    vec![if facts.encrypted {
         Check::fail(
             CheckName::Key,
             format!(
-                "{} does not match the certificate: a server using the pair fails every handshake",
-                key.path
+                "{} is encrypted ({}): {ENCRYPTED_KEY_SERVERS}; aitls cannot check that it matches the certificate",
+                key.path,
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
             ),
-            Some(if ctx.req.stem.is_some() {
-                reissue(ctx, Vec::new(), Need::Renewal)
-            } else {
-                Fix::UseIssuedKey
+            Some(Fix::DecryptKey {
+                path: key.path.clone().into(),
+                in_place: false,
             }),
         )
+    } else if facts.encoding == KeyEncoding::Pkcs8V2
+        && facts.algorithm == Some(KeyAlgorithm::Ed25519)
+    {
+        Check::fail(
+            CheckName::Key,
+            format!(
+                "{} is an Ed25519 key in PKCS#8 v2 (RFC 5958), which OpenSSL 3.0 (uvicorn, nginx, llama-server), GnuTLS, node and Python's cryptography cannot load",
+                key.path
+            ),
+            Some(reissue_or(Fix::RewriteKeyPkcs8V1)),
+        )
+    } else {
+        match &facts.spki_der {
+            None => Check::fail(
+                CheckName::Key,
+                format!(
+                    "{} is a {} key whose public half aitls cannot compute, so it cannot tell whether it matches the certificate",
+                    key.path,
+                    facts.algorithm.as_ref().map_or("", |a| a.name())
+                ),
+                None,
+            ),
+            Some(spki) if *spki == ctx.leaf().spki_der => Check::pass(
+                CheckName::Key,
+                format!("{} matches the certificate", key.path),
+            ),
+            Some(_) => Check::fail(
+                CheckName::Key,
+                format!(
+                    "{} does not match the certificate: a server using the pair fails every handshake",
+                    key.path
+                ),
+                Some(reissue_or(Fix::UseIssuedKey)),
+            ),
+        }
+    }]
+}
+
+/// In DIR, the CA pair: `ca.key` is the unencrypted key of `ca.crt`, so `aitls server`
+/// can sign (SPEC §2 verify).
+fn ca_key(ctx: &Context<'_>) -> Vec<Check> {
+    let (Some(key), Some(ca)) = (&ctx.req.ca_key, ctx.req.anchors.first()) else {
+        return Vec::new();
+    };
+    let facts = &key.facts;
+    vec![if facts.encrypted {
+        Check::fail(
+            CheckName::CaKey,
+            format!(
+                "{} is encrypted ({}): aitls server signs unattended and cannot use it",
+                key.path,
+                facts.encryption.as_deref().unwrap_or(facts.encoding.name())
+            ),
+            Some(Fix::DecryptKey {
+                path: key.path.clone().into(),
+                in_place: true,
+            }),
+        )
+    } else {
+        match &facts.spki_der {
+            // The key file's mode is the `ca_key_mode` check's (the DIR-permissions half
+            // of #9); this one is about the pair.
+            Some(spki) if *spki == ca.spki_der => Check::pass(
+                CheckName::CaKey,
+                format!(
+                    "{} matches the CA certificate {}",
+                    key.path, ctx.req.ca_path
+                ),
+            ),
+            Some(_) => Check::fail(
+                CheckName::CaKey,
+                format!(
+                    "{} does not match the CA certificate {}: aitls server refuses to sign until the pair is whole again",
+                    key.path, ctx.req.ca_path
+                ),
+                Some(Fix::RestoreCaPair),
+            ),
+            None => Check::fail(
+                CheckName::CaKey,
+                format!(
+                    "{} is a key whose public half aitls cannot compute, so aitls server cannot sign with it",
+                    key.path
+                ),
+                None,
+            ),
+        }
     }]
 }
 
@@ -568,38 +664,7 @@ fn ca_key_mode(ctx: &Context<'_>) -> Vec<Check> {
     )]
 }
 
-/// The webpki error in words. The deprecated variants are still produced by some paths.
-#[allow(deprecated)]
+/// The webpki error in words (see [`crate::webpki_error`]).
 pub(crate) fn webpki_reason(e: &webpki::Error) -> String {
-    use webpki::Error as E;
-    match e {
-        E::CertExpired { .. } => "a certificate in the chain has expired".into(),
-        E::CertNotValidYet { .. } => "a certificate in the chain is not valid yet".into(),
-        E::InvalidCertValidity => "a certificate's notBefore is after its notAfter".into(),
-        E::CaUsedAsEndEntity => "the certificate is a CA certificate (CA:TRUE), not a server certificate".into(),
-        E::EndEntityUsedAsCa => "an issuer in the chain is not a CA (basicConstraints CA:FALSE or missing)".into(),
-        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
-            "a certificate in the chain does not allow TLS server use (extendedKeyUsage without serverAuth)".into()
-        }
-        E::EmptyEkuExtension => "a certificate has an empty extendedKeyUsage".into(),
-        E::PathLenConstraintViolated => "the chain is longer than an issuer's pathLenConstraint allows".into(),
-        E::NameConstraintViolation => "a name violates the CA's name constraints".into(),
-        E::InvalidSignatureForPublicKey => "a signature does not verify with its issuer's key".into(),
-        E::UnsupportedSignatureAlgorithm
-        | E::UnsupportedSignatureAlgorithmContext(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKey
-        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
-            "a certificate is signed with an algorithm rustls does not accept".into()
-        }
-        E::UnsupportedCertVersion => "a certificate is not X.509 version 3".into(),
-        E::UnsupportedCriticalExtension => "a certificate has a critical extension rustls does not know".into(),
-        E::CertDistrusted => "a certificate in the chain is distrusted".into(),
-        E::MaximumPathDepthExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumSignatureChecksExceeded => {
-            "the chain is too long or too tangled to build".into()
-        }
-        E::BadDer | E::BadDerTime | E::TrailingData(_) | E::MalformedExtensions | E::ExtensionValueInvalid => {
-            "a certificate is malformed DER".into()
-        }
-        other => format!("rejected ({other:?})"),
-    }
+    crate::webpki_error::reason(e)
 }

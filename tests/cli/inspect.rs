@@ -749,6 +749,74 @@ fn signature_algorithm_names_are_openssls() {
     }
 }
 
+#[test]
+fn serials_show_what_is_there_as_openssl_prints_them_negative_ones_too() {
+    // Issue #9: a negative serial was printed as its unsigned bytes (BCDE6789AC).
+    let sb = Sandbox::new();
+    let dir = sb.root();
+    for args in [
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "k.pem",
+        ][..],
+        &[
+            "req",
+            "-new",
+            "-key",
+            "k.pem",
+            "-subj",
+            "/CN=serial",
+            "-out",
+            "r.csr",
+        ],
+    ] {
+        assert!(openssl(dir, args).status.success());
+    }
+    for serial in [
+        "-0x4321987654",
+        "-1",
+        "-128",
+        "-256",
+        "0",
+        "0x80",
+        "0x0100",
+        "-0x8000000000000000",
+    ] {
+        let out = openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "r.csr",
+                "-signkey",
+                "k.pem",
+                "-days",
+                "3",
+                "-set_serial",
+                serial,
+                "-out",
+                "s.crt",
+            ],
+        );
+        assert!(out.status.success(), "{serial}: {}", stderr(&out));
+        let printed = stdout(&openssl(
+            dir,
+            &["x509", "-in", "s.crt", "-noout", "-serial"],
+        ));
+        let expected = printed.trim().trim_start_matches("serial=");
+        let v = sb.json(&["inspect", "s.crt"]);
+        assert_eq!(v[0]["serial"], expected, "{serial}");
+        let text = stdout(&sb.ok(&["inspect", "s.crt"]));
+        assert!(text.contains(expected), "{serial}: {text}");
+    }
+}
+
 /// `n` self-signed CA certificates with one subject and no authorityKeyIdentifier (what
 /// `aitls ca --force`, run again and again with each `ca.crt` kept as a copy, leaves),
 /// made with rcgen: milliseconds each.

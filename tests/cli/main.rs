@@ -4,11 +4,14 @@
 mod util;
 
 mod ca;
+mod clock;
 mod completions;
 mod docs;
 mod env;
+mod fitness;
 mod fixes;
 mod inspect;
+mod keys;
 mod probe;
 mod project;
 mod proxy;

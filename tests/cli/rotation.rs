@@ -83,15 +83,16 @@ fn a_plain_server_run_keeps_the_names_and_key_type_that_were_issued() {
         assert_eq!(c.subject().to_string(), "CN=ai.example.internal");
     });
 
-    // Options given that differ still reissue, and say so.
-    let json = sb.json(&["server", "--key-type", "ecdsa-p384"]);
+    // Options given that differ still reissue, and say so (still on day 340: the renewed
+    // CA is not valid before it).
+    let json = json_at(&sb, 340, &["server", "--key-type", "ecdsa-p384"]);
     assert_eq!(json["action"], "replaced");
     assert_eq!(
         json["reason"],
         "key type changed from ecdsa-p256 to ecdsa-p384"
     );
     assert_eq!(names(&json), GUIDE_NAMES, "names still kept");
-    let json = sb.json(&["server", "localhost"]);
+    let json = json_at(&sb, 340, &["server", "localhost"]);
     assert_eq!(
         json["reason"],
         "names changed, removed ai.example.internal, 127.0.0.1, ::1"
@@ -100,9 +101,14 @@ fn a_plain_server_run_keeps_the_names_and_key_type_that_were_issued() {
     assert_eq!(json["common_name"], "localhost");
 
     // A certificate whose key was lost is reissued as it was issued, too.
-    sb.ok(&["server", "--client", "api.internal", "10.0.0.5"]);
+    let json = json_at(
+        &sb,
+        340,
+        &["server", "--client", "api.internal", "10.0.0.5"],
+    );
+    assert_eq!(json["action"], "replaced", "{json}");
     std::fs::remove_file(sb.file("server.key")).unwrap();
-    let json = sb.json(&["server"]);
+    let json = json_at(&sb, 340, &["server"]);
     assert_eq!(json["reason"], "server.key was missing");
     assert_eq!(names(&json), ["api.internal", "10.0.0.5"]);
     assert_eq!(json["key_type"], "ecdsa-p384");

@@ -146,7 +146,7 @@ fn request(r: &CsrView, heading: String) -> Fields {
 }
 
 fn private_key(k: &KeyView, heading: String) -> Fields {
-    let mut f = Fields::new(format!("{heading}: private key ({})", k.format));
+    let mut f = Fields::new(format!("{heading}: private key ({})", k.encoding));
     f.add("type", &key_long(&k.key))
         .add("SPKI pin", pin(&k.key));
     if let Some(mode) = &k.mode {
@@ -161,7 +161,17 @@ fn private_key(k: &KeyView, heading: String) -> Fields {
 }
 
 fn encrypted_key(k: &EncryptedKeyView, heading: String) -> Fields {
-    let mut f = Fields::new(format!("{heading}: encrypted private key"));
+    let mut f = Fields::new(format!("{heading}: encrypted private key ({})", k.encoding));
+    f.add(
+        "type",
+        k.key_algorithm
+            .as_deref()
+            .unwrap_or("hidden by the encryption"),
+    )
+    .add(
+        "encryption",
+        k.encryption.as_deref().unwrap_or("not recognised"),
+    );
     if let Some(mode) = &k.mode {
         f.add("file mode", mode);
     }
@@ -300,7 +310,8 @@ pub fn overview(items: &[Item], style: Style, words: &Words) -> String {
             Body::Certificate(c) => certificate_line(c, style),
             Body::PrivateKey(k) => private_key_line(k, &item.file, style, words),
             Body::EncryptedPrivateKey(k) => format!(
-                "encrypted private key{}",
+                "encrypted private key ({}){}",
+                k.encoding,
                 k.mode
                     .as_ref()
                     .map_or_else(String::new, |m| format!(", mode {m}"))
