@@ -614,6 +614,24 @@ client = true
     }
 
     #[test]
+    fn every_prefix_of_a_file_parses_or_names_a_line_within_it() {
+        let text = "dir = \"d\"\n[ca]\ndays = 30\n[certs.a]\nnames = [\"a\", \"10.0.0.1\"]\n\
+                    url = \"https://a:1\"\nservice = \"yolo26\"\non_change = \"true\"\n";
+        for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+            match parse_str(&text[..end]) {
+                Ok(_) => {}
+                Err(Error::Project { line, .. }) => {
+                    assert!(
+                        (1..=text[..end].lines().count().max(1)).contains(&line),
+                        "{end}"
+                    )
+                }
+                Err(other) => panic!("{end}: {other}"),
+            }
+        }
+    }
+
+    #[test]
     fn the_message_names_the_file_line_and_key() {
         let err = parse_str("[ca]\n\ndays = 0\n").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Input);
