@@ -45,6 +45,7 @@ Examples:
   aitls ca && aitls server              # CA + localhost certificate in ai/certs
   aitls server yolo.internal 10.0.0.5   # a certificate for other names
   aitls env >> backend/.env             # the AI services' TLS settings
+  aitls init && aitls sync              # the whole stack, declared in aitls.toml
 
 Run `aitls help COMMAND` for a command's options and examples.")]
 pub struct Cli {
