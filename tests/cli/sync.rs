@@ -214,16 +214,19 @@ fn four_parallel_syncs_leave_matching_pairs_and_run_each_hook_once() {
         let cert = s.root().join(format!("certs/{stem}.crt"));
         let out = s
             .aitls()
-            .args(["--dir", "certs", "verify"])
+            .args(["--json", "verify"])
             .arg(&cert)
             .output()
             .unwrap();
-        let text = stdout(&out);
-        assert!(
-            text.lines().any(|l| l.contains("key") && l.contains("ok")),
-            "{stem}: {text}"
-        );
-        assert!(!text.contains("does not match"), "{stem}: {text}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let key = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "key")
+            .unwrap_or_else(|| panic!("{stem}: no key check in {report}"));
+        assert_eq!(key["ok"], true, "{stem}: {report}");
+        assert_eq!(report["valid"], true, "{stem}: {report}");
     }
 }
 
