@@ -102,7 +102,14 @@ pub fn run(args: &SyncArgs, globals: &Globals, out: &Output) -> anyhow::Result<E
             }
             Err(err) => {
                 let message = format!("{}: {err}", item.stem);
-                let hint = words.hint(&err.fixes());
+                // A directory where a pair's file goes was not meant as DIR: the generic
+                // "use -d" fix of an unreadable file does not apply to an entry.
+                let fixes: Vec<Fix> = err
+                    .fixes()
+                    .into_iter()
+                    .filter(|f| !matches!(f, Fix::UseDir { .. }))
+                    .collect();
+                let hint = words.hint(&fixes);
                 if !out.json() {
                     super::output::error(&message, hint.as_deref());
                 }

@@ -240,6 +240,10 @@ fn an_entry_that_cannot_converge_is_reported_and_the_others_still_do() {
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert!(err.contains("error: nemotron: "), "{err}");
+    assert!(
+        !err.contains("-d "),
+        "no hint to use the file as DIR: {err}"
+    );
     assert!(stdout(&out).contains("failed nemotron"), "{}", stdout(&out));
     assert!(s.root().join("certs/backend.crt").is_file());
     let log = hook_log(s.root());
