@@ -43,6 +43,9 @@ _aitls() {
             aitls,sync)
                 cmd="aitls__subcmd__sync"
                 ;;
+            aitls,trust)
+                cmd="aitls__subcmd__trust"
+                ;;
             aitls,verify)
                 cmd="aitls__subcmd__verify"
                 ;;
@@ -73,6 +76,9 @@ _aitls() {
             aitls__subcmd__help,sync)
                 cmd="aitls__subcmd__help__subcmd__sync"
                 ;;
+            aitls__subcmd__help,trust)
+                cmd="aitls__subcmd__help__subcmd__trust"
+                ;;
             aitls__subcmd__help,verify)
                 cmd="aitls__subcmd__help__subcmd__verify"
                 ;;
@@ -83,7 +89,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server verify inspect env sync init probe completions help"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server verify inspect env sync init probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +115,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --dir --manifest --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --permit --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +134,10 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -227,7 +237,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env sync init probe completions help"
+            opts="ca server verify inspect env sync init probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +363,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -531,6 +555,36 @@ _aitls() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__trust)
+            opts="-d -q -h -V --remove --check --store --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -17,6 +17,7 @@ mod render;
 mod server;
 mod spinner;
 mod sync;
+mod trust;
 mod verify;
 
 use std::path::PathBuf;
@@ -89,6 +90,7 @@ pub enum Command {
     Init(init::InitArgs),
     Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
+    Trust(trust::TrustArgs),
 }
 
 /// Options every subcommand sees.
@@ -304,6 +306,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
+        Command::Trust(args) => trust::run(&args, &globals, &out),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod outcome;
 pub mod probe;
 pub mod sync;
+pub mod trust;
 pub mod verify;
 
 /// Whether text is painted with ANSI colours (a terminal, and no `NO_COLOR`).
