@@ -53,6 +53,8 @@ pub struct CaOptions {
     pub days: Option<u32>,
     /// `renew_within`: renew the CA when it expires within this many days.
     pub renew_within: Option<u32>,
+    /// `permit`: name constraints of a new CA (`aitls ca --permit`), validated.
+    pub permit: Option<crate::constraints::Constraints>,
 }
 
 /// Which AI service of the seed a certificate is for: `aitls env` points it at the pair.
@@ -137,6 +139,7 @@ struct RawCa {
     key_type: Option<Spanned<String>>,
     days: Option<Spanned<u32>>,
     renew_within: Option<u32>,
+    permit: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +226,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Project> {
                 .transpose()
                 .map_err(|(s, k, r)| at(s, k, r))?,
             renew_within: c.renew_within,
+            permit: match c.permit {
+                None => None,
+                Some(list) => {
+                    // One at a time first, so the error names the value at fault.
+                    for (i, value) in list.iter().enumerate() {
+                        crate::constraints::for_permits(&[value.get_ref()]).map_err(|e| {
+                            at(value.span(), format!("ca.permit[{i}]"), reason_of(e))
+                        })?;
+                    }
+                    let values: Vec<&str> = list.iter().map(|v| v.get_ref().as_str()).collect();
+                    crate::constraints::for_permits(&values).map_err(|e| {
+                        let span = list.first().map_or(0..0, Spanned::span);
+                        at(span, "ca.permit".into(), reason_of(e))
+                    })?
+                }
+            },
         },
     };
 

@@ -54,7 +54,7 @@ pub fn ca_request(options: &CaOptions) -> CaRequest {
         renew_within_days: options
             .renew_within
             .unwrap_or(provision::DEFAULT_RENEW_WITHIN_DAYS),
-        name_constraints: None,
+        name_constraints: options.permit.clone(),
     }
 }
 

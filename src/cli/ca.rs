@@ -87,6 +87,7 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         request.common_name = request.common_name.or(declared.common_name);
         request.days = request.days.or(declared.days);
         request.key_type = request.key_type.or(declared.key_type);
+        request.name_constraints = request.name_constraints.or(declared.name_constraints);
         if !globals.given("renew_within") {
             request.renew_within_days = declared.renew_within_days;
         }

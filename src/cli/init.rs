@@ -37,6 +37,7 @@ cn = "AI Services CA"            # subject common name of a new CA
 key_type = "rsa4096"             # rsa2048 rsa3072 rsa4096 ecdsa-p256 ecdsa-p384 ed25519
 days = 365                       # validity of a new or renewed CA, 1 to 3650
 # renew_within = 30              # renew the CA when it expires within this many days
+# permit = ["local"]             # a leak-safe CA: only localhost, .internal, loopback … (--permit)
 
 [certs.yolo26]                   # the stem: DIR/yolo26.crt and DIR/yolo26.key
 names = ["localhost", "127.0.0.1", "::1"]   # DNS names and IP addresses

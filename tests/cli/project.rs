@@ -514,3 +514,41 @@ fn the_ca_options_of_the_file_renew_the_ca_for_its_own_key() {
     assert_eq!(doc[0]["action"], "renewed", "{doc}");
     assert_eq!(std::fs::read(s.root().join("certs/ca.key")).unwrap(), key);
 }
+
+#[test]
+fn a_permit_in_ca_makes_a_leak_safe_ca_whose_outsiders_are_refused() {
+    let s = Sandbox::new();
+    let text = "dir = \"certs\"\n[ca]\nkey_type = \"ecdsa-p256\"\npermit = [\"localhost\", \".internal\"]\n\
+                [certs.api]\nnames = [\"api.internal\"]\nkey_type = \"ecdsa-p256\"\n\
+                [certs.web]\nnames = [\"www.example.com\"]\nkey_type = \"ecdsa-p256\"\n";
+    write_project(s.root(), text);
+    let out = s.aitls().args(["--json", "sync"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[1]["action"], "created", "{doc}");
+    assert!(
+        doc[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("www.example.com"),
+        "{doc}"
+    );
+    let inspect = stdout(
+        &s.aitls()
+            .args(["inspect", "certs/ca.crt"])
+            .output()
+            .unwrap(),
+    );
+    assert!(inspect.contains(".internal"), "{inspect}");
+
+    let bad = Sandbox::new();
+    write_project(
+        bad.root(),
+        "[ca]\npermit = [\"localhost\",\n  \"10.0.0.0/33\"]\n",
+    );
+    let err = stderr(&bad.aitls().arg("sync").output().unwrap());
+    assert!(
+        err.starts_with("error: aitls.toml, line 3, key ca.permit[1]: "),
+        "{err}"
+    );
+}
