@@ -25,6 +25,9 @@ _aitls() {
             aitls,env)
                 cmd="aitls__subcmd__env"
                 ;;
+            aitls,export)
+                cmd="aitls__subcmd__export"
+                ;;
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
@@ -39,6 +42,9 @@ _aitls() {
                 ;;
             aitls,server)
                 cmd="aitls__subcmd__server"
+                ;;
+            aitls,sign)
+                cmd="aitls__subcmd__sign"
                 ;;
             aitls,sync)
                 cmd="aitls__subcmd__sync"
@@ -58,6 +64,9 @@ _aitls() {
             aitls__subcmd__help,env)
                 cmd="aitls__subcmd__help__subcmd__env"
                 ;;
+            aitls__subcmd__help,export)
+                cmd="aitls__subcmd__help__subcmd__export"
+                ;;
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
@@ -72,6 +81,9 @@ _aitls() {
                 ;;
             aitls__subcmd__help,server)
                 cmd="aitls__subcmd__help__subcmd__server"
+                ;;
+            aitls__subcmd__help,sign)
+                cmd="aitls__subcmd__help__subcmd__sign"
                 ;;
             aitls__subcmd__help,sync)
                 cmd="aitls__subcmd__help__subcmd__sync"
@@ -89,7 +101,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server verify inspect env sync init probe trust completions help"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server sign verify inspect env sync init export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,7 +127,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --permit --dir --manifest --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --permit --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +146,10 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pathlen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -236,8 +252,58 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__export)
+            opts="-o -d -q -h -V --format --output --password-file --no-password --name --namespace --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "p12 fullchain k8s-secret cert-manager pem-bundle" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env sync init probe trust completions help"
+            opts="ca server sign verify inspect env sync init export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +345,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -349,6 +429,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -526,6 +620,40 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__sign)
+            opts="-d -q -h -V --out --days --client --intermediate --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -55,6 +55,7 @@ pub fn ca_request(options: &CaOptions) -> CaRequest {
             .renew_within
             .unwrap_or(provision::DEFAULT_RENEW_WITHIN_DAYS),
         name_constraints: options.permit.clone(),
+        pathlen: None,
     }
 }
 

@@ -139,6 +139,8 @@ impl Words {
                     | Fix::UseDir { .. }
                     | Fix::VerifyCert { .. }
                     | Fix::InitProject
+                    | Fix::SignWithNames { .. }
+                    | Fix::RenewCaPathlen { .. }
             ),
         };
         is_command.then(|| self.action(fix))
@@ -275,6 +277,14 @@ impl Words {
             Fix::ReorderBundle { index } => format!("put certificate {index} first"),
             // No --dir: the file written in the working directory is found from there.
             Fix::InitProject => "aitls init".to_owned(),
+            Fix::SignWithNames { csr } => {
+                self.aitls(&format!("sign {} NAME...", path_word(csr)))
+            }
+            Fix::RenewCaPathlen { pathlen } => self.aitls(&format!("ca --renew --pathlen {pathlen}")),
+            Fix::OtherStem => "choose another stem with --out STEM".to_owned(),
+            Fix::ExportWithoutKey => {
+                "export it where its key lives, or use --format fullchain".to_owned()
+            }
         }
     }
 
@@ -305,6 +315,8 @@ impl Words {
             }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
             Fix::Chown { .. } => " if you trust the file, or remove it",
+            Fix::SignWithNames { .. } => " with the names to certify",
+            Fix::RenewCaPathlen { .. } => " to let the CA sign intermediates, keeping its key",
             _ => "",
         };
         let verb = match fix {

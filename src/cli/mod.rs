@@ -6,6 +6,7 @@
 mod ca;
 mod completions;
 mod env;
+mod export;
 mod fix;
 mod hook;
 mod init;
@@ -15,6 +16,7 @@ mod probe;
 mod quote;
 mod render;
 mod server;
+mod sign;
 mod spinner;
 mod sync;
 mod trust;
@@ -83,11 +85,13 @@ pub struct Cli {
 pub enum Command {
     Ca(ca::CaArgs),
     Server(server::ServerArgs),
+    Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
     Sync(sync::SyncArgs),
     Init(init::InitArgs),
+    Export(export::ExportArgs),
     Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
     Trust(trust::TrustArgs),
@@ -299,11 +303,13 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     match command {
         Command::Ca(args) => ca::run(&args, &globals, &out),
         Command::Server(args) => server::run(&args, &globals, &out),
+        Command::Sign(args) => sign::run(&args, &globals, &out),
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Sync(args) => sync::run(&args, &globals, &out),
         Command::Init(args) => init::run(&args, &globals, &out),
+        Command::Export(args) => export::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
         Command::Trust(args) => trust::run(&args, &globals, &out),
