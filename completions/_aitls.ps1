@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -36,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Create or renew the CA and every certificate that aitls.toml declares')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
@@ -53,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--permit', '--permit', [CompletionResultType]::ParameterName, 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing CA with a new key (every client must then trust the new ca.crt)')
             [CompletionResult]::new('--renew', '--renew', [CompletionResultType]::ParameterName, 'Renew the CA certificate now, for the same key and subject')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -74,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--not-after', '--not-after', [CompletionResultType]::ParameterName, 'End of the explicit validity window, RFC 3339 (with --not-before)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal')
             [CompletionResult]::new('--no-client', '--no-client', [CompletionResultType]::ParameterName, 'Drop TLS client authentication from a certificate issued with --client')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue even when the existing certificate is current')
@@ -91,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (server certificates: at most 825)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS)')
             [CompletionResult]::new('--intermediate', '--intermediate', [CompletionResultType]::ParameterName, 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -110,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -122,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;inspect' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -134,12 +142,40 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;env' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: dotenv; json with --json]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]')
-            [CompletionResult]::new('--yolo26', '--yolo26', [CompletionResultType]::ParameterName, 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else server]')
-            [CompletionResult]::new('--nemotron', '--nemotron', [CompletionResultType]::ParameterName, 'Stem of Nemotron''s certificate (llama-server) [default: --out, else server]')
+            [CompletionResult]::new('--yolo26', '--yolo26', [CompletionResultType]::ParameterName, 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else aitls.toml''s service = "yolo26" entry, else server]')
+            [CompletionResult]::new('--nemotron', '--nemotron', [CompletionResultType]::ParameterName, 'Stem of Nemotron''s certificate (llama-server) [default: --out, else aitls.toml''s service = "nemotron" entry, else server]')
             [CompletionResult]::new('--yolo-url', '--yolo-url', [CompletionResultType]::ParameterName, 'URL of the YOLO26 service (https only)')
             [CompletionResult]::new('--nemotron-url', '--nemotron-url', [CompletionResultType]::ParameterName, 'URL of the Nemotron service, llama-server (https only)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;sync' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and write nothing; no hook runs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;init' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -158,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace of the Secret (and Issuer)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--no-password', '--no-password', [CompletionResultType]::ParameterName, 'Write the PKCS#12 file with an empty password')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -176,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds each target may take, from connecting to the last byte')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Trust the operating system''s CA certificates instead of DIR/ca.crt')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Also send a GET for the URL''s path and check the status (400 and above fail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -192,6 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Make or check only this case (repeatable)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -205,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Only this store (repeatable; default: every store found)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the CA from the stores instead')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Only report whether the CA is trusted (exit 0 when it is in every store)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
@@ -219,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;completions' {
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -235,6 +276,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Create or renew the CA and every certificate that aitls.toml declares')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
@@ -259,6 +302,12 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help;env' {
+            break
+        }
+        'aitls;help;sync' {
+            break
+        }
+        'aitls;help;init' {
             break
         }
         'aitls;help;export' {

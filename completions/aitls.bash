@@ -34,6 +34,9 @@ _aitls() {
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
+            aitls,init)
+                cmd="aitls__subcmd__init"
+                ;;
             aitls,inspect)
                 cmd="aitls__subcmd__inspect"
                 ;;
@@ -45,6 +48,9 @@ _aitls() {
                 ;;
             aitls,sign)
                 cmd="aitls__subcmd__sign"
+                ;;
+            aitls,sync)
+                cmd="aitls__subcmd__sync"
                 ;;
             aitls,trust)
                 cmd="aitls__subcmd__trust"
@@ -70,6 +76,9 @@ _aitls() {
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
+            aitls__subcmd__help,init)
+                cmd="aitls__subcmd__help__subcmd__init"
+                ;;
             aitls__subcmd__help,inspect)
                 cmd="aitls__subcmd__help__subcmd__inspect"
                 ;;
@@ -81,6 +90,9 @@ _aitls() {
                 ;;
             aitls__subcmd__help,sign)
                 cmd="aitls__subcmd__help__subcmd__sign"
+                ;;
+            aitls__subcmd__help,sync)
+                cmd="aitls__subcmd__help__subcmd__sync"
                 ;;
             aitls__subcmd__help,trust)
                 cmd="aitls__subcmd__help__subcmd__trust"
@@ -95,7 +107,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server sign verify inspect env export probe fixtures trust completions help"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server sign verify inspect env sync init export probe fixtures trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,6 +121,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -117,7 +133,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --permit --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --permit --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +171,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -163,7 +183,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__completions)
-            opts="-d -q -h -V --dir --quiet --json --help --version bash zsh fish powershell elvish"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +197,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -185,7 +209,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__env)
-            opts="-d -q -h -V --format --out --yolo26 --nemotron --yolo-url --nemotron-url --dir --quiet --json --help --version"
+            opts="-d -q -h -V --format --out --yolo26 --nemotron --yolo-url --nemotron-url --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +247,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -231,7 +259,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__export)
-            opts="-o -d -q -h -V --format --output --password-file --no-password --name --namespace --dir --quiet --json --help --version"
+            opts="-o -d -q -h -V --format --output --password-file --no-password --name --namespace --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,6 +297,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -277,7 +309,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__fixtures)
-            opts="-d -q -h -V --key-type --only --dir --quiet --json --help --version"
+            opts="-d -q -h -V --key-type --only --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,6 +331,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -307,7 +343,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server sign verify inspect env export probe fixtures trust completions help"
+            opts="ca server sign verify inspect env sync init export probe fixtures trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +440,20 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -460,6 +510,20 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -488,8 +552,8 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        aitls__subcmd__inspect)
-            opts="-d -q -h -V --dir --quiet --json --help --version"
+        aitls__subcmd__init)
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +567,36 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__inspect)
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -511,7 +605,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__probe)
-            opts="-d -q -h -V --ca --system --cert --key --client --http --timeout --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --system --cert --key --client --http --timeout --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +639,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -553,7 +651,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__server)
-            opts="-d -q -h -V --cn --days --key-type --out --client --no-client --force --renew-within --not-before --not-after --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --out --client --no-client --force --renew-within --not-before --not-after --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,6 +693,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -603,7 +705,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__sign)
-            opts="-d -q -h -V --out --days --client --intermediate --dir --quiet --json --help --version"
+            opts="-d -q -h -V --out --days --client --intermediate --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +727,36 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__sync)
+            opts="-d -q -h -V --dry-run --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -633,7 +765,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__trust)
-            opts="-d -q -h -V --remove --check --store --dir --quiet --json --help --version"
+            opts="-d -q -h -V --remove --check --store --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,6 +783,10 @@ _aitls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -659,7 +795,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__verify)
-            opts="-d -q -h -V --ca --key --host --client --at --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --key --host --client --at --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +826,10 @@ _aitls() {
                     return 0
                     ;;
                 -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -20,6 +20,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -33,6 +34,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
+            cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
             cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
@@ -49,6 +52,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --permit 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --force 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
             cand --renew 'Renew the CA certificate now, for the same key and subject'
             cand -q 'Print errors only'
@@ -69,6 +73,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --not-after 'End of the explicit validity window, RFC 3339 (with --not-before)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --client 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal'
             cand --no-client 'Drop TLS client authentication from a certificate issued with --client'
             cand --force 'Reissue even when the existing certificate is current'
@@ -85,6 +90,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --days 'Validity in days (server certificates: at most 825)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
             cand --intermediate 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate'
             cand -q 'Print errors only'
@@ -103,6 +109,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --at 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -114,6 +121,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;inspect'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -125,12 +133,38 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;env'= {
             cand --format 'Output format [default: dotenv; json with --json]'
             cand --out 'Stem of both services'' certificate: DIR/STEM.crt and DIR/STEM.key [default: server]'
-            cand --yolo26 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else server]'
-            cand --nemotron 'Stem of Nemotron''s certificate (llama-server) [default: --out, else server]'
+            cand --yolo26 'Stem of YOLO26''s certificate (uvicorn) [default: --out, else aitls.toml''s service = "yolo26" entry, else server]'
+            cand --nemotron 'Stem of Nemotron''s certificate (llama-server) [default: --out, else aitls.toml''s service = "nemotron" entry, else server]'
             cand --yolo-url 'URL of the YOLO26 service (https only)'
             cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;sync'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand --dry-run 'Print the plan and write nothing; no hook runs'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;init'= {
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -148,6 +182,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --namespace 'Kubernetes namespace of the Secret (and Issuer)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --no-password 'Write the PKCS#12 file with an empty password'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
@@ -165,6 +200,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --timeout 'Seconds each target may take, from connecting to the last byte'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --system 'Trust the operating system''s CA certificates instead of DIR/ca.crt'
             cand --http 'Also send a GET for the URL''s path and check the status (400 and above fail)'
             cand -q 'Print errors only'
@@ -180,6 +216,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --only 'Make or check only this case (repeatable)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -192,6 +229,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --store 'Only this store (repeatable; default: every store found)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand --remove 'Remove the CA from the stores instead'
             cand --check 'Only report whether the CA is trusted (exit 0 when it is in every store)'
             cand -q 'Print errors only'
@@ -205,6 +243,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -220,6 +259,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand sync 'Create or renew the CA and every certificate that aitls.toml declares'
+            cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
             cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
@@ -238,6 +279,10 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;inspect'= {
         }
         &'aitls;help;env'= {
+        }
+        &'aitls;help;sync'= {
+        }
+        &'aitls;help;init'= {
         }
         &'aitls;help;export'= {
         }

@@ -77,6 +77,26 @@ pub enum Error {
     /// the years a certificate can hold.
     #[error("{0}")]
     Clock(String),
+    /// The project file (`aitls.toml`) holds something aitls cannot accept: a syntax
+    /// error, an unknown key, a wrong type, an invalid name, stem, service or URL.
+    #[error("{}", project_message(path, *line, key.as_deref(), reason))]
+    Project {
+        /// The project file.
+        path: PathBuf,
+        /// The line at fault, counted from 1.
+        line: usize,
+        /// The key at fault (`certs.yolo26.days`), when the error is about one.
+        key: Option<String>,
+        /// What is wrong, as a phrase.
+        reason: String,
+    },
+}
+
+fn project_message(path: &std::path::Path, line: usize, key: Option<&str>, reason: &str) -> String {
+    match key {
+        Some(key) => format!("{}, line {line}, key {key}: {reason}", path.display()),
+        None => format!("{}, line {line}: {reason}", path.display()),
+    }
 }
 
 /// How an error should be reported: this decides the exit code (SPEC §3).
@@ -95,7 +115,8 @@ impl Error {
             Error::InvalidName { .. }
             | Error::InvalidValue { .. }
             | Error::Malformed { .. }
-            | Error::Read { .. } => ErrorKind::Input,
+            | Error::Read { .. }
+            | Error::Project { .. } => ErrorKind::Input,
             Error::Write { .. } | Error::Refused { .. } | Error::Crypto(_) | Error::Clock(_) => {
                 ErrorKind::Failed
             }

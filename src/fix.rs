@@ -193,6 +193,8 @@ pub enum Fix {
         /// Its position in the bundle, from 1.
         index: usize,
     },
+    /// Write a project file (`aitls init`): a command needs one and there is none.
+    InitProject,
     /// Give the names to certify after the CSR (`aitls sign CSR NAME...`).
     SignWithNames {
         /// The CSR as given.

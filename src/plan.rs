@@ -241,6 +241,17 @@ pub fn plan_ca(found: CaFound, force: bool) -> Result<Plan, CaRefusal> {
     })
 }
 
+/// Decides what happens to a server certificate planned after a CA that gets a new key
+/// (`aitls sync --dry-run` before the CA exists, or with a CA to be replaced): when
+/// nothing exists it is created, otherwise it no longer chains to the CA and is replaced.
+pub fn plan_under_new_ca(anything_exists: bool) -> Plan {
+    if anything_exists {
+        Plan::new(Action::Replaced, Reason::CaChanged)
+    } else {
+        Plan::new(Action::Created, Reason::New)
+    }
+}
+
 /// What exists of a server certificate and key under one stem.
 #[derive(Debug, Clone)]
 pub enum ServerFound {

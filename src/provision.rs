@@ -59,6 +59,28 @@ impl Progress for Silent {
     fn finish(&self) {}
 }
 
+/// How a pipeline acts on its decision.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'a> {
+    /// Write what the plan says, under this lock, which the caller holds for as long as
+    /// it needs (`aitls sync` holds one lock for the CA and every certificate).
+    Write(&'a DirLock),
+    /// Decide only, reading through this (shared-locked) directory: the outcome says what
+    /// would be done, and nothing is written (`aitls sync --dry-run`). `not_after` is then
+    /// when a new or renewed certificate would end.
+    DryRun(&'a DirHandle),
+}
+
+impl Mode<'_> {
+    /// The directory to read through.
+    fn dir(&self) -> &DirHandle {
+        match self {
+            Mode::Write(lock) => lock,
+            Mode::DryRun(dir) => dir,
+        }
+    }
+}
+
 /// What `aitls ca` is asked for. `None` marks an option that was not given: a new CA gets
 /// the default, and a kept CA is compared only on the options that were given.
 #[derive(Debug, Clone, Default)]
@@ -277,12 +299,25 @@ pub fn ensure_ca(
     now: OffsetDateTime,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
+    issue::check_days(req.days.unwrap_or(DEFAULT_CA_DAYS), issue::MAX_CA_DAYS)?;
+    let lock = store.lock()?;
+    ensure_ca_with(store, Mode::Write(&lock), req, now, progress)
+}
+
+/// [`ensure_ca`] under a lock the caller holds, or as a dry run.
+pub fn ensure_ca_with(
+    store: &Store,
+    mode: Mode<'_>,
+    req: &CaRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
     let now = whole_seconds(now);
     let days = req.days.unwrap_or(DEFAULT_CA_DAYS);
     issue::check_days(days, issue::MAX_CA_DAYS)?;
-    let lock = store.lock()?;
-    let mut warnings = dir_warnings(&lock);
-    let (pair, key_mode) = read_ca_pair(store, &lock)?;
+    let dir = mode.dir();
+    let mut warnings = dir_warnings(dir);
+    let (pair, key_mode) = read_ca_pair(store, dir)?;
     let mut existing = None;
     let found = match pair {
         CaPair::Nothing => CaFound::Nothing,
@@ -360,14 +395,20 @@ pub fn ensure_ca(
                 path_len: req.pathlen,
                 name_constraints: req.name_constraints.clone(),
             };
-            let issued = issue::renew_ca(&info, &key, &profile, now)?;
-            // Only the certificate changes: the key, and every certificate it signed, stay.
-            lock.write_all(&[NewFile {
-                name: CA_CERT.to_owned(),
-                contents: issued.cert_pem.as_bytes(),
-                mode: CERT_MODE,
-            }])?;
-            not_after = issued.not_after;
+            not_after = match mode {
+                Mode::DryRun(_) => now + time::Duration::days(i64::from(days)),
+                Mode::Write(lock) => {
+                    let issued = issue::renew_ca(&info, &key, &profile, now)?;
+                    // Only the certificate changes: the key, and every certificate it
+                    // signed, stay.
+                    lock.write_all(&[NewFile {
+                        name: CA_CERT.to_owned(),
+                        contents: issued.cert_pem.as_bytes(),
+                        mode: CERT_MODE,
+                    }])?;
+                    issued.not_after
+                }
+            };
             warnings.push(Warning::with_fix(
                 format!(
                     "{} was renewed for the same key: certificates issued before keep verifying, and copies of the old one elsewhere work until it expires on {}",
@@ -381,7 +422,7 @@ pub fn ensure_ca(
         } else {
             warnings.extend(expiry_warning("the CA", now, info.not_after, Fix::RenewCa));
         }
-        warnings.extend(key_mode.and_then(|mode| ca_key_warning(&lock, mode)));
+        warnings.extend(key_mode.and_then(|mode| ca_key_warning(dir, mode)));
         if info.key_usage.is_none() && plan.action == Action::Kept {
             warnings.push(Warning::with_fix(
                 format!(
@@ -429,18 +470,24 @@ pub fn ensure_ca(
         .common_name
         .clone()
         .unwrap_or_else(|| DEFAULT_CA_CN.to_owned());
-    let key = generate(key_type, progress)?;
-    let profile = CaProfile {
-        common_name: common_name.clone(),
-        days,
-        pathlen: req.pathlen.unwrap_or(0),
-        name_constraints: req.name_constraints.clone(),
+    let not_after = match mode {
+        Mode::DryRun(_) => now + time::Duration::days(i64::from(days)),
+        Mode::Write(lock) => {
+            let key = generate(key_type, progress)?;
+            let profile = CaProfile {
+                common_name: common_name.clone(),
+                days,
+                pathlen: req.pathlen.unwrap_or(0),
+                name_constraints: req.name_constraints.clone(),
+            };
+            let issued = issue::issue_ca(&profile, &key, now)?;
+            write_pair(lock, CA_KEY, CA_CERT, &issued)?;
+            if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+                warnings.extend(client_warnings_for_ca(p.contents(), None));
+            }
+            issued.not_after
+        }
     };
-    let issued = issue::issue_ca(&profile, &key, now)?;
-    write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
-    if let Ok(p) = ::pem::parse(&issued.cert_pem) {
-        warnings.extend(client_warnings_for_ca(p.contents(), None));
-    }
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -448,8 +495,8 @@ pub fn ensure_ca(
         key: store.path(CA_KEY),
         common_name,
         key_type: Some(key_type),
-        not_after: issued.not_after,
-        days_left: cert::days_between(now, issued.not_after),
+        not_after,
+        days_left: cert::days_between(now, not_after),
         names: None,
         warnings,
     })
@@ -570,7 +617,7 @@ enum CaPair {
 
 /// Reads the pair through the lock (refusing files another user owns); also the key
 /// file's mode, for the warning about a CA key others can read.
-fn read_ca_pair(store: &Store, lock: &DirLock) -> Result<(CaPair, Option<u32>)> {
+fn read_ca_pair(store: &Store, lock: &DirHandle) -> Result<(CaPair, Option<u32>)> {
     let key_file = read_ca_file(lock, CA_KEY)?;
     let cert_file = read_ca_file(lock, CA_CERT)?;
     let key_mode = key_file.as_ref().map(|f| f.mode);
@@ -634,7 +681,7 @@ fn renewal_repairs(defect: &ca_fitness::CaDefect) -> bool {
 /// read.
 pub(crate) fn load_ca(
     store: &Store,
-    lock: &DirLock,
+    lock: &DirHandle,
     now: OffsetDateTime,
     warnings: &mut Vec<Warning>,
 ) -> Result<Ca> {
@@ -702,7 +749,7 @@ pub(crate) fn load_ca(
 }
 
 /// Inspects what exists under `stem`.
-fn find_server(lock: &DirLock, stem: &str, ca: &Ca) -> Result<ServerFound> {
+fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
     let (key_file, cert_file) = (store::key_file(stem), store::cert_file(stem));
     let key_read = lock.read(&key_file)?;
     let cert_bytes = lock.read(&cert_file)?.map(|f| f.bytes);
@@ -749,7 +796,7 @@ fn find_server(lock: &DirLock, stem: &str, ca: &Ca) -> Result<ServerFound> {
 
 /// The existing certificate under `stem`, when it exists and parses: what renewal keeps
 /// comes from it even when its key is missing or does not match.
-fn issued_cert(lock: &DirLock, stem: &str) -> Result<Option<CertInfo>> {
+fn issued_cert(lock: &DirHandle, stem: &str) -> Result<Option<CertInfo>> {
     Ok(lock
         .read(&store::cert_file(stem))?
         .and_then(|file| cert::parse_pem(&file.bytes).ok()))
@@ -789,6 +836,30 @@ pub fn ensure_server(
     now: OffsetDateTime,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
+    store::check_stem(&req.stem)?;
+    issue::check_days(
+        req.days.unwrap_or(DEFAULT_SERVER_DAYS),
+        issue::MAX_SERVER_DAYS,
+    )?;
+    if req.names.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::InvalidValue {
+            what: "NAME",
+            value: String::new(),
+            reason: "at least one name is needed".into(),
+        });
+    }
+    let lock = store.lock()?;
+    ensure_server_with(store, Mode::Write(&lock), req, now, progress)
+}
+
+/// [`ensure_server`] under a lock the caller holds, or as a dry run.
+pub fn ensure_server_with(
+    store: &Store,
+    mode: Mode<'_>,
+    req: &ServerRequest,
+    now: OffsetDateTime,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
     let now = whole_seconds(now);
     store::check_stem(&req.stem)?;
     let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
@@ -803,11 +874,11 @@ pub fn ensure_server(
             reason: "at least one name is needed".into(),
         });
     }
-    let lock = store.lock()?;
-    let mut warnings = dir_warnings(&lock);
-    let ca = load_ca(store, &lock, now, &mut warnings)?;
-    let found = find_server(&lock, &req.stem, &ca)?;
-    let previous = issued_cert(&lock, &req.stem)?;
+    let dir = mode.dir();
+    let mut warnings = dir_warnings(dir);
+    let ca = load_ca(store, dir, now, &mut warnings)?;
+    let found = find_server(dir, &req.stem, &ca)?;
+    let previous = issued_cert(dir, &req.stem)?;
     let default_names = crate::names::parse_all::<&str>(&[])?;
     let given = Given {
         names: req.names.clone(),
@@ -909,7 +980,7 @@ pub fn ensure_server(
             }
         }
         existing.not_after
-    } else {
+    } else if let Mode::Write(lock) = mode {
         let key = generate(profile.key_type, progress)?;
         let issue_profile = ServerProfile {
             common_name: profile.common_name.clone(),
@@ -920,7 +991,7 @@ pub fn ensure_server(
             window: req.window,
         };
         let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
-        write_pair(&lock, &key_file, &cert_file, &issued)?;
+        write_pair(lock, &key_file, &cert_file, &issued)?;
         if let Ok(p) = ::pem::parse(&issued.cert_pem) {
             warnings.extend(client_warnings_for_server(
                 p.contents(),
@@ -930,6 +1001,8 @@ pub fn ensure_server(
             ));
         }
         issued.not_after
+    } else {
+        plan::reissue_end(now, days, ca.cert.not_after)
     };
     if !capped {
         warnings.extend(expiry_warning(

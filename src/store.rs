@@ -679,6 +679,69 @@ pub fn modified_of(path: &Path) -> Result<Option<std::time::SystemTime>> {
     }
 }
 
+/// The nearest `name` that is a regular file in `start` or one of its parents, as Cargo
+/// finds `Cargo.toml` (the project file, SPEC §5).
+pub fn find_in_ancestors(start: &Path, name: &str) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// Writes a new file at `path` (mode `mode`), refusing when `path` exists: `aitls init`
+/// never overwrites a project file, even one another run created a moment before. The
+/// bytes go to a temporary file beside it, synced, then hard-linked into place: link(2)
+/// never replaces a file, and a crash leaves either no file or the whole one.
+pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let err = |source| Error::Write {
+        action: "write",
+        path: path.to_owned(),
+        source,
+    };
+    let mut random = [0u8; 8];
+    rustix::rand::getrandom(&mut random, rustix::rand::GetRandomFlags::empty())
+        .map_err(|e| err(e.into()))?;
+    let temp = parent.join(format!("{TEMP_PREFIX}{}{TEMP_SUFFIX}", hex::encode(random)));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+            file.write_all(contents)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::hard_link(&temp, path));
+    // The temporary name goes either way; the link (or nothing) stays.
+    let _ = std::fs::remove_file(&temp);
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} already exists; refusing to overwrite it",
+                    path.display()
+                ),
+                fixes: Vec::new(),
+            });
+        }
+        Err(e) => return Err(err(e)),
+    }
+    File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| Error::Write {
+            action: "sync directory",
+            path: parent.to_owned(),
+            source,
+        })
+}
+
 /// The stem inside a file name given where a stem goes (`api.crt` → `api`): the name ends
 /// in an extension aitls writes or reads.
 pub fn stem_in_file_name(name: &str) -> Option<&str> {

@@ -17,7 +17,8 @@ use super::{Globals, Output};
 /// --renew-within days of its end (or with --renew) the CA certificate is renewed for the
 /// same key and subject: certificates issued before keep verifying, and copies of ca.crt
 /// elsewhere must be refreshed. A lone or mismatched file is never overwritten without
-/// --force, and only --force makes a new key.
+/// --force, and only --force makes a new key. The [ca] table of aitls.toml counts as
+/// given, under the command line.
 ///
 /// With --permit the CA is leak-safe: it can only vouch for the names it permits, so a
 /// stolen ca.key cannot impersonate other sites to the clients that enforce name
@@ -70,7 +71,7 @@ pub struct CaArgs {
 
 /// Runs `aitls ca`.
 pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let request = CaRequest {
+    let mut request = CaRequest {
         common_name: args
             .cn
             .as_deref()
@@ -84,6 +85,17 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         pathlen: args.pathlen,
         name_constraints: aitls::constraints::for_permits(&args.permit)?,
     };
+    // SPEC §2, §5: the project file's [ca] counts as given, under the command line.
+    if let Some(project) = &globals.project {
+        let declared = aitls::sync::ca_request(&project.ca);
+        request.common_name = request.common_name.or(declared.common_name);
+        request.days = request.days.or(declared.days);
+        request.key_type = request.key_type.or(declared.key_type);
+        request.name_constraints = request.name_constraints.or(declared.name_constraints);
+        if !globals.given("renew_within") {
+            request.renew_within_days = declared.renew_within_days;
+        }
+    }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
     let mut outcome = provision::ensure_ca(&store, &request, aitls::clock::now()?, &spinner)?;

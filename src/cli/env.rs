@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aitls::project::{CertEntry, Service};
 use aitls::services::{self, DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL, EnvRequest};
 use aitls::store::DEFAULT_STEM;
 use anyhow::Context;
@@ -14,8 +15,9 @@ use super::{Globals, Output};
 /// Prints YOLO26_SSL_CERTFILE and YOLO26_SSL_KEYFILE (uvicorn), LLAMA_ARG_SSL_CERT_FILE
 /// and LLAMA_ARG_SSL_KEY_FILE (llama-server), YOLO26_URL, NEMOTRON_URL, AI_CA_CERT_PATH
 /// and AI_VERIFY_SSL=true, with absolute paths, for the services and the backend's .env.
-/// Each service has its own stem (default server). Fails with a hint when a file it would
-/// name does not exist yet. The settings are printed even with --quiet.
+/// Each service has its own stem (default server; with aitls.toml, the stem and url of the
+/// entry whose service names it). Fails with a hint when a file it would name does not
+/// exist yet. The settings are printed even with --quiet.
 ///
 /// Examples:
 ///   aitls env >> backend/.env                  # dotenv lines for the backend
@@ -32,11 +34,13 @@ pub struct EnvArgs {
     #[arg(long, value_name = "STEM")]
     pub out: Option<String>,
 
-    /// Stem of YOLO26's certificate (uvicorn) [default: --out, else server]
+    /// Stem of YOLO26's certificate (uvicorn) [default: --out, else aitls.toml's
+    /// service = "yolo26" entry, else server]
     #[arg(long, value_name = "STEM")]
     pub yolo26: Option<String>,
 
-    /// Stem of Nemotron's certificate (llama-server) [default: --out, else server]
+    /// Stem of Nemotron's certificate (llama-server) [default: --out, else aitls.toml's
+    /// service = "nemotron" entry, else server]
     #[arg(long, value_name = "STEM")]
     pub nemotron: Option<String>,
 
@@ -66,12 +70,23 @@ fn https_url(url: &str) -> Result<String, String> {
     services::check_https_url(url).map(|()| url.to_owned())
 }
 
-/// A service's stem: its own option, else `--out`, else the default.
-fn stem_for(own: &Option<String>, out: &Option<String>) -> String {
+/// A service's stem: its own option, else `--out`, else the project file's entry for the
+/// service (SPEC §5), else the default.
+fn stem_for(own: &Option<String>, out: &Option<String>, declared: Option<&CertEntry>) -> String {
     own.as_ref()
         .or(out.as_ref())
         .cloned()
+        .or_else(|| declared.map(|entry| entry.stem.clone()))
         .unwrap_or_else(|| DEFAULT_STEM.to_owned())
+}
+
+/// A service's URL: the option when given, else the `url` of the project file's entry
+/// for the service, else the option's default.
+fn url_for(option: &str, value: &str, globals: &Globals, declared: Option<&CertEntry>) -> String {
+    match declared.and_then(|entry| entry.url.as_ref()) {
+        Some(url) if !globals.given(option) => url.clone(),
+        _ => value.to_owned(),
+    }
 }
 
 /// Runs `aitls env`.
@@ -93,12 +108,14 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
     // /etc/ai/current) should stay that path in the services' configuration.
     let dir = std::path::absolute(&globals.dir)
         .with_context(|| format!("cannot make {} absolute", globals.dir.display()))?;
+    let declared = |service| globals.project.as_ref().and_then(|p| p.service(service));
+    let (yolo26, nemotron) = (declared(Service::Yolo26), declared(Service::Nemotron));
     let settings = services::settings(&EnvRequest {
         dir,
-        yolo26_stem: stem_for(&args.yolo26, &args.out),
-        nemotron_stem: stem_for(&args.nemotron, &args.out),
-        yolo26_url: args.yolo_url.clone(),
-        nemotron_url: args.nemotron_url.clone(),
+        yolo26_stem: stem_for(&args.yolo26, &args.out, yolo26),
+        nemotron_stem: stem_for(&args.nemotron, &args.out, nemotron),
+        yolo26_url: url_for("yolo_url", &args.yolo_url, globals, yolo26),
+        nemotron_url: url_for("nemotron_url", &args.nemotron_url, globals, nemotron),
     })?;
     match format {
         EnvFormat::Json => out.json_doc(&settings)?,

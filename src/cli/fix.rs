@@ -23,6 +23,13 @@ pub enum DirSource {
     Flag(PathBuf),
     /// The `AITLS_DIR` environment variable.
     Env(PathBuf),
+    /// The project file's `dir` (SPEC §5). A file found from the working directory
+    /// upward needs no option: the same command finds it again from anywhere in the
+    /// project. A file named by `--manifest` or `AITLS_MANIFEST` is named in commands.
+    Project {
+        /// The file, when it was named rather than found.
+        named: Option<PathBuf>,
+    },
 }
 
 /// Words fixes for one run of aitls.
@@ -52,10 +59,14 @@ impl Words {
     /// `AITLS_DIR` is named too: the fix must work when pasted into another shell.
     pub fn aitls(&self, args: &str) -> String {
         match &self.dir {
-            DirSource::Default => format!("aitls {args}"),
+            DirSource::Default | DirSource::Project { named: None } => format!("aitls {args}"),
             DirSource::Flag(dir) | DirSource::Env(dir) => {
                 format!("aitls --dir {} {args}", shell_quote(&dir.to_string_lossy()))
             }
+            DirSource::Project { named: Some(file) } => format!(
+                "aitls --manifest {} {args}",
+                shell_quote(&file.to_string_lossy())
+            ),
         }
     }
 
@@ -127,6 +138,7 @@ impl Words {
                     | Fix::UseNames { .. }
                     | Fix::UseDir { .. }
                     | Fix::VerifyCert { .. }
+                    | Fix::InitProject
                     | Fix::SignWithNames { .. }
                     | Fix::RenewCaPathlen { .. }
             ),
@@ -263,6 +275,8 @@ impl Words {
             ),
             Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
             Fix::ReorderBundle { index } => format!("put certificate {index} first"),
+            // No --dir: the file written in the working directory is found from there.
+            Fix::InitProject => "aitls init".to_owned(),
             Fix::SignWithNames { csr } => {
                 self.aitls(&format!("sign {} NAME...", path_word(csr)))
             }
@@ -281,6 +295,7 @@ impl Words {
         };
         let purpose = match fix {
             Fix::CreateCa => " to create it",
+            Fix::InitProject => " to write one",
             Fix::CreateCaAndServer { .. } => " to create them",
             Fix::IssueServer { .. } => " to issue the server certificate",
             Fix::ReplaceCa => {
@@ -376,6 +391,19 @@ mod tests {
                 days: 90
             }),
             "aitls server --force --days 90"
+        );
+    }
+
+    #[test]
+    fn commands_under_a_project_file_need_no_directory() {
+        let found = Words::new(DirSource::Project { named: None });
+        let named = Words::new(DirSource::Project {
+            named: Some("/srv/app/aitls.toml".into()),
+        });
+        assert_eq!(found.action(&Fix::CreateCa), "aitls ca");
+        assert_eq!(
+            named.action(&Fix::IssueServer { stem: "api".into() }),
+            "aitls --manifest /srv/app/aitls.toml server --out api"
         );
     }
 

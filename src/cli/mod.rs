@@ -9,6 +9,8 @@ mod env;
 mod export;
 mod fix;
 mod fixtures;
+mod hook;
+mod init;
 mod inspect;
 mod output;
 mod probe;
@@ -17,6 +19,7 @@ mod render;
 mod server;
 mod sign;
 mod spinner;
+mod sync;
 mod trust;
 mod verify;
 
@@ -46,6 +49,7 @@ Examples:
   aitls ca && aitls server              # CA + localhost certificate in ai/certs
   aitls server yolo.internal 10.0.0.5   # a certificate for other names
   aitls env >> backend/.env             # the AI services' TLS settings
+  aitls init && aitls sync              # the whole stack, declared in aitls.toml
 
 Run `aitls help COMMAND` for a command's options and examples.")]
 pub struct Cli {
@@ -60,6 +64,10 @@ pub struct Cli {
         hide_default_value = true
     )]
     pub dir: PathBuf,
+
+    /// Project file [default: aitls.toml here or in the nearest parent directory]
+    #[arg(long, global = true, env = MANIFEST_ENV, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 
     /// Print errors only
     #[arg(short = 'q', long, global = true)]
@@ -82,6 +90,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Sync(sync::SyncArgs),
+    Init(init::InitArgs),
     Export(export::ExportArgs),
     Probe(probe::ProbeArgs),
     Fixtures(fixtures::FixturesArgs),
@@ -96,6 +106,23 @@ pub struct Globals {
     pub dir: PathBuf,
     /// Words fixes with that directory.
     pub words: Words,
+    /// The project file (`aitls.toml`), when there is one.
+    pub project: Option<aitls::project::Project>,
+    /// The project file's path: the one found or named, even when it does not exist yet
+    /// (`aitls init` writes it).
+    pub manifest: Option<PathBuf>,
+    /// The project file was named (`--manifest`, `AITLS_MANIFEST`), not found.
+    pub manifest_named: bool,
+    /// The subcommand's options given on the command line (clap ids, `key_type`): what
+    /// the project file must not override (SPEC §5).
+    pub given: Vec<String>,
+}
+
+impl Globals {
+    /// Whether the subcommand's option `id` (`days`, `key_type` …) was on the command line.
+    pub fn given(&self, id: &str) -> bool {
+        self.given.iter().any(|g| g == id)
+    }
 }
 
 /// How aitls was started, beyond what [`Cli`] holds: what error reporting needs after
@@ -110,6 +137,11 @@ pub struct Invocation {
     pub json: bool,
     /// The subcommand's name, when one was given.
     pub command: Option<String>,
+    /// The project file to read: named (`--manifest`, `AITLS_MANIFEST`) or found from
+    /// the working directory upward.
+    pub manifest: Option<PathBuf>,
+    /// The subcommand's options given on the command line (see [`Globals::given`]).
+    pub given: Vec<String>,
 }
 
 impl Invocation {
@@ -137,18 +169,51 @@ pub fn parse() -> (Cli, Invocation) {
     if empty_env {
         command = command.mut_arg("dir", |arg| arg.env(None));
     }
+    // An empty AITLS_MANIFEST is unset, as an empty AITLS_DIR is not a directory.
+    if std::env::var_os(MANIFEST_ENV).is_some_and(|v| v.is_empty()) {
+        command = command.mut_arg("manifest", |arg| arg.env(None));
+    }
     let matches = command.try_get_matches().unwrap_or_else(|e| usage_error(e));
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
+    // The project file: named, or found like Cargo.toml from here upward (SPEC §5).
+    let (manifest, named) = match &cli.manifest {
+        Some(path) => (Some(path.clone()), Some(path.clone())),
+        None => (
+            std::env::current_dir().ok().and_then(|cwd| {
+                // Found here: named relatively, so paths print as they would without a
+                // project file (`ai/certs/server.crt`); found above: absolute.
+                aitls::project::find(&cwd).map(|found| {
+                    if found.parent() == Some(cwd.as_path()) {
+                        PathBuf::from(aitls::project::FILE_NAME)
+                    } else {
+                        found
+                    }
+                })
+            }),
+            None,
+        ),
+    };
     let dir = match matches.value_source("dir") {
         Some(ValueSource::CommandLine) => DirSource::Flag(cli.dir.clone()),
         Some(ValueSource::EnvVariable) => DirSource::Env(cli.dir.clone()),
+        _ if manifest.is_some() => DirSource::Project { named },
         _ => DirSource::Default,
     };
     let invocation = Invocation {
-        empty_env_dir: empty_env && dir == DirSource::Default,
+        empty_env_dir: empty_env && matches!(dir, DirSource::Default | DirSource::Project { .. }),
         dir,
         json: cli.json,
         command: matches.subcommand_name().map(str::to_owned),
+        manifest,
+        given: matches
+            .subcommand()
+            .map(|(_, sub)| {
+                sub.ids()
+                    .filter(|id| sub.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+                    .map(|id| id.as_str().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     (cli, invocation)
 }
@@ -189,6 +254,8 @@ struct ErrorJson<'a> {
 
 /// The environment variable that sets the certificate directory.
 const DIR_ENV: &str = "AITLS_DIR";
+/// The environment variable that names the project file.
+const MANIFEST_ENV: &str = "AITLS_MANIFEST";
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
@@ -202,9 +269,27 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         }
         .into());
     }
+    // `init` writes the file and `completions` needs none: neither reads it, so a broken
+    // file elsewhere in the tree does not stop them.
+    let reads_project = !matches!(
+        cli.command,
+        None | Some(Command::Init(_) | Command::Completions(_))
+    );
+    let project = match (&invocation.manifest, reads_project) {
+        (Some(path), true) => Some(aitls::project::load(path)?),
+        _ => None,
+    };
+    let dir = match (&invocation.dir, &project) {
+        (DirSource::Project { .. }, Some(project)) => project.dir.clone(),
+        _ => cli.dir,
+    };
     let globals = Globals {
-        dir: cli.dir,
+        dir,
         words: invocation.words(),
+        project,
+        manifest: invocation.manifest.clone(),
+        manifest_named: cli.manifest.is_some(),
+        given: invocation.given.clone(),
     };
     let Some(command) = cli.command else {
         out.short_usage();
@@ -224,6 +309,8 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Sync(args) => sync::run(&args, &globals, &out),
+        Command::Init(args) => init::run(&args, &globals, &out),
         Command::Export(args) => export::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Fixtures(args) => fixtures::run(&args, &globals, &out),

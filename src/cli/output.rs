@@ -87,11 +87,14 @@ impl Output {
     pub fn short_usage(&self) {
         write_stderr(
             "aitls: TLS for your AI services in one line\n\n\
-             usage: aitls [-d DIR] <ca|server|sign|verify|inspect|env|probe|trust|export|completions> [OPTIONS]\n\n  \
+             usage: aitls [-d DIR] <ca|server|sync|init|sign|verify|inspect|env|probe|trust|export|completions> [OPTIONS]
+
+  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
              aitls verify                check them as a TLS client would\n  \
              aitls env                   print the AI services' TLS settings\n  \
-             aitls probe                 check the running services' TLS\n\n\
+             aitls probe                 check the running services' TLS\n  \
+             aitls init && aitls sync    declare the stack in aitls.toml, then converge it\n\n\
              Run `aitls --help` for more, `aitls help COMMAND` for a command's examples.\n",
         );
     }

@@ -25,7 +25,8 @@ use super::{Globals, Output};
 /// the certificate), current (the service serves DIR/server.crt, not a certificate replaced
 /// since), tls13 (a warning when only TLS 1.2 is offered), client_cert when the service
 /// asks for one (mTLS) and, with --http, http (a GET for the URL's path answers below 400). Targets are https://HOST[:PORT][/PATH] or HOST:PORT;
-/// without any, the two services' defaults (https://localhost:8095, https://localhost:8091).
+/// without any, the url of each entry of aitls.toml (checked against DIR/STEM.crt), else
+/// the two services' defaults (https://localhost:8095, https://localhost:8091).
 /// Targets are probed in parallel, each within --timeout. Exit 0 when every target passes
 /// (warnings allowed), 1 when one fails, 2 for a malformed target.
 ///
@@ -36,8 +37,8 @@ use super::{Globals, Output};
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ProbeArgs {
-    /// https://HOST[:PORT][/PATH] or HOST:PORT [default: https://localhost:8095
-    /// https://localhost:8091]
+    /// https://HOST[:PORT][/PATH] or HOST:PORT [default: aitls.toml's urls, else
+    /// https://localhost:8095 https://localhost:8091]
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
 
@@ -83,9 +84,26 @@ pub struct Planned {
     on_change: Option<String>,
 }
 
-/// The targets probed without TARGET: the project file's URLs once it exists (issue 11),
-/// else the two services' default URLs, both served from `DIR/server.crt`.
-fn default_targets() -> Vec<Planned> {
+/// The targets probed without TARGET: the project file's `url`s, each served from its
+/// entry's `DIR/STEM.crt` (SPEC §8); without a project file that declares any, the two
+/// services' default URLs, both served from `DIR/server.crt`.
+fn default_targets(globals: &Globals) -> Vec<Planned> {
+    if let Some(project) = &globals.project {
+        let declared: Vec<Planned> = project
+            .certs
+            .iter()
+            .filter_map(|entry| {
+                Some(Planned {
+                    url: entry.url.clone()?,
+                    stem: entry.stem.clone(),
+                    on_change: entry.on_change.clone(),
+                })
+            })
+            .collect();
+        if !declared.is_empty() {
+            return declared;
+        }
+    }
     [DEFAULT_YOLO26_URL, DEFAULT_NEMOTRON_URL]
         .into_iter()
         .map(|url| Planned {
@@ -99,7 +117,7 @@ fn default_targets() -> Vec<Planned> {
 /// Runs `aitls probe`.
 pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let planned = if args.targets.is_empty() {
-        default_targets()
+        default_targets(globals)
     } else {
         args.targets
             .iter()

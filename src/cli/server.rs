@@ -17,7 +17,8 @@ use super::{Globals, Output};
 /// reissued with a fresh key and the output says why. What is not given on the command
 /// line (names, --cn, --key-type, --client) is taken from the existing certificate, so a
 /// plain `aitls server` from cron renews it as it was issued; the defaults apply only
-/// when nothing exists.
+/// when nothing exists. With an aitls.toml, --out STEM and no NAME use the entry
+/// [certs.STEM]: its names and options, under those given on the command line.
 ///
 /// Examples:
 ///   aitls server                              # localhost 127.0.0.1 ::1, RSA-2048, 365 days
@@ -81,7 +82,7 @@ pub struct ServerArgs {
 
 /// Runs `aitls server`.
 pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
-    let request = ServerRequest {
+    let mut request = ServerRequest {
         names: if args.names.is_empty() {
             None
         } else {
@@ -104,6 +105,24 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
         renew_within_days: args.renew_within,
         window: window(args),
     };
+    // SPEC §5: without names, `--out STEM` is the project file's entry for STEM; what the
+    // command line gives still wins.
+    let entry = globals
+        .project
+        .as_ref()
+        .filter(|_| args.names.is_empty())
+        .and_then(|project| project.cert(&args.out));
+    if let Some(entry) = entry {
+        let declared = aitls::sync::server_request(entry);
+        request.names = declared.names;
+        request.common_name = request.common_name.or(declared.common_name);
+        request.days = request.days.or(declared.days);
+        request.key_type = request.key_type.or(declared.key_type);
+        request.client_auth = request.client_auth.or(declared.client_auth);
+        if !globals.given("renew_within") {
+            request.renew_within_days = declared.renew_within_days;
+        }
+    }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
     let outcome = provision::ensure_server(&store, &request, aitls::clock::now()?, &spinner)?;

@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod inspect;
 pub mod outcome;
 pub mod probe;
+pub mod sync;
 pub mod trust;
 pub mod verify;
 
