@@ -149,6 +149,12 @@ pub enum Fix {
         /// The names, each as it should be given.
         names: Vec<String>,
     },
+    /// Check the service running at `target` (`aitls probe TARGET`): a `host:port` was
+    /// given where a name goes.
+    ProbeService {
+        /// The target as given (`localhost:8095`).
+        target: String,
+    },
     /// Give this host to `--host` instead (a URL or `host:port` was given).
     UseHost {
         /// The host name or address.

@@ -58,7 +58,9 @@ pub fn parse(input: &str) -> Result<SanName> {
         (Error::InvalidName { name, .. }, Some(host)) => Error::InvalidName {
             name,
             reason: "a name is the host alone, without a scheme, port or path".into(),
-            fixes: vec![Fix::UseNames { names: vec![host] }],
+            fixes: std::iter::once(Fix::UseNames { names: vec![host] })
+                .chain(probe_target(input).map(|target| Fix::ProbeService { target }))
+                .collect(),
         },
         (e, _) => e,
     })
@@ -80,6 +82,22 @@ pub fn host_in(input: &str) -> Option<String> {
         }
     };
     (host != input && parse_name(host).is_ok()).then(|| host.to_owned())
+}
+
+/// `input` as a target of `aitls probe`, when it names a port: `localhost:8095` or an
+/// `https://` URL with one (the user may have meant to check the service there).
+fn probe_target(input: &str) -> Option<String> {
+    let rest = match input.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => rest,
+        Some(_) => return None,
+        None => input,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let port = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.1.strip_prefix(':')?,
+        None => authority.rsplit_once(':')?.1,
+    };
+    (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())).then(|| input.to_owned())
 }
 
 fn parse_name(input: &str) -> Result<SanName> {
@@ -207,7 +225,9 @@ fn with_all_names_meant<S: AsRef<str>>(err: Error, inputs: &[S]) -> Error {
         })
         .collect();
     let fixes = match (meant, fixes.first()) {
-        (Some(names), Some(Fix::UseNames { .. })) => vec![Fix::UseNames { names }],
+        (Some(names), Some(Fix::UseNames { .. })) => std::iter::once(Fix::UseNames { names })
+            .chain(fixes.into_iter().skip(1))
+            .collect(),
         _ => fixes,
     };
     Error::InvalidName {

@@ -93,6 +93,12 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
     // /etc/ai/current) should stay that path in the services' configuration.
     let dir = std::path::absolute(&globals.dir)
         .with_context(|| format!("cannot make {} absolute", globals.dir.display()))?;
+    // A directory others can write: the files it names may not be the ones put there.
+    if let Some(lock) = aitls::store::Store::new(&globals.dir).lock_shared()? {
+        for warning in aitls::provision::dir_warnings(&lock) {
+            out.warn(&globals.words.warning(&warning));
+        }
+    }
     let settings = services::settings(&EnvRequest {
         dir,
         yolo26_stem: stem_for(&args.yolo26, &args.out),

@@ -123,6 +123,7 @@ impl Words {
                         ..
                     }
                     | Fix::UseNames { .. }
+                    | Fix::ProbeService { .. }
                     | Fix::UseDir { .. }
                     | Fix::VerifyCert { .. }
             ),
@@ -237,6 +238,9 @@ impl Words {
                 let words: Vec<String> = names.iter().map(|n| shell_quote(n)).collect();
                 self.aitls(&format!("server {}", words.join(" ")))
             }
+            Fix::ProbeService { target } => {
+                self.aitls(&format!("probe {}", shell_quote(target)))
+            }
             Fix::UseHost { host } => format!("use --host {}", shell_quote(host)),
             Fix::UseStem { stem } => format!("use --out {}", shell_quote(stem)),
             // The directory replaces the one in force, so no --dir from `aitls()`.
@@ -275,6 +279,12 @@ impl Words {
                 " to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
             }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
+            // An existing certificate loses every name not given (localhost's 127.0.0.1
+            // and ::1 among them).
+            Fix::UseNames { .. } => {
+                " (the names given replace the certificate's names: give every name it must keep)"
+            }
+            Fix::ProbeService { .. } => " to check the service running on that port",
             Fix::Chown { .. } => " if you trust the file, or remove it",
             _ => "",
         };

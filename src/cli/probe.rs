@@ -168,6 +168,11 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     let all_ok = reports.iter().all(|r| r.ok);
     if out.json() {
         out.json_doc(&super::render::probe::json(&reports, &globals.words))?;
+    } else if out.quiet() {
+        // Errors only: the failing checks, as errors, on stderr.
+        for (message, hint) in super::render::probe::failures(&reports, &globals.words) {
+            super::output::error(&message, hint.as_deref());
+        }
     } else {
         out.text(&super::render::probe::text(
             &reports,

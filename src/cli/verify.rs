@@ -219,6 +219,12 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let report = verify::verify(&request);
     if out.json() {
         out.json_doc(&super::render::verify::json(&report, &globals.words))?;
+    } else if out.quiet() {
+        // Errors only: the failing checks, as errors, on stderr.
+        for (message, hint) in super::render::verify::failures(&cert_path, &report, &globals.words)
+        {
+            super::output::error(&message, hint.as_deref());
+        }
     } else {
         out.text(&super::render::verify::text(
             &cert_path,

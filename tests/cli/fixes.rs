@@ -394,7 +394,7 @@ fn a_url_or_host_port_as_a_name_gets_the_host_alone() {
     for (args, hint) in [
         (
             vec!["server", "localhost:8095"],
-            "hint: use `aitls server localhost`",
+            "hint: use `aitls server localhost` (the names given replace the certificate's names: give every name it must keep), or run `aitls probe localhost:8095` to check the service running on that port",
         ),
         (
             vec!["server", "https://localhost"],
@@ -478,4 +478,52 @@ fn server_from_a_subdirectory_says_where_it_looked_and_finds_the_ca_above() {
         "{err}"
     );
     assert!(!err.contains("aitls ca"), "{err}");
+}
+
+/// A second CA (ECDSA P-256) with aitls's default name, in `other/ai/certs`.
+fn other_ca(sb: &Sandbox) -> std::path::PathBuf {
+    let other = sb.root().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let out = crate::util::aitls(&other)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    other.join("ai/certs/ca.crt")
+}
+
+#[test]
+fn quiet_still_shows_the_failing_checks_on_stderr() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = other_ca(&sb);
+    let out = sb
+        .aitls()
+        .args(["-q", "verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: ai/certs/server.crt: chain: "),
+        "{err}"
+    );
+    // Passing checks are not errors.
+    assert!(!err.contains("key_mode"), "{err}");
+}
+
+#[test]
+fn env_warns_about_a_directory_others_can_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    std::fs::set_permissions(sb.certs(), std::fs::Permissions::from_mode(0o775)).unwrap();
+    let out = sb.ok(&["env"]);
+    assert!(
+        stderr(&out).contains("warning: ai/certs is writable by its group (mode 0775)"),
+        "{}",
+        stderr(&out)
+    );
 }
