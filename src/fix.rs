@@ -30,6 +30,15 @@ pub enum Fix {
         /// The server certificate's stem (`--out`).
         stem: String,
     },
+    /// Issue a new pair under `stem` over a key that has no readable certificate
+    /// (`aitls server [--out STEM] --force`): the key is replaced, so this is the choice
+    /// beside restoring the certificate.
+    ReplaceLoneKey {
+        /// The server certificate's stem.
+        stem: String,
+        /// The key type asked for, when known (`--key-type`).
+        key_type: Option<KeyType>,
+    },
     /// Replace aitls's own CA (`aitls ca --force`): the pair in the directory is broken,
     /// expired or weak. Every server certificate must be reissued afterwards.
     ReplaceCa,
@@ -169,6 +178,15 @@ pub enum Fix {
     UseDir {
         /// The directory.
         dir: PathBuf,
+    },
+    /// Point aitls at the project's certificate directory, found in a parent of the
+    /// working directory: `looked_in` (absolute) has no CA, and making one there would
+    /// make a second CA.
+    UseFoundDir {
+        /// The directory holding the CA (absolute).
+        dir: PathBuf,
+        /// The directory looked in (absolute).
+        looked_in: PathBuf,
     },
     /// Verify this certificate instead (the one given is the CA, not a server
     /// certificate).

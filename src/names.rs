@@ -279,22 +279,25 @@ mod tests {
 
     #[test]
     fn the_host_of_a_url_or_host_port_is_the_fix() {
-        for (given, host) in [
-            ("localhost:8095", "localhost"),
-            ("https://localhost", "localhost"),
-            ("https://user@api.internal:8443/v1?x", "api.internal"),
-            ("[::1]:8095", "::1"),
-            ("10.0.0.5:80", "10.0.0.5"),
+        // With a port, the service there may be what was meant: `aitls probe` it.
+        for (given, host, probe) in [
+            ("localhost:8095", "localhost", true),
+            ("https://localhost", "localhost", false),
+            ("https://user@api.internal:8443/v1?x", "api.internal", true),
+            ("[::1]:8095", "::1", true),
+            ("10.0.0.5:80", "10.0.0.5", true),
         ] {
             assert_eq!(host_in(given).as_deref(), Some(host), "{given}");
             let err = parse(given).unwrap_err();
-            assert_eq!(
-                err.fixes(),
-                [Fix::UseNames {
-                    names: vec![host.to_owned()]
-                }],
-                "{given}"
-            );
+            let mut fixes = vec![Fix::UseNames {
+                names: vec![host.to_owned()],
+            }];
+            if probe {
+                fixes.push(Fix::ProbeService {
+                    target: given.to_owned(),
+                });
+            }
+            assert_eq!(err.fixes(), fixes, "{given}");
         }
         for plain in ["localhost", "bad name", "x:y"] {
             assert_eq!(host_in(plain), None, "{plain}");
@@ -302,9 +305,14 @@ mod tests {
         let err = parse_all(&["api.internal", "localhost:8095"]).unwrap_err();
         assert_eq!(
             err.fixes(),
-            [Fix::UseNames {
-                names: vec!["api.internal".into(), "localhost".into()]
-            }]
+            [
+                Fix::UseNames {
+                    names: vec!["api.internal".into(), "localhost".into()]
+                },
+                Fix::ProbeService {
+                    target: "localhost:8095".into()
+                }
+            ]
         );
     }
 

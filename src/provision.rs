@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::ca_fitness;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::fix::{Fix, Need, Reissue, Warning};
+use crate::fix::{Fix, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile};
 use crate::key_type::KeyType;
 use crate::names::SanName;
@@ -563,10 +563,7 @@ fn load_ca(
         CaPair::Nothing => {
             // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
             // found above rather than at `aitls ca`, which would make a second one.
-            let fixes = match store.find_upward(CA_CERT) {
-                Some(dir) => vec![Fix::UseDir { dir }],
-                None => vec![Fix::CreateCa],
-            };
+            let fixes = vec![store.setup_fix(Fix::CreateCa)];
             return Err(Error::Refused {
                 message: format!(
                     "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
@@ -633,7 +630,9 @@ fn find_server(lock: &DirLock, stem: &str, ca: &Ca) -> Result<ServerFound> {
     };
     let cert = match cert::parse_pem(&cert_bytes) {
         Ok(c) => c,
-        Err(e) => return Ok(ServerFound::Unusable(format!("{cert_file} {e}"))),
+        // A certificate that is not one beside a key: aitls writes the certificate
+        // first, so it never leaves this; the key may be the only copy (SPEC §2).
+        Err(e) => return Ok(ServerFound::LoneKey(format!("{cert_file} {e}"))),
     };
     let key = match issue::load_key(&key_bytes) {
         Ok(k) => k,
@@ -738,21 +737,28 @@ pub fn ensure_server(
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
         ServerRefusal::LoneKey => Error::Refused {
-            message: format!(
-                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
-                store.path(&key_file).display(),
-                store.path(&cert_file).display()
-            ),
+            message: match &found {
+                // The certificate is there but is not one (`LoneKey` carries why).
+                ServerFound::LoneKey(why) if why != &cert_file => format!(
+                    "{} exists beside {}, which is not a certificate aitls can read ({}); refusing to overwrite a key that aitls did not leave there",
+                    store.path(&key_file).display(),
+                    store.path(&cert_file).display(),
+                    why.strip_prefix(&cert_file).unwrap_or(why).trim_start()
+                ),
+                _ => format!(
+                    "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                    store.path(&key_file).display(),
+                    store.path(&cert_file).display()
+                ),
+            },
             fixes: vec![
                 Fix::Restore {
                     file: Some(cert_file.clone()),
                 },
-                Fix::Reissue(Reissue {
-                    stem: Some(req.stem.clone()),
+                Fix::ReplaceLoneKey {
+                    stem: req.stem.clone(),
                     key_type: Some(profile.key_type),
-                    names: Vec::new(),
-                    need: Need::Renewal,
-                }),
+                },
             ],
         },
     })?;

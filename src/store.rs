@@ -184,6 +184,23 @@ impl Store {
             .find(|dir| dir.join(name).is_file())
     }
 
+    /// What sets up this directory when it holds no CA: `create`, unless aitls runs in a
+    /// subdirectory of a project whose CA directory is found above
+    /// ([`Store::find_upward`]), where `create` would make a second CA; then
+    /// [`Fix::UseFoundDir`] points at it. Every "nothing here" hint goes through this.
+    ///
+    /// Only the default search: a directory named explicitly (absolute, or by a project
+    /// file) is never searched for.
+    pub fn setup_fix(&self, create: Fix) -> Fix {
+        match self.find_upward(CA_CERT) {
+            Some(dir) => Fix::UseFoundDir {
+                dir,
+                looked_in: self.absolute_dir(),
+            },
+            None => create,
+        }
+    }
+
     /// The stem of `cert` when it is a server certificate of this directory
     /// (`DIR/STEM.crt`, not the CA's), as written by `aitls server --out STEM`.
     pub fn stem_of<'a>(&self, cert: &'a Path) -> Option<&'a str> {

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aitls::fix::Fix;
 use aitls::services::{self, DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL, EnvRequest};
 use aitls::store::DEFAULT_STEM;
 use anyhow::Context;
@@ -105,6 +106,18 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
         nemotron_stem: stem_for(&args.nemotron, &args.out),
         yolo26_url: args.yolo_url.clone(),
         nemotron_url: args.nemotron_url.clone(),
+    })
+    .map_err(|mut err| {
+        // Run from a subdirectory: the project's CA above, not a second one here (the
+        // directory given to the library is absolute, so the search starts from ours).
+        if let aitls::Error::Refused { fixes, .. } = &mut err {
+            for fix in fixes.iter_mut() {
+                if matches!(fix, Fix::CreateCaAndServer { .. }) {
+                    *fix = aitls::store::Store::new(&globals.dir).setup_fix(fix.clone());
+                }
+            }
+        }
+        err
     })?;
     match format {
         EnvFormat::Json => out.json_doc(&settings)?,

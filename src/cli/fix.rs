@@ -108,6 +108,7 @@ impl Words {
                 Fix::CreateCa
                     | Fix::CreateCaAndServer { .. }
                     | Fix::IssueServer { .. }
+                    | Fix::ReplaceLoneKey { .. }
                     | Fix::ReplaceCa
                     | Fix::RenewCa
                     | Fix::RenewCaDays { .. }
@@ -125,6 +126,7 @@ impl Words {
                     | Fix::UseNames { .. }
                     | Fix::ProbeService { .. }
                     | Fix::UseDir { .. }
+                    | Fix::UseFoundDir { .. }
                     | Fix::VerifyCert { .. }
             ),
         };
@@ -139,6 +141,14 @@ impl Words {
                 format!("{} && {}", self.aitls("ca"), self.aitls(&Self::server(stem)))
             }
             Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
+            Fix::ReplaceLoneKey { stem, key_type } => {
+                let mut args = format!("{} --force", Self::server(stem));
+                // rsa2048 is `aitls server`'s default; any other type must be asked for again.
+                if let Some(kt) = key_type.filter(|kt| *kt != KeyType::Rsa2048) {
+                    args.push_str(&format!(" --key-type {kt}"));
+                }
+                self.aitls(&args)
+            }
             Fix::ReplaceCa | Fix::ReplaceUnfitCa => self.aitls("ca --force"),
             Fix::RenewCa => self.aitls("ca --renew"),
             Fix::RenewCaDays { days } => self.aitls(&format!("ca --renew --days {days}")),
@@ -249,6 +259,11 @@ impl Words {
                 path_word(dir),
                 self.command_name.as_deref().unwrap_or("inspect")
             ),
+            Fix::UseFoundDir { dir, .. } => format!(
+                "aitls -d {} {}",
+                path_word(dir),
+                self.command_name.as_deref().unwrap_or("inspect")
+            ),
             Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
             Fix::ReorderBundle { index } => format!("put certificate {index} first"),
         }
@@ -263,6 +278,7 @@ impl Words {
             Fix::CreateCa => " to create it",
             Fix::CreateCaAndServer { .. } => " to create them",
             Fix::IssueServer { .. } => " to issue the server certificate",
+            Fix::ReplaceLoneKey { .. } => " to issue a new pair, which replaces the key",
             Fix::ReplaceCa => {
                 " to create a new CA (every server certificate must then be reissued)"
             }
@@ -285,9 +301,17 @@ impl Words {
                 " (the names given replace the certificate's names: give every name it must keep)"
             }
             Fix::ProbeService { .. } => " to check the service running on that port",
+            Fix::UseFoundDir { .. } => "",
             Fix::Chown { .. } => " if you trust the file, or remove it",
             _ => "",
         };
+        if let Fix::UseFoundDir { dir, looked_in } = fix {
+            return format!(
+                "the CA is in {} (none in {}): run `{command}`, not `aitls ca`, which would make a second CA",
+                dir.display(),
+                looked_in.display()
+            );
+        }
         let verb = match fix {
             Fix::UseNames { .. } => "use",
             _ => "run",

@@ -123,7 +123,10 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
             .clone()
             .unwrap_or_else(|| Store::new(&globals.dir).path(CA_CERT));
         let fixes = match args.ca {
-            None => vec![Fix::CreateCa, Fix::GiveCa],
+            None => vec![
+                Store::new(&globals.dir).setup_fix(Fix::CreateCa),
+                Fix::GiveCa,
+            ],
             Some(_) => Vec::new(),
         };
         let bytes = read_file(&path, fixes)?;

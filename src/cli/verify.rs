@@ -122,9 +122,19 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         .unwrap_or_else(|| dir.path(&store::cert_file(DEFAULT_STEM)));
     let ca_path = args.ca.clone().unwrap_or_else(|| dir.path(CA_CERT));
     let setup = match args.cert {
-        None => vec![Fix::CreateCaAndServer {
+        // A key without its certificate: `aitls server` refuses to overwrite it.
+        None if dir.path(&store::key_file(DEFAULT_STEM)).exists() => vec![
+            Fix::Restore {
+                file: Some(store::cert_file(DEFAULT_STEM)),
+            },
+            Fix::ReplaceLoneKey {
+                stem: DEFAULT_STEM.into(),
+                key_type: None,
+            },
+        ],
+        None => vec![dir.setup_fix(Fix::CreateCaAndServer {
             stem: DEFAULT_STEM.into(),
-        }],
+        })],
         Some(_) => Vec::new(),
     };
 
@@ -138,7 +148,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         lock,
         &ca_path,
         match args.ca {
-            None => vec![Fix::CreateCa, Fix::GiveCa],
+            None => vec![dir.setup_fix(Fix::CreateCa), Fix::GiveCa],
             Some(_) => Vec::new(),
         },
     )?

@@ -471,13 +471,10 @@ fn server_from_a_subdirectory_says_where_it_looked_and_finds_the_ca_above() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains(&format!(
-            "hint: run `aitls -d {} server`",
-            sb.certs().display()
-        )),
+        err.contains(&format!("run `aitls -d {} server`", sb.certs().display())),
         "{err}"
     );
-    assert!(!err.contains("aitls ca"), "{err}");
+    assert!(!err.contains("run `aitls ca"), "{err}");
 }
 
 /// A second CA (ECDSA P-256) with aitls's default name, in `other/ai/certs`.
@@ -526,4 +523,70 @@ fn env_warns_about_a_directory_others_can_write() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn every_command_from_a_subdirectory_points_at_the_ca_above() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let sub = sb.root().join("backend");
+    std::fs::create_dir(&sub).unwrap();
+    let (found, looked) = (sb.certs(), sub.join("ai/certs"));
+    for command in ["env", "verify", "inspect", "probe", "server"] {
+        let out = crate::util::aitls(&sub).arg(command).output().unwrap();
+        assert!(!out.status.success(), "{command}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "hint: the CA is in {} (none in {}): run `aitls -d {} {command}`",
+                found.display(),
+                looked.display(),
+                found.display()
+            )),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("run `aitls ca"), "{command}: {err}");
+    }
+    // `aitls ca` there makes a second CA, and says so, naming the first.
+    let out = crate::util::aitls(&sub)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "warning: a CA already exists in {}; this made a second, unrelated CA in {}",
+            found.display(),
+            looked.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_key_without_a_readable_certificate_names_the_real_choice() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    std::fs::remove_file(sb.file("server.crt")).unwrap();
+    let choice = "hint: restore server.crt, or run `aitls server --force` to issue a new pair, which replaces the key";
+    for command in ["verify", "env"] {
+        let out = sb.aitls().arg(command).output().unwrap();
+        assert!(!out.status.success(), "{command}");
+        assert!(stderr(&out).contains(choice), "{command}: {}", stderr(&out));
+    }
+    // A certificate that is not one beside the key: refused like a lone key, naming both.
+    std::fs::write(sb.file("server.crt"), "junk\n").unwrap();
+    let key = sb.read("server.key");
+    let out = sb.aitls().arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: ai/certs/server.key exists beside ai/certs/server.crt, which is not a certificate aitls can read"),
+        "{err}"
+    );
+    assert!(err.contains(choice), "{err}");
+    assert_eq!(sb.read("server.key"), key, "the key was overwritten");
+    sb.ok(&["server", "--force"]);
+    assert_ne!(sb.read("server.key"), key);
 }
