@@ -77,9 +77,22 @@ pub struct CertInfo {
 /// window in which `ca`, `server`, `verify` and `inspect` warn (SPEC §2).
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
-/// Whole days from `now` until `until`, rounded down (negative when past).
+/// `1 day`, `N days`: a count of days in words.
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Whole days from `now` until `until`, counted between their UTC dates (negative when
+/// past): the one rule for every "days left", so it agrees with the date printed beside
+/// it, and a certificate created now and kept a second later show the same number.
+/// Rounded down to the date: 23:00 on the last day is 0 days left.
 pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
-    (until - now).whole_days()
+    let utc = ::time::UtcOffset::UTC;
+    (until.to_offset(utc).date() - now.to_offset(utc).date()).whole_days()
 }
 
 /// The extensions OpenSSL 3 accepts as critical (`X509_supported_extension` in

@@ -188,7 +188,8 @@ fn expiry_warning(
     } else if days_left < cert::EXPIRY_WARNING_DAYS {
         Some(Warning::with_fix(
             format!(
-                "{what} expires in {days_left} days, on {}",
+                "{what} expires in {}, on {}",
+                cert::days(days_left),
                 not_after.date()
             ),
             fix,
@@ -546,6 +547,19 @@ fn renewal_repairs(defect: &ca_fitness::CaDefect) -> bool {
     )
 }
 
+/// The refusal when `store` holds no CA. Run from a subdirectory, `ai/certs` is not the
+/// project's: the fix points at the CA found above rather than at `aitls ca`, which would
+/// make a second one.
+fn no_ca(store: &Store) -> Error {
+    Error::Refused {
+        message: format!(
+            "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
+            store.absolute_dir().display()
+        ),
+        fixes: vec![store.setup_fix(Fix::CreateCa)],
+    }
+}
+
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched, unfit
 /// to sign (not a CA, not v3, not yet valid, expired, no keyCertSign, an unknown critical
 /// extension) or owned by another user; warns (into `warnings`) about a CA key others can
@@ -560,18 +574,7 @@ fn load_ca(
     warnings.extend(key_mode.and_then(|mode| ca_key_warning(lock, mode)));
     let Ca { cert, key } = match pair {
         CaPair::Both(pair) => *pair?,
-        CaPair::Nothing => {
-            // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
-            // found above rather than at `aitls ca`, which would make a second one.
-            let fixes = vec![store.setup_fix(Fix::CreateCa)];
-            return Err(Error::Refused {
-                message: format!(
-                    "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
-                    store.absolute_dir().display()
-                ),
-                fixes,
-            });
-        }
+        CaPair::Nothing => return Err(no_ca(store)),
         lone @ (CaPair::KeyOnly | CaPair::CertOnly) => {
             let (present, missing) = if matches!(lone, CaPair::CertOnly) {
                 (CA_CERT, CA_KEY)
@@ -689,6 +692,10 @@ pub fn ensure_server(
             value: String::new(),
             reason: "at least one name is needed".into(),
         });
+    }
+    // No directory, no CA: refuse before `lock` creates an empty one.
+    if matches!(store.dir().try_exists(), Ok(false)) {
+        return Err(no_ca(store));
     }
     let lock = store.lock()?;
     let mut warnings = dir_warnings(&lock);

@@ -273,7 +273,8 @@ fn ca(ctx: &Context<'_>) -> Vec<Check> {
         Check::warn(
             CheckName::Ca,
             format!(
-                "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
+                "CA {name} expires in {}, on {}; every certificate it signed ends then",
+                cert::days(days),
                 ca.not_after.date()
             ),
             a.fix,
@@ -293,8 +294,9 @@ fn ca(ctx: &Context<'_>) -> Vec<Check> {
         Check::pass(
             CheckName::Ca,
             format!(
-                "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({days} days left)",
-                ca.not_after.date()
+                "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({} left)",
+                ca.not_after.date(),
+                cert::days(days)
             ),
         )
     };
@@ -318,7 +320,11 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
     } else if at > leaf.not_after {
         Check::fail(
             CheckName::Validity,
-            format!("expired on {} ({} days ago)", leaf.not_after.date(), -days),
+            format!(
+                "expired on {} ({} ago)",
+                leaf.not_after.date(),
+                cert::days(-days)
+            ),
             Some(reissue(ctx, Vec::new(), Need::Renewal)),
         )
     } else if days < cert::EXPIRY_WARNING_DAYS {
@@ -337,7 +343,8 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
         Check::warn(
             CheckName::Validity,
             format!(
-                "valid, but expires in {days} days, on {}",
+                "valid, but expires in {}, on {}",
+                cert::days(days),
                 leaf.not_after.date()
             ),
             fix,
@@ -345,7 +352,11 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
     } else {
         Check::pass(
             CheckName::Validity,
-            format!("valid until {} ({days} days left)", leaf.not_after.date()),
+            format!(
+                "valid until {} ({} left)",
+                leaf.not_after.date(),
+                cert::days(days)
+            ),
         )
     };
     vec![check]

@@ -590,3 +590,52 @@ fn a_key_without_a_readable_certificate_names_the_real_choice() {
     sb.ok(&["server", "--force"]);
     assert_ne!(sb.read("server.key"), key);
 }
+
+#[test]
+fn days_left_are_whole_days_alike_when_created_and_kept() {
+    use crate::clock::at;
+    let sb = Sandbox::new();
+    let args = ["ca", "--key-type", "ecdsa-p256"];
+    let created = at(&sb, "@2026-06-01 12:00:00", &args);
+    let kept = at(&sb, "@2026-06-01 12:00:05", &args);
+    for out in [&created, &kept] {
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            crate::util::stdout(out).contains("valid until 2027-06-01 (365 days left)"),
+            "{}",
+            crate::util::stdout(out)
+        );
+    }
+    // One day: "1 day", wherever a count of days is shown.
+    let out = at(
+        &sb,
+        "@2027-05-31 12:00:00",
+        &["server", "--key-type", "ecdsa-p256"],
+    );
+    assert!(
+        crate::util::stdout(&out).contains("(1 day left)"),
+        "{out:?}"
+    );
+    let out = at(&sb, "@2027-05-31 12:00:00", &["inspect"]);
+    assert!(
+        crate::util::stdout(&out).contains("(1 day left)"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_failing_server_leaves_no_empty_directory() {
+    let sb = Sandbox::new();
+    let out = sb
+        .aitls()
+        .args(["-d", "newdir", "server"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: no CA in "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.root().join("newdir").exists());
+}

@@ -55,9 +55,9 @@ fn pin(key: &KeyFacts) -> &str {
 
 fn days_text(status: Status, days_left: i64) -> String {
     match status {
-        Status::Expired => format!("EXPIRED {} days ago", -days_left),
+        Status::Expired => format!("EXPIRED {} ago", aitls::cert::days(-days_left)),
         Status::NotYetValid => "NOT YET VALID".to_owned(),
-        Status::Valid => format!("{days_left} days left"),
+        Status::Valid => format!("{} left", aitls::cert::days(days_left)),
     }
 }
 
@@ -249,9 +249,9 @@ fn certificate_line(c: &CertView, style: Style) -> String {
     parts.push(match c.status {
         Status::Valid => {
             let s = format!(
-                "valid until {} ({} days left)",
+                "valid until {} ({} left)",
                 c.not_after.date(),
-                c.days_left
+                aitls::cert::days(c.days_left)
             );
             if c.days_left < EXPIRY_WARNING_DAYS {
                 style.paint("1;33", &s)
