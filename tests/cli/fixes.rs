@@ -639,3 +639,28 @@ fn a_failing_server_leaves_no_empty_directory() {
     );
     assert!(!sb.root().join("newdir").exists());
 }
+
+#[test]
+fn inspect_names_a_single_certificate_file_over_a_bundle() {
+    // The guide's CA rotation: ca.crt, ca-old.crt and a bundle of both CAs.
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = std::fs::read(other_ca(&sb)).unwrap();
+    let ca = sb.read("ca.crt");
+    std::fs::write(sb.file("ca-old.crt"), &ca).unwrap();
+    std::fs::write(sb.file("ca-bundle.crt"), [ca.clone(), other].concat()).unwrap();
+    let out = crate::util::stdout(&sb.ok(&["inspect"]));
+    let line = |file: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{file} ")))
+            .unwrap_or_else(|| panic!("{file}: {out}"))
+            .to_owned()
+    };
+    assert!(line("server.crt").contains("issued by ca.crt,"), "{out}");
+    assert!(line("ca.key").contains("matches ca.crt"), "{out}");
+    assert!(line("ca-old.crt").contains("issued by ca.crt,"), "{out}");
+    assert!(
+        !out.contains("by ca-bundle.crt") && !out.contains("matches ca-bundle.crt"),
+        "{out}"
+    );
+}
