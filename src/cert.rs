@@ -77,6 +77,18 @@ pub struct CertInfo {
 /// window in which `ca`, `server`, `verify` and `inspect` warn (SPEC §2).
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
+/// A date and time as aitls shows them: `2027-11-27 15:19:24 UTC`.
+pub fn when(t: OffsetDateTime) -> String {
+    let t = t.to_offset(::time::UtcOffset::UTC);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        t.date(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// `1 day`, `N days`: a count of days in words.
 pub fn days(n: i64) -> String {
     if n.abs() == 1 {

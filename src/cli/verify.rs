@@ -55,7 +55,19 @@ pub struct VerifyArgs {
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
 fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("not an RFC 3339 time like 2027-01-01T00:00:00Z ({e})"))?;
+        .map_err(|_| {
+            // A date alone is the common slip: show it completed.
+            let example = match time::Date::parse(
+                s,
+                &time::format_description::well_known::Iso8601::DATE,
+            ) {
+                Ok(_) => format!("{s}T00:00:00Z"),
+                Err(_) => "2027-06-01T00:00:00Z".to_owned(),
+            };
+            format!(
+                "expected an RFC 3339 date and time with its time zone (YYYY-MM-DDTHH:MM:SSZ), e.g. {example}"
+            )
+        })?;
     if t.unix_timestamp() < 0 {
         return Err("times before 1970 are not supported".into());
     }

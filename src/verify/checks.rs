@@ -313,7 +313,7 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
             CheckName::Validity,
             format!(
                 "not valid until {} (notBefore is in the future)",
-                leaf.not_before
+                cert::when(leaf.not_before)
             ),
             Some(Fix::CheckClock),
         )

@@ -49,7 +49,10 @@ fn with_json_bad_input_and_bad_usage_are_objects_with_exit_code_2() {
     let err = json_error(&sb, &["server", "--days", "0"]);
     assert_eq!(err.exit_code, 2);
     assert!(err.error.contains("--days"), "{err:?}");
-    assert_eq!(err.hint, None);
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("run `aitls server --help` for the options and examples")
+    );
     // No command at all: the short usage on stderr, the object on stdout.
     let out = sb.aitls().arg("--json").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -663,4 +666,62 @@ fn inspect_names_a_single_certificate_file_over_a_bundle() {
         !out.contains("by ca-bundle.crt") && !out.contains("matches ca-bundle.crt"),
         "{out}"
     );
+}
+
+#[test]
+fn a_usage_error_is_an_error_line_and_a_hint_line() {
+    let sb = Sandbox::new();
+    // clap's tip becomes the hint, in JSON and on stderr; no usage block.
+    let err = json_error(&sb, &["verify", "--hots", "x"]);
+    assert_eq!(err.error, "unexpected argument '--hots' found");
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("a similar argument exists: '--host'")
+    );
+    assert_eq!(err.exit_code, 2);
+    let out = sb.aitls().args(["verify", "--hots", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: unexpected argument '--hots' found\nhint: a similar argument exists: '--host'\n"
+    );
+    // A date alone for --at: the format expected, with the date completed.
+    let out = sb
+        .aitls()
+        .args(["verify", "--at", "2027-06-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: invalid value '2027-06-01' for '--at <TIME>': expected an RFC 3339 date and time with its time zone (YYYY-MM-DDTHH:MM:SSZ), e.g. 2027-06-01T00:00:00Z\nhint: run `aitls verify --help`"),
+        "{err}"
+    );
+    assert!(!err.contains("component"), "{err}");
+}
+
+#[test]
+fn times_print_as_date_and_utc_clock() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let out = sb
+        .aitls()
+        .args(["verify", "--at", "2020-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    let text = crate::util::stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("validity"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let when = line
+        .split("not valid until ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (").next())
+        .unwrap_or_else(|| panic!("{line}"));
+    // 2026-11-30 07:09:12 UTC
+    assert_eq!(when.len(), 23, "{line}");
+    assert!(when.ends_with(" UTC") && !when.contains('+'), "{line}");
+    assert_eq!(&when[10..11], " ", "{line}");
+    assert_eq!(&when[13..14], ":", "{line}");
 }

@@ -10,20 +10,11 @@ use aitls::inspect::{
     Body, CertView, CsrView, EncryptedKeyView, Item, KeyFacts, KeyView, PublicKeyView, SanView,
     Status,
 };
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::Style;
 use crate::cli::fix::Words;
 
-/// A date and time as inspect shows them: `2027-11-27 15:19:24 UTC`.
-fn when(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-    ))
-    .unwrap_or_else(|_| utc.to_string())
-}
+use aitls::cert::when;
 
 /// `ecdsa-p256`, or `rsa 1024` for a key aitls does not generate.
 fn key_summary(key: &KeyFacts) -> String {
