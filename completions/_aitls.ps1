@@ -82,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'The CA certificate(s) to trust [default: DIR/ca.crt]')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key to check [default: CERT with .key instead of .crt, when it exists]')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A name clients connect to (DNS name or IP address); repeatable')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Only these client families decide the verdict (repeatable; default: all)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')

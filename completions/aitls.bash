@@ -431,7 +431,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__verify)
-            opts="-d -q -h -V --ca --key --host --at --dir --quiet --json --help --version"
+            opts="-d -q -h -V --ca --key --host --client --at --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +447,10 @@ _aitls() {
                     ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client)
+                    COMPREPLY=($(compgen -W "openssl python3.13 rustls go java chromium firefox apple gnutls" -- "${cur}"))
                     return 0
                     ;;
                 --at)

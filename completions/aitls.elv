@@ -76,6 +76,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --ca 'The CA certificate(s) to trust [default: DIR/ca.crt]'
             cand --key 'Private key to check [default: CERT with .key instead of .crt, when it exists]'
             cand --host 'A name clients connect to (DNS name or IP address); repeatable'
+            cand --client 'Only these client families decide the verdict (repeatable; default: all)'
             cand --at 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'

@@ -74,6 +74,15 @@ complete -c aitls -n "__fish_aitls_using_subcommand server" -s V -l version -d '
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l key -d 'Private key to check [default: CERT with .key instead of .crt, when it exists]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l host -d 'A name clients connect to (DNS name or IP address); repeatable' -r
+complete -c aitls -n "__fish_aitls_using_subcommand verify" -l client -d 'Only these client families decide the verdict (repeatable; default: all)' -r -f -a "openssl\t''
+python3.13\t''
+rustls\t''
+go\t''
+java\t''
+chromium\t''
+firefox\t''
+apple\t''
+gnutls\t''"
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l at -d 'Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -s q -l quiet -d 'Print errors only'

@@ -124,6 +124,9 @@ pub struct CertView {
     /// In a directory listing: the file of the certificate that signed this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_by: Option<String>,
+    /// The client families (SPEC §6) that refuse this certificate for what it says
+    /// itself (a CA: as the root of a sound server certificate), with the reason each.
+    pub refused_by: Vec<crate::clients::Verdict>,
     #[serde(skip)]
     der: Vec<u8>,
 }
@@ -574,6 +577,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         authority_key_id,
         fingerprint_sha256: fingerprint_sha256(&der[..cert_len]),
         issued_by: None,
+        refused_by: crate::clients::judge_alone(&der[..cert_len]),
         der: Vec::new(),
     };
     Ok(CertView {

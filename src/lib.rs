@@ -19,6 +19,7 @@
 
 pub mod ca_fitness;
 pub mod cert;
+pub mod clients;
 pub mod clock;
 pub mod error;
 pub mod fix;

@@ -384,6 +384,12 @@ pub fn ensure_ca(
                 Fix::RenewCa,
             ));
         }
+        // The model's other refusals (the warning above has said the keyUsage one).
+        warnings.extend(
+            client_warnings_for_ca(&info.der, Some(Fix::ReplaceCa))
+                .into_iter()
+                .filter(|w| !w.message.contains("keyUsage")),
+        );
         let cn = info.common_name.clone().unwrap_or_default();
         return Ok(Outcome {
             action: plan.action,
@@ -411,6 +417,9 @@ pub fn ensure_ca(
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
+    if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+        warnings.extend(client_warnings_for_ca(p.contents(), None));
+    }
     Ok(Outcome {
         action: plan.action,
         reason: plan.reason.to_string(),
@@ -428,6 +437,38 @@ pub fn ensure_ca(
 /// The options given for the CA that differ from the CA that is kept or renewed: its
 /// subject and key stay whatever was asked (only `--force` changes them), and `--days`
 /// applies to a kept CA only when it is renewed.
+/// The client families that refuse a server certificate aitls made (SPEC §6: Ed25519 for
+/// the browsers, an underscore for Java), as warnings.
+fn client_warnings_for_server(
+    cert_der: &[u8],
+    ca_der: &[u8],
+    names: &[SanName],
+    key_pem: Option<&[u8]>,
+) -> Vec<Warning> {
+    crate::clients::refusal_warnings(&crate::clients::judge_issued(
+        cert_der, ca_der, names, key_pem,
+    ))
+    .into_iter()
+    .map(Warning::from)
+    .collect()
+}
+
+/// The client families that refuse every certificate of this CA (SPEC §6: an Ed25519 CA
+/// for the browsers, a CA without keyUsage for Python 3.13), as warnings; `fix` for a kept
+/// CA (a new one is what was asked for).
+fn client_warnings_for_ca(ca_der: &[u8], fix: Option<Fix>) -> Vec<Warning> {
+    let Ok(facts) = crate::clients::facts::cert_facts(ca_der) else {
+        return Vec::new();
+    };
+    crate::clients::refusal_warnings(&crate::clients::judge_ca(&facts))
+        .into_iter()
+        .map(|w| Warning {
+            message: format!("{w}; every certificate of this CA is refused"),
+            fix: fix.clone(),
+        })
+        .collect()
+}
+
 fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let new_ca_only = |option: &str, asked: &str, kept: &str| {
@@ -817,6 +858,14 @@ pub fn ensure_server(
         };
         let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
         write_pair(&lock, &key_file, &cert_file, &issued)?;
+        if let Ok(p) = ::pem::parse(&issued.cert_pem) {
+            warnings.extend(client_warnings_for_server(
+                p.contents(),
+                &ca.cert.der,
+                &profile.names,
+                Some(issued.key_pem.as_bytes()),
+            ));
+        }
         issued.not_after
     };
     if !capped {
@@ -845,12 +894,6 @@ pub fn ensure_server(
                 req.renew_within_days
             )
             .into(),
-        );
-    }
-    if profile.key_type == KeyType::Ed25519 {
-        warnings.push(
-            "browsers do not accept Ed25519 server certificates; OpenSSL, curl and rustls do"
-                .into(),
         );
     }
     Ok(Outcome {

@@ -32,6 +32,7 @@ use time::OffsetDateTime;
 use webpki::{EndEntityCert, KeyUsage};
 
 use crate::cert::{self, CertInfo};
+use crate::clients::{self, Client, KeyFile, PemQuirks, Verdict};
 use crate::fix::Fix;
 use crate::inspect::{self, Block};
 use crate::names::SanName;
@@ -43,6 +44,8 @@ pub struct VerifyReport {
     pub valid: bool,
     /// Every check made, in order.
     pub checks: Vec<Check>,
+    /// Each target client family's verdict (SPEC §6), in the order asked.
+    pub clients: Vec<Verdict>,
 }
 
 /// Which check: the `name` of `--json`, stable.
@@ -119,6 +122,11 @@ pub struct Check {
     /// (`fix` in `--json` is that text).
     #[serde(skip)]
     pub fix: Option<Fix>,
+    /// The client families of the target set that a failure makes refuse (SPEC §6):
+    /// `rustls` alone for webpki's own view, every family for a shared failure, none for
+    /// the key file's mode; omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_by: Vec<&'static str>,
 }
 
 impl Check {
@@ -130,6 +138,7 @@ impl Check {
             skipped: false,
             detail,
             fix: None,
+            refused_by: Vec::new(),
         }
     }
 
@@ -149,6 +158,7 @@ impl Check {
             skipped: false,
             detail,
             fix,
+            refused_by: Vec::new(),
         }
     }
 
@@ -206,6 +216,14 @@ pub struct Request {
     pub own_ca: bool,
     /// Certificates nearby, which fixes may point to.
     pub nearby: Vec<Nearby>,
+    /// The client families whose verdict counts (SPEC §6); empty means none.
+    pub clients: Vec<Client>,
+    /// Quirks of the CA file's PEM (some clients cannot read a BOM, UTF-16).
+    pub ca_pem: PemQuirks,
+    /// Quirks of the certificate file's PEM (some servers cannot read a BOM).
+    pub cert_pem: PemQuirks,
+    /// What decides whether a server loads the key file.
+    pub key_file: Option<KeyFile>,
     /// Facts about the certificate directory, when the CA checked against is its own.
     pub dir: Option<DirFacts>,
 }
@@ -331,6 +349,7 @@ pub fn verify(req: &Request) -> VerifyReport {
                 "no certificate given".into(),
                 None,
             )],
+            clients: Vec::new(),
         };
     }
     let lead = server_position(&req.chain, req.key.as_ref());
@@ -399,9 +418,156 @@ pub fn verify(req: &Request) -> VerifyReport {
         ee: &ee,
         path,
     };
-    let checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
-    let valid = checks.iter().all(|c| c.ok);
-    VerifyReport { valid, checks }
+    let mut checks: Vec<Check> = checks::ALL.iter().flat_map(|check| check(&ctx)).collect();
+    let clients = clients_of(&ctx, &checks);
+    for c in &mut checks {
+        if c.ok || c.skipped || c.name == CheckName::KeyMode {
+            continue;
+        }
+        c.refused_by = if model_only(&ctx, c) {
+            // The families' own rules say who refuses (for the key, or the CA's extension).
+            let about = if c.name == CheckName::Key {
+                "private key"
+            } else {
+                "critical extension"
+            };
+            clients
+                .iter()
+                .filter(|v| !v.accepts && v.reason.as_deref().is_some_and(|r| r.contains(about)))
+                .map(|v| v.name)
+                .collect()
+        } else {
+            let rustls = rustls_only(&ctx, c);
+            req.clients
+                .iter()
+                .filter(|f| !rustls || **f == Client::Rustls)
+                .map(|f| f.name())
+                .collect()
+        };
+    }
+    let valid = checks
+        .iter()
+        .all(|c| c.ok || rustls_only(&ctx, c) || model_only(&ctx, c))
+        && clients.iter().all(|v| v.accepts);
+    VerifyReport {
+        valid,
+        checks,
+        clients,
+    }
+}
+
+/// Whether a failed check is rustls's own view, which the other families decide by their
+/// own rules (SPEC §6): webpki's algorithms, critical extensions, EKU and name constraints,
+/// its name matching, and aitls's demand of a subjectAltName. Every other failure is every
+/// client's.
+#[allow(deprecated)]
+fn rustls_only(ctx: &Context<'_>, check: &Check) -> bool {
+    use webpki::Error as E;
+    let leaf = ctx.leaf();
+    match check.name {
+        CheckName::San | CheckName::Host => true,
+        CheckName::Usage => leaf.eku_present && !leaf.server_auth,
+        CheckName::Chain => matches!(
+            ctx.path,
+            Err(E::UnsupportedSignatureAlgorithm
+                | E::UnsupportedSignatureAlgorithmContext(_)
+                | E::UnsupportedSignatureAlgorithmForPublicKey
+                | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+                | E::UnsupportedCriticalExtension
+                | E::RequiredEkuNotFound
+                | E::RequiredEkuNotFoundContext(_)
+                | E::NameConstraintViolation
+                | E::BadDer
+                | E::TrailingData(_))
+        ),
+        _ => false,
+    }
+}
+
+/// Whether a failed check is one the families' own rules decide (so it counts only through
+/// the clients): a PKCS#8 v2 key, which Go and rustls load and OpenSSL 3.0 and GnuTLS do not.
+/// So is a CA whose only defect is an unknown critical extension: OpenSSL, Go, Chromium and
+/// GnuTLS refuse it; rustls, Java and NSS do not process a trust anchor's extensions.
+fn model_only(ctx: &Context<'_>, check: &Check) -> bool {
+    match check.name {
+        CheckName::Key => ctx.req.key_file.is_some_and(|k| k.pkcs8_v2 && !k.encrypted),
+        CheckName::Ca => the_ca(ctx).is_some_and(|ca| {
+            let defects = crate::ca_fitness::ca_defects(ca, ctx.req.at);
+            !defects.is_empty()
+                && defects.iter().all(|d| {
+                    matches!(d, crate::ca_fitness::CaDefect::UnknownCriticalExtension { .. })
+                })
+                // …and nothing else is wrong with the CA (problems are joined by "; ").
+                && check.detail.matches("; ").count() + 1 == defects.len()
+        }),
+        _ => false,
+    }
+}
+
+/// The CA of the path webpki used; else the one named as the top certificate's issuer.
+fn the_ca<'a>(ctx: &Context<'a>) -> Option<&'a CertInfo> {
+    let req = ctx.req;
+    match &ctx.path {
+        Ok(p) => req.anchors.get(p.anchor),
+        Err(_) => {
+            let top = ctx.chain.last()?;
+            req.anchors
+                .iter()
+                .position(|a| a.subject_raw == top.issuer_raw)
+                .or_else(|| (req.anchors.len() == 1).then_some(0))
+                .and_then(|a| req.anchors.get(a))
+        }
+    }
+}
+
+/// The model's consumer (SPEC §6): the path's certificates, what webpki refused (rustls's
+/// verdict) and what every client refuses go to [`clients::judge_all`].
+fn clients_of(ctx: &Context<'_>, checks: &[Check]) -> Vec<Verdict> {
+    let req = ctx.req;
+    if req.clients.is_empty() {
+        return Vec::new();
+    }
+    let leaf = ctx.leaf();
+    // The path webpki used; else the bundle up to the CA named as the top's issuer.
+    let (anchor, inter): (Option<usize>, Vec<usize>) = match &ctx.path {
+        Ok(p) => (Some(p.anchor), p.intermediates.clone()),
+        Err(_) => {
+            let top = ctx.chain.last().copied().unwrap_or(leaf);
+            let a = req
+                .anchors
+                .iter()
+                .position(|a| a.subject_raw == top.issuer_raw)
+                .or_else(|| (req.anchors.len() == 1).then_some(0));
+            (a, (1..ctx.chain.len()).collect())
+        }
+    };
+    let mut issuers: Vec<&[u8]> = inter.iter().map(|i| ctx.chain[*i].der.as_slice()).collect();
+    issuers.extend(
+        anchor
+            .and_then(|a| req.anchors.get(a))
+            .map(|a| a.der.as_slice()),
+    );
+    let facts =
+        clients::facts::path_facts(&leaf.der, &issuers, &req.hosts, req.ca_pem, req.key_file);
+    let mut facts = match facts {
+        Ok(f) => clients::Facts {
+            cert_pem: req.cert_pem,
+            ..f
+        },
+        Err(e) => return clients::refuse_all(&req.clients, &format!("a certificate {e}")),
+    };
+    let failed = |c: &&Check| !c.ok && !c.skipped;
+    facts.webpki = checks
+        .iter()
+        .filter(failed)
+        .find(|c| rustls_only(ctx, c))
+        .map(|c| c.detail.clone());
+    facts.universal = checks
+        .iter()
+        .filter(failed)
+        .find(|c| !rustls_only(ctx, c) && !model_only(ctx, c) && c.name != CheckName::KeyMode)
+        .map(|c| c.detail.clone());
+    clients::judge_all(&req.clients, &facts)
 }
 
 #[cfg(test)]
@@ -438,6 +604,10 @@ mod tests {
             own_ca: false,
             nearby: Vec::new(),
             dir: None,
+            clients: Vec::new(),
+            ca_pem: PemQuirks::default(),
+            cert_pem: PemQuirks::default(),
+            key_file: None,
         };
         let key_check = |req: &Request| {
             verify(req)

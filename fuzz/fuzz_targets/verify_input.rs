@@ -24,10 +24,15 @@ fuzz_target!(|data: &[u8]| {
         stem: Some("server".into()),
         own_ca: true,
         nearby: Vec::new(),
+        clients: aitls::clients::Client::ALL.to_vec(),
+        ca_pem: aitls::clients::facts::pem_quirks(data),
+        cert_pem: aitls::clients::facts::pem_quirks(data),
+        key_file: None,
         dir: None,
     };
     let report = aitls::verify::verify(&request);
-    assert_eq!(report.valid, report.checks.iter().all(|c| c.ok));
+    // Valid only when every client accepts.
+    assert!(!report.valid || report.clients.iter().all(|c| c.accepts));
     // The CA fitness rules on every parsed certificate, at the ends of time too.
     for cert in &certs {
         for at in [

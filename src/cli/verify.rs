@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use aitls::clients::Client;
 use aitls::fix::Fix;
 use aitls::store::{self, CA_CERT, CA_KEY, DEFAULT_STEM, Store};
 use aitls::verify::{self, DirFacts, KeyInput, Nearby, Request};
@@ -20,12 +21,16 @@ use super::{Globals, Output};
 /// subjectAltName, each --host matching as a browser matches it, the private key matching
 /// the certificate, loadable by the servers (not encrypted) and readable by its owner only,
 /// and, against DIR/ca.crt, the CA pair itself. Prints one line per check, with the fix
-/// for each failure. Exit 0 valid, 1 not valid, 2 unreadable input. A certificate that
-/// expires within 30 days passes with a warning.
+/// for each failure. Then the clients line: what each client family (OpenSSL, Python 3.13,
+/// rustls, Go, Java, Chromium, Firefox, Apple, GnuTLS) will do, with the reason of each that
+/// refuses; the verdict is theirs together (--client narrows the set). Exit 0 valid, 1 not
+/// valid, 2 unreadable input. A certificate that expires within 30 days passes with a
+/// warning.
 ///
 /// Examples:
 ///   aitls verify                                   # ai/certs/server.crt against ai/certs/ca.crt
 ///   aitls verify --host localhost --host ::1 --json
+///   aitls verify --client openssl --client python3.13  # only what the Python stack runs
 ///   aitls verify chain.pem --ca root.crt --key api.key --at 2027-01-01T00:00:00Z
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
@@ -47,9 +52,32 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub host: Vec<String>,
 
+    /// Only these client families decide the verdict (repeatable; default: all)
+    #[arg(long = "client", value_name = "NAME", value_parser = client_parser())]
+    pub clients: Vec<Client>,
+
     /// Check validity at this time instead of now (RFC 3339, e.g. 2027-01-01T00:00:00Z)
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub at: Option<OffsetDateTime>,
+}
+
+/// Parses `--client`: a family of SPEC §6, listed for help and completions.
+fn client_parser() -> impl clap::builder::TypedValueParser<Value = Client> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Client::ALL.map(Client::name))
+        .map(|name| name.parse::<Client>().unwrap_or(Client::Rustls))
+}
+
+/// A certificate file aitls cannot read; a UTF-16 one (what some Windows editors save) is
+/// named as such, since no TLS client reads it either.
+fn unreadable(path: &Path, bytes: &[u8], reason: String) -> aitls::Error {
+    if aitls::clients::facts::pem_quirks(bytes).utf16 {
+        return malformed(
+            path,
+            "is UTF-16 text, which no TLS client reads; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)".into(),
+        );
+    }
+    malformed(path, reason)
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
@@ -155,7 +183,8 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let lock = dir.lock_shared()?;
     let lock = lock.as_ref();
     let cert_bytes = read_in(lock, &cert_path, setup)?.bytes;
-    let chain = verify::parse_certs(&cert_bytes).map_err(|r| malformed(&cert_path, r))?;
+    let chain =
+        verify::parse_certs(&cert_bytes).map_err(|r| unreadable(&cert_path, &cert_bytes, r))?;
     let ca_bytes = read_in(
         lock,
         &ca_path,
@@ -165,7 +194,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         },
     )?
     .bytes;
-    let anchors = verify::parse_certs(&ca_bytes).map_err(|r| malformed(&ca_path, r))?;
+    let anchors = verify::parse_certs(&ca_bytes).map_err(|r| unreadable(&ca_path, &ca_bytes, r))?;
 
     let key_file = match &args.key {
         Some(k) => Some((k.clone(), read_in(lock, k, Vec::new())?)),
@@ -182,6 +211,9 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
             }
         }
     };
+    let key_facts = key_file
+        .as_ref()
+        .map(|(_, file)| aitls::clients::facts::key_file(&file.bytes));
     let key = match key_file {
         Some((path, file)) => Some(key_input(&path, &file.bytes, file.mode)?),
         None => None,
@@ -237,6 +269,14 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         own_ca: ca_path == dir.path(CA_CERT),
         nearby: nearby(&[cert_path.parent(), Some(globals.dir.as_path())]),
         dir: dir_facts,
+        clients: if args.clients.is_empty() {
+            Client::ALL.to_vec()
+        } else {
+            args.clients.clone()
+        },
+        ca_pem: aitls::clients::facts::pem_quirks(&ca_bytes),
+        cert_pem: aitls::clients::facts::pem_quirks(&cert_bytes),
+        key_file: key_facts,
     };
     let report = verify::verify(&request);
     if out.json() {

@@ -416,7 +416,7 @@ fn san(ctx: &Context<'_>) -> Vec<Check> {
         Check::fail(
             CheckName::San,
             format!(
-                "no DNS or IP subjectAltName: rustls, browsers and Python ignore the common name {}",
+                "no DNS or IP subjectAltName: rustls, Go, Chromium and Apple ignore the common name {}",
                 describe_name(leaf)
             ),
             Some(reissue(ctx, vec![suggestion], Need::SubjectAltName)),

@@ -487,3 +487,20 @@ fn a_ca_made_by_the_openssl_recipe_is_kept_and_used() {
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     assert!(!stderr(&sb.ok(&["ca"])).contains("keyCertSign"));
 }
+
+#[test]
+fn an_ed25519_ca_warns_that_the_browsers_refuse_it() {
+    let sb = Sandbox::new();
+    let json = sb.json(&["ca", "--key-type", "ed25519"]);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("chromium")
+            && warnings.contains("firefox")
+            && warnings.contains("Ed25519"),
+        "{json}"
+    );
+    // An ECDSA CA has nothing to warn about.
+    let sb = Sandbox::new();
+    let json = sb.json(&["ca", "--key-type", "ecdsa-p256"]);
+    assert_eq!(json["warnings"], serde_json::json!([]), "{json}");
+}

@@ -750,6 +750,60 @@ fn signature_algorithm_names_are_openssls() {
 }
 
 #[test]
+fn inspect_names_the_client_families_that_refuse_a_certificate() {
+    let s = Sandbox::new();
+    s.quick_pair();
+    let items = s.json(&["inspect", "ai/certs/server.crt"]);
+    assert_eq!(items[0]["refused_by"], serde_json::json!([]), "{items}");
+    // A negative serial: Go ≥ 1.23 does not even parse it.
+    let dir = s.root();
+    let made = openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "neg.key",
+            "-subj",
+            "/CN=neg",
+            "-addext",
+            "subjectAltName=DNS:neg",
+            "-set_serial",
+            "-1234",
+            "-days",
+            "30",
+            "-out",
+            "neg.crt",
+        ],
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let items = s.json(&["inspect", "neg.crt"]);
+    let refused: Vec<&str> = items[0]["refused_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    // (req -x509 makes a CA without keyUsage: Python 3.13 refuses that too.)
+    assert_eq!(refused, ["python3.13", "go"], "{items}");
+    let out = s.ok(&["inspect", "neg.crt"]);
+    let line = stdout(&out)
+        .lines()
+        .find(|l| l.contains("refused by"))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(
+        line.contains("go (") && line.contains("negative serial"),
+        "{line}"
+    );
+}
+
+#[test]
 fn serials_show_what_is_there_as_openssl_prints_them_negative_ones_too() {
     // Issue #9: a negative serial was printed as its unsigned bytes (BCDE6789AC).
     let sb = Sandbox::new();

@@ -4,6 +4,7 @@
 mod util;
 
 mod ca;
+mod clients;
 mod clock;
 mod completions;
 mod docs;

@@ -676,3 +676,26 @@ fn a_renewal_window_as_long_as_the_validity_is_warned_about() {
         "{json}"
     );
 }
+
+#[test]
+fn server_warns_about_the_clients_that_refuse_what_it_made() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    // Java refuses a host name with an underscore before the handshake.
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256", "my_api.internal"]);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("refused by java") && warnings.contains("my_api.internal"),
+        "{json}"
+    );
+    // Browsers do not offer Ed25519 in TLS.
+    let json = sb.json(&["server", "--key-type", "ed25519", "--out", "ed"]);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("chromium") && warnings.contains("Ed25519"),
+        "{json}"
+    );
+    // A plain ECDSA certificate for localhost: nothing to say.
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256", "--out", "plain"]);
+    assert_eq!(json["warnings"], serde_json::json!([]), "{json}");
+}

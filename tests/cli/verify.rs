@@ -18,6 +18,8 @@ use crate::util::{Sandbox, openssl, stderr, stdout};
 struct Report {
     valid: bool,
     checks: Vec<Check>,
+    #[serde(default)]
+    clients: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -453,7 +455,11 @@ fn verdicts_agree_with_openssl_verify_on_a_table_of_chains() {
             "verify".to_owned(),
             "bundle.pem".to_owned(),
         ];
-        args.extend(["--ca", "ca.crt", "--key", "leaf.key"].map(String::from));
+        // The checks as they stood before the client model: rustls's view plus what every
+        // client shares (tests/cli/clients.rs compares the other families).
+        args.extend(
+            ["--ca", "ca.crt", "--key", "leaf.key", "--client", "rustls"].map(String::from),
+        );
         if let Some(h) = c.host {
             args.extend(["--host".to_owned(), h.to_owned()]);
         }
@@ -717,7 +723,7 @@ fn bad_usage_and_missing_files_exit_2_with_one_error_line() {
 }
 
 #[test]
-fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
+fn the_seed_recipe_chain_is_refused_by_python313_and_valid_with_a_warning_for_openssl() {
     // The OpenSSL recipe of the seed, with EC keys instead of RSA for speed: its CA has
     // no keyUsage, which plain `openssl verify` and rustls accept and `-x509_strict`
     // (Python 3.13's default) refuses.
@@ -801,9 +807,38 @@ fn the_seed_recipe_chain_is_valid_with_a_warning_about_its_ca() {
         .success()
     );
 
+    // Python 3.13's strict default refuses it (SPEC §6), and says why.
     let out = s
         .aitls()
         .args(["--json", "verify", "--host", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = report(&out);
+    let python = r
+        .clients
+        .iter()
+        .find(|c| c["name"] == "python3.13")
+        .unwrap();
+    assert_eq!(python["accepts"], false, "{python}");
+    assert!(
+        python["reason"].as_str().unwrap().contains("no keyUsage"),
+        "{python}"
+    );
+
+    // The clients that accept it, alone, make it valid, with the warning.
+    let out = s
+        .aitls()
+        .args([
+            "--json",
+            "verify",
+            "--host",
+            "localhost",
+            "--client",
+            "openssl",
+            "--client",
+            "rustls",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -848,4 +883,96 @@ fn der_certificate_and_ca_are_read_like_pem() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(report(&out).checks.iter().any(|c| c.name == "key" && c.ok));
+}
+
+#[test]
+fn client_narrows_the_verdict_to_the_families_named() {
+    let s = Sandbox::new();
+    s.quick_ca();
+    let dir = s.root();
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n",
+    )
+    .unwrap();
+    let made = [
+        vec![
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-subj",
+            "/CN=localhost",
+            "-out",
+            "leaf.csr",
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ai/certs/ca.crt",
+            "-CAkey",
+            "ai/certs/ca.key",
+            "-set_serial",
+            "-1234",
+            "-days",
+            "30",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "neg.crt",
+        ],
+    ];
+    for args in made {
+        let out = openssl(dir, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let verify = |clients: &[&str]| {
+        let mut cmd = s.aitls();
+        cmd.args(["--json", "verify", "neg.crt", "--ca", "ai/certs/ca.crt"]);
+        for c in clients {
+            cmd.args(["--client", c]);
+        }
+        cmd.output().unwrap()
+    };
+    // Go ≥ 1.23 does not parse a negative serial number.
+    let out = verify(&["go"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let r = report(&out);
+    assert_eq!(r.clients.len(), 1);
+    assert_eq!(r.clients[0]["name"], "go");
+    assert!(
+        r.clients[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("negative serial"),
+        "{:?}",
+        r.clients
+    );
+    // OpenSSL and rustls take it: valid for them.
+    let out = verify(&["openssl", "rustls"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Every family by default: not valid, and the text names Go on the clients line.
+    let out = s
+        .aitls()
+        .args(["verify", "neg.crt", "--ca", "ai/certs/ca.crt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("clients") && l.contains("go (")),
+        "{text}"
+    );
+    // An unknown family is a usage error.
+    let out = verify(&["safari"]);
+    assert_eq!(out.status.code(), Some(2));
 }

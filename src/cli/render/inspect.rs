@@ -122,8 +122,21 @@ fn certificate(c: &CertView, heading: String) -> Fields {
             c.authority_key_id.as_deref().unwrap_or("none"),
         )
         .add("SHA-256 fingerprint", &c.fingerprint_sha256)
-        .add("SPKI pin", pin(&c.key));
+        .add("SPKI pin", pin(&c.key))
+        .add("refused by", &refused_by(c));
     f
+}
+
+/// The client families that refuse the certificate, in one line.
+fn refused_by(c: &CertView) -> String {
+    if c.refused_by.is_empty() {
+        return "none: every client family accepts it".into();
+    }
+    c.refused_by
+        .iter()
+        .map(|v| format!("{} ({})", v.name, v.reason.as_deref().unwrap_or("refuses")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn request(r: &CsrView, heading: String) -> Fields {

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use aitls::clients::Verdict;
 use aitls::verify::{Check, VerifyReport};
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::cli::fix::Words;
 pub struct Json<'a> {
     valid: bool,
     checks: Vec<CheckJson<'a>>,
+    clients: &'a [Verdict],
 }
 
 #[derive(Debug, Serialize)]
@@ -36,7 +38,59 @@ pub fn json<'a>(report: &'a VerifyReport, words: &Words) -> Json<'a> {
                 fix: check.fix.as_ref().map(|f| words.action(f)),
             })
             .collect(),
+        clients: &report.clients,
     }
+}
+
+/// One refusing family in words: `name (reason)`, with the programs that refuse when
+/// only some of the family do.
+fn refusal(v: &Verdict) -> String {
+    let reason = v.reason.as_deref().unwrap_or("refuses");
+    if v.refused_by.is_empty() {
+        format!("{} ({reason})", v.name)
+    } else {
+        format!("{} [{}] ({reason})", v.name, v.refused_by.join(", "))
+    }
+}
+
+/// Which clients a failed check makes refuse, after its detail (SPEC §2: each failing
+/// check names them).
+fn who_refuses(check: &Check, report: &VerifyReport) -> String {
+    match check.refused_by.as_slice() {
+        [] => String::new(),
+        all if all.len() == report.clients.len() && all.len() > 1 => {
+            " (every client refuses)".into()
+        }
+        some => format!(" (refused by {})", some.join(", ")),
+    }
+}
+
+/// The `clients` line: every family accepts, or which refuse and why.
+fn clients_line(report: &VerifyReport, width: usize, style: Style) -> String {
+    let refusing: Vec<String> = report
+        .clients
+        .iter()
+        .filter(|v| !v.accepts)
+        .map(refusal)
+        .collect();
+    let (mark, detail) = if refusing.is_empty() {
+        let names: Vec<&str> = report.clients.iter().map(|v| v.name).collect();
+        (
+            style.paint("32", "ok  "),
+            format!("accepted by {}", names.join(", ")),
+        )
+    } else {
+        (
+            style.paint("1;31", "FAIL"),
+            format!(
+                "{} of {} refuse: {}",
+                refusing.len(),
+                report.clients.len(),
+                refusing.join("; ")
+            ),
+        )
+    };
+    format!("  {mark} {:width$}  {detail}\n", "clients")
 }
 
 fn mark(check: &Check, style: Style) -> String {
@@ -81,20 +135,31 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
     let mut text = format!("{}\n", cert.display());
     for check in &report.checks {
         text.push_str(&format!(
-            "  {} {:width$}  {}\n",
+            "  {} {:width$}  {}{}\n",
             mark(check, style),
             check.name,
-            check.detail
+            check.detail,
+            who_refuses(check, report)
         ));
         if let Some(fix) = check.fix.as_ref().filter(|_| !check.ok || check.warning) {
             let fix = words.action(fix);
             text.push_str(&format!("  {:4} {:width$}  fix: {fix}\n", "", ""));
         }
     }
+    if !report.clients.is_empty() {
+        text.push_str(&clients_line(report, width, style));
+    }
     let failed = report.checks.iter().filter(|c| !c.ok && !c.skipped).count();
     let skipped = report.checks.iter().filter(|c| c.skipped).count();
     let warnings = report.checks.iter().filter(|c| c.warning).count();
-    if report.valid && warnings == 0 {
+    if !report.valid && failed == 0 && skipped == 0 {
+        text.push_str(&format!(
+            "{}: refused by {} of {} clients\n",
+            style.paint("1;31", "not valid"),
+            report.clients.iter().filter(|v| !v.accepts).count(),
+            report.clients.len()
+        ));
+    } else if report.valid && warnings == 0 {
         text.push_str(&format!(
             "{}: a TLS client will accept {}\n",
             style.paint("1;32", "valid"),
@@ -102,7 +167,7 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
         ));
     } else if report.valid {
         text.push_str(&format!(
-            "{}, with {warnings} warning{} to act on: rustls and openssl accept {}\n",
+            "{}, with {warnings} warning{} to act on: the clients accept {}\n",
             style.paint("1;33", "valid"),
             if warnings == 1 { "" } else { "s" },
             cert.display()
@@ -137,6 +202,7 @@ mod tests {
             skipped: false,
             detail: format!("{name} detail"),
             fix,
+            refused_by: Vec::new(),
         }
     }
 
@@ -159,6 +225,7 @@ mod tests {
                     }),
                 ),
             ],
+            clients: Vec::new(),
         };
         let text = text(
             Path::new("ai/certs/server.crt"),
@@ -186,6 +253,7 @@ mod tests {
                 true,
                 Some(Fix::CheckClock),
             )],
+            clients: Vec::new(),
         };
         let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
         assert!(
@@ -194,7 +262,40 @@ mod tests {
         );
         assert!(text.contains("fix: check the clock"), "{text}");
         assert!(
-            text.ends_with("valid, with 1 warning to act on: rustls and openssl accept x.crt\n"),
+            text.ends_with("valid, with 1 warning to act on: the clients accept x.crt\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_clients_line_names_each_refusing_family_and_the_verdict_is_theirs() {
+        let verdict = |name, accepts, reason: Option<&str>, by: Vec<&'static str>| Verdict {
+            name,
+            accepts,
+            reason: reason.map(str::to_owned),
+            refused_by: by,
+        };
+        let report = VerifyReport {
+            valid: false,
+            checks: vec![check(CheckName::Chain, true, false, None)],
+            clients: vec![
+                verdict(
+                    "openssl",
+                    false,
+                    Some("partial wildcard"),
+                    vec!["curl", "python"],
+                ),
+                verdict("go", false, Some("negative serial"), Vec::new()),
+                verdict("java", true, None, Vec::new()),
+            ],
+        };
+        let text = text(Path::new("x.crt"), &report, Style::PLAIN, &words());
+        assert!(
+            text.contains("  FAIL clients  2 of 3 refuse: openssl [curl, python] (partial wildcard); go (negative serial)\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("not valid: refused by 2 of 3 clients\n"),
             "{text}"
         );
     }
