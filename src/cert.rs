@@ -271,3 +271,51 @@ pub fn is_signed_by(cert: &CertInfo, issuer_spki_der: &[u8]) -> bool {
         .verify(&cert.tbs_raw, &cert.signature)
         .is_ok()
 }
+
+/// A CA among `cas` with the name of `cert`'s issuer but another key: `cert` was signed
+/// by a different CA of the same name (a copy of `ca.crt` from before `aitls ca --force`).
+/// `None` when no CA of that name is there, or one of them signs `cert`.
+pub fn same_name_other_key<'a>(cert: &CertInfo, cas: &'a [CertInfo]) -> Option<&'a CertInfo> {
+    let named: Vec<&CertInfo> = cas
+        .iter()
+        .filter(|ca| ca.subject_raw == cert.issuer_raw)
+        .collect();
+    if named.iter().any(|ca| is_signed_by(cert, &ca.spki_der)) {
+        return None;
+    }
+    named.first().copied()
+}
+
+/// How the key that signed `cert` differs from `ca`'s, in words: the key identifiers
+/// when both carry one (`the certificate's issuer key ID 3A:…, the CA's 7F:…`), else
+/// that the signature does not verify with the CA's key.
+pub fn key_difference(cert: &CertInfo, ca: &CertInfo) -> String {
+    let ext = |der: &[u8], want_aki: bool| -> Option<String> {
+        let (_, x) = X509Certificate::from_der(der).ok()?;
+        x.extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) if want_aki => {
+                    aki.key_identifier.as_ref().map(|id| short_hex(id.0))
+                }
+                ParsedExtension::SubjectKeyIdentifier(ski) if !want_aki => Some(short_hex(ski.0)),
+                _ => None,
+            })
+    };
+    match (ext(&cert.der, true), ext(&ca.der, false)) {
+        (Some(aki), Some(ski)) if aki != ski => format!(
+            "different key: the certificate was signed by key ID {aki}, the CA's key ID is {ski}"
+        ),
+        _ => "different key: the certificate's signature does not verify with the CA's key"
+            .to_owned(),
+    }
+}
+
+/// The first 8 bytes of a key identifier, as openssl prints them (`3A:0F:…`).
+fn short_hex(bytes: &[u8]) -> String {
+    let mut words: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
+    if bytes.len() > 8 {
+        words.push("…".to_owned());
+    }
+    words.join(":")
+}

@@ -244,11 +244,20 @@ fn expected(dir: &Path, plan: &Planned) -> anyhow::Result<Expected> {
             .map(|c| c.der),
     };
     let modified = store::modified_of(&path)?.map(OffsetDateTime::from);
+    // DIR's CA, to tell a certificate it issued from another; unreadable is as absent.
+    let ca_path = Store::new(dir).path(store::CA_CERT);
+    let ca = store::read_limited(&ca_path)
+        .ok()
+        .flatten()
+        .and_then(|bytes| aitls::verify::parse_certs(&bytes).ok())
+        .and_then(|certs| certs.into_iter().next())
+        .map(|cert| (ca_path, cert));
     Ok(Expected {
         stem: plan.stem.clone(),
         path,
         der,
         modified,
         on_change: plan.on_change.clone(),
+        ca,
     })
 }

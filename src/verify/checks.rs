@@ -169,6 +169,11 @@ fn chain(ctx: &Context<'_>) -> Vec<Check> {
             ),
             Some(reissue(ctx, Vec::new(), Need::Renewal)),
         )
+    } else if let Some((top, other)) = {
+        let top = ctx.chain.last().copied().unwrap_or(leaf);
+        cert::same_name_other_key(top, &ctx.req.anchors).map(|other| (top, other))
+    } {
+        other_ca_same_name(ctx, top, other)
     } else if matches!(err, webpki::Error::UnknownIssuer) {
         let top = ctx.chain.last().copied().unwrap_or(leaf);
         (
@@ -194,6 +199,36 @@ fn chain(ctx: &Context<'_>) -> Vec<Check> {
         )
     };
     vec![Check::fail(CheckName::Chain, detail, fix)]
+}
+
+/// `--ca` is a different CA of the issuer's name (same name, another key): say so, and
+/// point at the CA nearby that does sign the certificate (`DIR/ca.crt`), if one does.
+fn other_ca_same_name(
+    ctx: &Context<'_>,
+    top: &CertInfo,
+    other: &CertInfo,
+) -> (String, Option<Fix>) {
+    let signer = ctx.req.nearby.iter().find(|n| {
+        n.cert.is_ca
+            && n.cert.subject_raw == top.issuer_raw
+            && cert::is_signed_by(top, &n.cert.spki_der)
+    });
+    let mut detail = format!(
+        "{} is a different CA than the one that signed the certificate: same name {}, {}",
+        ctx.req.ca_path,
+        describe_name(other),
+        cert::key_difference(top, other)
+    );
+    if let Some(n) = signer {
+        detail.push_str(&format!("; {} signed it", n.path.display()));
+    }
+    let fix = Some(match signer {
+        Some(n) => Fix::UseCa {
+            path: n.path.clone(),
+        },
+        None => Fix::GiveCa,
+    });
+    (detail, fix)
 }
 
 /// Why rustls cannot read the certificate, in the words that point at the cause.

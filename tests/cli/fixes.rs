@@ -725,3 +725,28 @@ fn times_print_as_date_and_utc_clock() {
     assert_eq!(&when[10..11], " ", "{line}");
     assert_eq!(&when[13..14], ":", "{line}");
 }
+
+#[test]
+fn verify_with_an_old_ca_of_the_same_name_says_so_and_names_the_signer() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = other_ca(&sb);
+    let out = sb
+        .aitls()
+        .args(["verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = crate::util::stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "FAIL chain     {} is a different CA than the one that signed the certificate: same name \"AI Services CA\", different key: the certificate was signed by key ID ",
+            other.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("; ai/certs/ca.crt signed it"), "{text}");
+    assert!(text.contains("fix: use --ca ai/certs/ca.crt"), "{text}");
+    assert!(!text.contains("--force"), "{text}");
+}
