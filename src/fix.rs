@@ -174,6 +174,11 @@ pub enum Fix {
         /// The stem.
         stem: String,
     },
+    /// Move what is in the way at a file's name in DIR (a directory at `server.crt`).
+    MoveAside {
+        /// The path in the way.
+        path: PathBuf,
+    },
     /// Point aitls at this directory with `-d` (a directory was given as a file).
     UseDir {
         /// The directory.

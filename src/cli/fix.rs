@@ -252,6 +252,10 @@ impl Words {
                 self.aitls(&format!("probe {}", shell_quote(target)))
             }
             Fix::UseHost { host } => format!("use --host {}", shell_quote(host)),
+            Fix::MoveAside { path } => format!(
+                "move the directory {} out of the way (aitls keeps a file under that name)",
+                path_word(path)
+            ),
             Fix::UseStem { stem } => format!("use --out {}", shell_quote(stem)),
             // The directory replaces the one in force, so no --dir from `aitls()`.
             Fix::UseDir { dir } => format!(

@@ -8,6 +8,7 @@ mod completions;
 mod env;
 mod fix;
 mod inspect;
+mod io_words;
 mod output;
 mod probe;
 mod quote;
@@ -287,8 +288,28 @@ fn show_outcome(
 pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let words = invocation.words();
-    let hint = lib.and_then(|e| words.hint(&e.fixes()));
-    let message = format!("{err:#}");
+    let mut hint = lib.and_then(|e| words.hint(&e.fixes()));
+    // anyhow's `{:#}` chain, with operating-system errors in words.
+    let mut message = err
+        .chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_words::reason(io),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    // Permission denied: whose it is, and what to run.
+    let denied = err.chain().find_map(|c| {
+        let io = c.downcast_ref::<std::io::Error>()?;
+        (io.kind() == std::io::ErrorKind::PermissionDenied).then_some(())
+    });
+    if let (Some(()), Some(aitls::Error::Read { path, .. } | aitls::Error::Write { path, .. })) =
+        (denied, lib)
+        && let Some((whose, fix)) = io_words::permission(path)
+    {
+        message.push_str(&format!(" ({whose})"));
+        hint.get_or_insert(fix);
+    }
     output::error(&message, hint.as_deref());
     let code = match lib.map(aitls::Error::kind) {
         Some(aitls::ErrorKind::Input) => 2,

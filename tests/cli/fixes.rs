@@ -750,3 +750,67 @@ fn verify_with_an_old_ca_of_the_same_name_says_so_and_names_the_signer() {
     assert!(text.contains("fix: use --ca ai/certs/ca.crt"), "{text}");
     assert!(!text.contains("--force"), "{text}");
 }
+
+#[test]
+fn a_dir_that_is_a_file_or_a_directory_in_a_files_place_is_named_in_words() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.root().join("afile"), "x").unwrap();
+    for args in [
+        vec!["-d", "afile", "server"],
+        vec!["-d", "afile", "verify"],
+        vec!["-d", "afile", "ca"],
+    ] {
+        let out = sb.aitls().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            "error: afile is a file, not a directory: -d and AITLS_DIR name the certificate directory\n",
+            "{args:?}"
+        );
+    }
+    let out = sb.aitls().args(["-d", "afile/sub", "ca"]).output().unwrap();
+    assert_eq!(
+        stderr(&out),
+        "error: cannot create directory afile/sub: a part of the path is a file, not a directory\n"
+    );
+    // A directory where server.crt goes: move it, never `-d` into it.
+    sb.quick_ca();
+    std::fs::create_dir(sb.file("server.crt")).unwrap();
+    for command in ["server", "verify"] {
+        let out = sb.aitls().arg(command).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(
+            err,
+            "error: ai/certs/server.crt is a directory, not a regular file; aitls reads only regular files\n\
+             hint: move the directory ai/certs/server.crt out of the way (aitls keeps a file under that name)\n",
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn permission_denied_names_the_owner_and_mode_and_the_command_to_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = crate::util::tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    // Root's directory, which user 65534 may enter but not write (tests run as root).
+    std::fs::set_permissions(sb.root(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_aitls"))
+        .arg("server")
+        .current_dir(sb.root())
+        .env_remove("AITLS_DIR")
+        .output()
+        .unwrap();
+    // An unreadable input: exit 2 (SPEC §3).
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "error: cannot read ai/certs/ca.key: permission denied (ai/certs/ca.key is owned by root (uid 0), mode 0600)\n\
+         hint: run `sudo aitls server` as its owner, or give -d a directory you own\n"
+    );
+    assert!(!err.contains("os error"));
+}
