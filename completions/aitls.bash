@@ -37,6 +37,9 @@ _aitls() {
             aitls,server)
                 cmd="aitls__subcmd__server"
                 ;;
+            aitls,trust)
+                cmd="aitls__subcmd__trust"
+                ;;
             aitls,verify)
                 cmd="aitls__subcmd__verify"
                 ;;
@@ -61,6 +64,9 @@ _aitls() {
             aitls__subcmd__help,server)
                 cmd="aitls__subcmd__help__subcmd__server"
                 ;;
+            aitls__subcmd__help,trust)
+                cmd="aitls__subcmd__help__subcmd__trust"
+                ;;
             aitls__subcmd__help,verify)
                 cmd="aitls__subcmd__help__subcmd__verify"
                 ;;
@@ -71,7 +77,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env probe completions help"
+            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -93,7 +99,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --permit --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,6 +118,10 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -199,7 +209,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env probe completions help"
+            opts="ca server verify inspect env probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +307,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__trust)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -413,6 +437,32 @@ _aitls() {
                     ;;
                 --renew-within)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__trust)
+            opts="-d -q -h -V --remove --check --store --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -W "system nss java" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -41,6 +42,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --days 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]'
             cand --key-type 'Key algorithm of a new CA [default: rsa4096]'
             cand --renew-within 'Renew the CA certificate when it expires within DAYS'
+            cand --permit 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --force 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
@@ -134,6 +136,20 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;trust'= {
+            cand --store 'Only this store (repeatable; default: every store found)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --remove 'Remove the CA from the stores instead'
+            cand --check 'Only report whether the CA is trusted (exit 0 when it is in every store)'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;completions'= {
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -152,6 +168,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -166,6 +183,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;env'= {
         }
         &'aitls;help;probe'= {
+        }
+        &'aitls;help;trust'= {
         }
         &'aitls;help;completions'= {
         }

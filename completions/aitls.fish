@@ -35,6 +35,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a cer
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l cn -d 'Subject common name of a new CA [default: AI Services CA]' -r
@@ -46,6 +47,7 @@ ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
 ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew-within -d 'Renew the CA certificate when it expires within DAYS' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l permit -d 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew -d 'Renew the CA certificate now, for the same key and subject'
@@ -119,16 +121,27 @@ complete -c aitls -n "__fish_aitls_using_subcommand probe" -s q -l quiet -d 'Pri
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l store -d 'Only this store (repeatable; default: every store found)' -r -f -a "system\t'the system store (curl, wget, OpenSSL, Go, Python\'s ssl default paths)'
+nss\t'NSS databases: Chromium ~/.pki/nssdb and Firefox profiles'
+java\t'Java cacerts (of $JAVA_HOME, or of the java on PATH)'"
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l remove -d 'Remove the CA from the stores instead'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l check -d 'Only report whether the CA is trusted (exit 0 when it is in every store)'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand trust" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -d 'Print errors only'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -133,6 +133,24 @@ pub enum Fix {
     CheckClock,
     /// Names are DNS names or IP addresses.
     NameSyntax,
+    /// Issue the certificate only for names inside the CA's name constraints.
+    PermittedNamesOnly,
+    /// Run the same `aitls trust` for this store as root (`sudo aitls trust --store KIND`).
+    TrustAsRoot {
+        /// The store that needs root.
+        store: crate::truststore::StoreKind,
+        /// What was asked (install, `--remove`, `--check`).
+        action: crate::truststore::Action,
+    },
+    /// Install the package that brings a missing tool.
+    InstallPackage {
+        /// The package, per distribution family.
+        package: String,
+    },
+    /// Create an NSS database (browsers create theirs on first start).
+    CreateNssDb,
+    /// Point `JAVA_HOME` at a Java installation.
+    SetJavaHome,
     /// Start the service, or probe the port it listens on: nothing accepted a connection.
     StartService,
     /// Give the service its certificate and key: it answered in plain HTTP, not TLS.

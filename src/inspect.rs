@@ -108,6 +108,8 @@ pub struct CertView {
     pub names: SanView,
     /// basicConstraints; `null` when absent.
     pub basic_constraints: Option<BasicConstraintsView>,
+    /// nameConstraints (`aitls ca --permit`); `null` when absent.
+    pub name_constraints: Option<crate::constraints::Constraints>,
     /// keyUsage bits by their RFC 5280 names (`digitalSignature`, `keyCertSign` …); `null`
     /// when absent.
     pub key_usage: Option<Vec<String>>,
@@ -571,6 +573,7 @@ fn cert_view(der: Vec<u8>, now: OffsetDateTime) -> Result<CertView, String> {
         signature_algorithm: signature_name(&x509.signature_algorithm),
         names,
         basic_constraints,
+        name_constraints: crate::constraints::of_cert(&der[..cert_len])?,
         key_usage,
         extended_key_usage,
         subject_key_id,

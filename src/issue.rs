@@ -247,6 +247,8 @@ pub struct CaProfile {
     pub common_name: String,
     /// Validity in days from now.
     pub days: u32,
+    /// Name constraints (`aitls ca --permit`); `None` for an unconstrained CA.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// What a server certificate should say.
@@ -307,6 +309,10 @@ pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Resu
     // pathlen:0: this CA signs server certificates only, never another CA.
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.name_constraints = profile
+        .name_constraints
+        .as_ref()
+        .map(crate::constraints::Constraints::to_rcgen);
     let cert = params
         .self_signed(key)
         .map_err(|e| Error::crypto("signing the CA certificate failed", e))?;
@@ -392,6 +398,9 @@ pub struct CaRenewalProfile {
     pub days: u32,
     /// basicConstraints pathLenConstraint; `None` keeps the one the CA has.
     pub path_len: Option<u8>,
+    /// Name constraints (`--permit` given with the renewal); `None` keeps the CA's own,
+    /// byte for byte.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// The subject of a certificate as rcgen values, attribute by attribute, keeping each
@@ -457,6 +466,10 @@ pub fn renew_ca(
         },
     );
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.name_constraints = profile
+        .name_constraints
+        .as_ref()
+        .map(crate::constraints::Constraints::to_rcgen);
     for ext in x509.extensions() {
         match ext.parsed_extension() {
             // The same identifier: OpenSSL refuses an issuer whose subjectKeyIdentifier
@@ -465,7 +478,9 @@ pub fn renew_ca(
                 params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(ski.0.to_vec());
             }
             // Name constraints (a leak-safe CA) stay exactly as they were.
-            x509_parser::extensions::ParsedExtension::NameConstraints(_) => {
+            x509_parser::extensions::ParsedExtension::NameConstraints(_)
+                if profile.name_constraints.is_none() =>
+            {
                 let oid: Vec<u64> = ext.oid.iter().map(Iterator::collect).unwrap_or_default();
                 let mut copy = rcgen::CustomExtension::from_oid_content(&oid, ext.value.to_vec());
                 copy.set_criticality(ext.critical);
@@ -510,6 +525,7 @@ mod tests {
         let profile = CaProfile {
             common_name: "CA".into(),
             days: u32::MAX,
+            name_constraints: None,
         };
         assert!(issue_ca(&profile, &key, OffsetDateTime::now_utc()).is_err());
     }

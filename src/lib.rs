@@ -21,6 +21,7 @@ pub mod ca_fitness;
 pub mod cert;
 pub mod clients;
 pub mod clock;
+pub mod constraints;
 pub mod error;
 pub mod fix;
 pub mod inspect;
@@ -33,6 +34,7 @@ pub mod probe;
 pub mod provision;
 pub mod services;
 pub mod store;
+pub mod truststore;
 pub mod verify;
 pub mod webpki_error;
 

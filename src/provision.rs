@@ -75,6 +75,8 @@ pub struct CaRequest {
     pub renew: bool,
     /// Renew the CA certificate when it expires within this many days.
     pub renew_within_days: u32,
+    /// Name constraints for a new CA (`--permit`); `None` when not asked for.
+    pub name_constraints: Option<crate::constraints::Constraints>,
 }
 
 /// What `aitls server` is asked for. `None` marks an option that was not given: it comes
@@ -352,6 +354,7 @@ pub fn ensure_ca(
             let profile = issue::CaRenewalProfile {
                 days,
                 path_len: None,
+                name_constraints: req.name_constraints.clone(),
             };
             let issued = issue::renew_ca(&info, &key, &profile, now)?;
             // Only the certificate changes: the key, and every certificate it signed, stay.
@@ -390,6 +393,18 @@ pub fn ensure_ca(
                 .into_iter()
                 .filter(|w| !w.message.contains("keyUsage")),
         );
+        if let (Some(wanted), Action::Kept) = (&req.name_constraints, plan.action) {
+            let have = crate::constraints::of_cert(&info.der).ok().flatten();
+            if have.as_ref() != Some(wanted) {
+                warnings.push(Warning::with_fix(
+                    format!(
+                        "kept the existing CA, which permits {}; --permit applies when the CA is renewed (same key)",
+                        have.map_or_else(|| "every name".to_owned(), |c| c.describe())
+                    ),
+                    Fix::RenewCa,
+                ));
+            }
+        }
         let cn = info.common_name.clone().unwrap_or_default();
         return Ok(Outcome {
             action: plan.action,
@@ -414,6 +429,7 @@ pub fn ensure_ca(
     let profile = CaProfile {
         common_name: common_name.clone(),
         days,
+        name_constraints: req.name_constraints.clone(),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
     write_pair(&lock, CA_KEY, CA_CERT, &issued)?;
@@ -775,6 +791,9 @@ pub fn ensure_server(
                 .join(", ")
         ),
     })?;
+    // Whoever made the CA (aitls --permit, openssl), never issue what clients would refuse:
+    // given names, names kept from the existing certificate and the defaults alike.
+    crate::constraints::ensure_permitted(&ca.cert.der, &store.path(CA_CERT), &profile.names)?;
     let wanted = Wanted {
         names: &profile.names,
         common_name: &profile.common_name,
@@ -943,6 +962,7 @@ mod tests {
             force: false,
             renew: false,
             renew_within_days: 30,
+            name_constraints: None,
         };
         ensure_ca(&store, &ca_req, now, &Silent).unwrap();
         let req = ServerRequest {

@@ -19,10 +19,16 @@ use super::{Globals, Output};
 /// elsewhere must be refreshed. A lone or mismatched file is never overwritten without
 /// --force, and only --force makes a new key.
 ///
+/// With --permit the CA is leak-safe: it can only vouch for the names it permits, so a
+/// stolen ca.key cannot impersonate other sites to the clients that enforce name
+/// constraints (Chromium, curl, Python, node, Go, rustls; not Java). Recommended before
+/// `aitls trust`.
+///
 /// Examples:
 ///   aitls ca                            # RSA-4096 "AI Services CA", 365 days, in ai/certs
-///   aitls ca --key-type ecdsa-p256 --days 3650
+///   aitls ca --permit local             # only localhost, .test, .internal, loopback ...
 ///   aitls ca --renew --days 3650        # same key, ten more years
+///   aitls -d /etc/ai/certs ca --key-type ecdsa-p256 --permit .lab.example.com
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CaArgs {
@@ -50,6 +56,13 @@ pub struct CaArgs {
     /// Renew the CA certificate when it expires within DAYS
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RENEW_WITHIN_DAYS)]
     pub renew_within: u32,
+
+    /// Permit only these names (repeatable): example.com (it and every name under it),
+    /// .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost,
+    /// .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP
+    /// range, no IP address is permitted
+    #[arg(long, value_name = "NAME")]
+    pub permit: Vec<String>,
 }
 
 /// Runs `aitls ca`.
@@ -65,6 +78,7 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         force: args.force,
         renew: args.renew,
         renew_within_days: args.renew_within,
+        name_constraints: aitls::constraints::for_permits(&args.permit)?,
     };
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
@@ -84,6 +98,16 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
                 super::quote::shell_quote(&above.to_string_lossy())
             )),
         );
+    }
+    if request
+        .name_constraints
+        .as_ref()
+        .is_some_and(aitls::constraints::dns_unconstrained)
+    {
+        outcome.warnings.push(aitls::fix::Warning {
+            message: "--permit gives only IP ranges, so DNS names are not constrained; add --permit NAME for the DNS names too".into(),
+            fix: None,
+        });
     }
     super::show_outcome(out, globals, "CA", &outcome)?;
     Ok(ExitCode::SUCCESS)

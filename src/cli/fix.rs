@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use aitls::fix::{Fix, Need, Reissue, Warning};
 use aitls::key_type::KeyType;
 use aitls::store::DEFAULT_STEM;
+use aitls::truststore::Action as TrustAction;
 
 use super::quote::shell_quote;
 
@@ -117,6 +118,7 @@ impl Words {
                     | Fix::ReplaceUnfitCa
                     | Fix::DecryptKey { .. }
                     | Fix::Chmod { .. }
+                    | Fix::TrustAsRoot { .. }
                     | Fix::ChmodDir { .. }
                     | Fix::Chown { .. }
                     | Fix::RestartService {
@@ -212,6 +214,18 @@ impl Words {
                 "names are DNS names (api.example.com, *.example.com) or IP addresses (127.0.0.1, ::1)"
                     .to_owned()
             }
+            Fix::PermittedNamesOnly => "issue it only for names the CA permits".to_owned(),
+            Fix::TrustAsRoot { store, action } => {
+                let flag = match action {
+                    TrustAction::Install => "",
+                    TrustAction::Remove => " --remove",
+                    TrustAction::Check => " --check",
+                };
+                format!("sudo {}", self.aitls(&format!("trust{flag} --store {store}")))
+            }
+            Fix::InstallPackage { package } => format!("install {package}"),
+            Fix::CreateNssDb => "start Chromium or Firefox once, or create one: mkdir -p ~/.pki/nssdb && certutil -d sql:$HOME/.pki/nssdb -N --empty-password".to_owned(),
+            Fix::SetJavaHome => "point JAVA_HOME at a JDK or JRE".to_owned(),
             Fix::StartService => "start the service, or probe the port it listens on".to_owned(),
             Fix::ServeTls => format!(
                 "start it with the certificate and key: `eval \"$({})\"` sets \

@@ -15,6 +15,7 @@ mod quote;
 mod render;
 mod server;
 mod spinner;
+mod trust;
 mod verify;
 
 use std::path::PathBuf;
@@ -80,6 +81,7 @@ pub enum Command {
     Env(env::EnvArgs),
     Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
+    Trust(trust::TrustArgs),
 }
 
 /// Options every subcommand sees.
@@ -253,6 +255,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Env(args) => env::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
+        Command::Trust(args) => trust::run(&args, &globals, &out),
     }
 }
 

@@ -185,6 +185,10 @@ fn chain(ctx: &Context<'_>) -> Vec<Check> {
             ),
             Some(reissue(ctx, Vec::new(), Need::SignedByCa)),
         )
+    } else if let Some(why) =
+        constraint_violation(ctx).filter(|_| matches!(err, webpki::Error::NameConstraintViolation))
+    {
+        (why, Some(Fix::PermittedNamesOnly))
     } else {
         let fix = match err {
             webpki::Error::InvalidSignatureForPublicKey => {
@@ -229,6 +233,27 @@ fn other_ca_same_name(
         None => Fix::GiveCa,
     });
     (detail, fix)
+}
+
+/// Which of the leaf's names a CA's name constraints refuse, in words (SPEC §7: `verify`
+/// names the violating name).
+fn constraint_violation(ctx: &Context<'_>) -> Option<String> {
+    let leaf = ctx.leaf();
+    let issuers = ctx.chain.iter().skip(1).copied();
+    issuers.chain(&ctx.req.anchors).find_map(|ca| {
+        let constraints = crate::constraints::of_cert(&ca.der).ok().flatten()?;
+        let outside = constraints.outside(&leaf.names);
+        (!outside.is_empty()).then(|| {
+            let names: Vec<String> = outside.iter().map(ToString::to_string).collect();
+            format!(
+                "{} {} outside the name constraints of CA {}, which permits only {}",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" },
+                describe_name(ca),
+                constraints.describe()
+            )
+        })
+    })
 }
 
 /// Why rustls cannot read the certificate, in the words that point at the cause.

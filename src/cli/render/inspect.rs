@@ -110,8 +110,18 @@ fn certificate(c: &CertView, heading: String) -> Fields {
         .add("public key", &key_long(&c.key))
         .add("signature", &c.signature_algorithm)
         .add("names", &san_list(&c.names, "none (no subjectAltName)"))
-        .add("basic constraints", &basic)
-        .add("key usage", &list(&c.key_usage))
+        .add("basic constraints", &basic);
+    if let Some(nc) = &c.name_constraints {
+        f.add(
+            "name constraints",
+            &format!(
+                "{}{}",
+                nc.describe(),
+                if nc.critical { " (critical)" } else { "" }
+            ),
+        );
+    }
+    f.add("key usage", &list(&c.key_usage))
         .add("extended key usage", &list(&c.extended_key_usage))
         .add(
             "subject key id",
@@ -243,6 +253,9 @@ fn certificate_line(c: &CertView, style: Style) -> String {
         .collect();
     if !names.is_empty() {
         parts.push(format!("for {}", names.join(", ")));
+    }
+    if let Some(nc) = &c.name_constraints {
+        parts.push(format!("permits only {}", nc.describe()));
     }
     parts.push(key_summary(&c.key));
     match (&c.issued_by, c.self_issued) {

@@ -6,6 +6,7 @@ pub mod env;
 pub mod inspect;
 pub mod outcome;
 pub mod probe;
+pub mod trust;
 pub mod verify;
 
 /// Whether text is painted with ANSI colours (a terminal, and no `NO_COLOR`).
