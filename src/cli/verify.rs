@@ -172,6 +172,10 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
                 key_type: None,
             },
         ],
+        // The CA is there: only the server certificate is missing.
+        None if dir.path(CA_CERT).exists() => vec![Fix::IssueServer {
+            stem: DEFAULT_STEM.into(),
+        }],
         None => vec![dir.setup_fix(Fix::CreateCaAndServer {
             stem: DEFAULT_STEM.into(),
         })],

@@ -814,3 +814,16 @@ fn permission_denied_names_the_owner_and_mode_and_the_command_to_run() {
     );
     assert!(!err.contains("os error"));
 }
+
+#[test]
+fn verify_without_a_server_certificate_beside_the_ca_hints_server_alone() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb.aitls().arg("verify").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).ends_with("hint: run `aitls server` to issue the server certificate\n"),
+        "{}",
+        stderr(&out)
+    );
+}
