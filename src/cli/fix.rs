@@ -14,6 +14,10 @@ use aitls::truststore::Action as TrustAction;
 
 use super::quote::shell_quote;
 
+/// The certificate directory when neither `--dir` nor `AITLS_DIR` is given (`Cli::dir`'s
+/// default).
+const DEFAULT_DIR: &str = "ai/certs";
+
 /// Where the certificate directory came from, so a command in a fix names the same one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirSource {
@@ -57,6 +61,18 @@ impl Words {
                 format!("aitls --dir {} {args}", shell_quote(&dir.to_string_lossy()))
             }
         }
+    }
+
+    /// The directory in force, absolute (as given when it cannot be made so).
+    fn abs_dir(&self) -> String {
+        let dir = match &self.dir {
+            DirSource::Default => Path::new(DEFAULT_DIR),
+            DirSource::Flag(dir) | DirSource::Env(dir) => dir.as_path(),
+        };
+        std::path::absolute(dir)
+            .unwrap_or_else(|_| dir.to_owned())
+            .display()
+            .to_string()
     }
 
     /// `server`, or `server --out STEM`.
@@ -293,8 +309,12 @@ impl Words {
             return self.action(fix);
         };
         let purpose = match fix {
-            Fix::CreateCa => " to create it",
-            Fix::CreateCaAndServer { .. } => " to create them",
+            // Where they would be made, absolute: run from the wrong directory, that is
+            // what tells the user this is not the project's.
+            Fix::CreateCa => return format!("run `{command}` to create it in {}", self.abs_dir()),
+            Fix::CreateCaAndServer { .. } => {
+                return format!("run `{command}` to create them in {}", self.abs_dir());
+            }
             Fix::IssueServer { .. } => " to issue the server certificate",
             Fix::ReplaceLoneKey { .. } => " to issue a new pair, which replaces the key",
             Fix::ReplaceCa => {
@@ -445,7 +465,10 @@ mod tests {
             words
                 .hint(&[Fix::CreateCaAndServer { stem: "web".into() }])
                 .unwrap(),
-            "run `aitls --dir d ca && aitls --dir d server --out web` to create them"
+            format!(
+                "run `aitls --dir d ca && aitls --dir d server --out web` to create them in {}",
+                std::path::absolute("d").unwrap().display()
+            )
         );
         assert_eq!(words.hint(&[]), None);
     }

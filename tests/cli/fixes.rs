@@ -36,7 +36,13 @@ fn with_json_a_refusal_is_one_object_with_its_hint_and_exit_code() {
     let err = json_error(&sb, &["server"]);
     assert!(err.error.starts_with("no CA in /"), "{err:?}");
     assert!(err.error.contains("/ai/certs (ca.crt"), "{err:?}");
-    assert_eq!(err.hint.as_deref(), Some("run `aitls ca` to create it"));
+    assert_eq!(
+        err.hint,
+        Some(format!(
+            "run `aitls ca` to create it in {}",
+            sb.certs().display()
+        ))
+    );
     assert_eq!(err.exit_code, 1);
 }
 
