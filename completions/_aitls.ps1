@@ -32,9 +32,11 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR (renewing it when due)')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -46,6 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]')
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of a new CA [default: rsa4096]')
             [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Renew the CA certificate when it expires within DAYS')
+            [CompletionResult]::new('--pathlen', '--pathlen', [CompletionResultType]::ParameterName, 'A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]')
             [CompletionResult]::new('--permit', '--permit', [CompletionResultType]::ParameterName, 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
@@ -71,6 +74,22 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal')
             [CompletionResult]::new('--no-client', '--no-client', [CompletionResultType]::ParameterName, 'Drop TLS client authentication from a certificate issued with --client')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Reissue even when the existing certificate is current')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;sign' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'File stem: writes DIR/STEM.crt [default: the CSR''s file name without extension]')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Validity in days (server certificates: at most 825)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--client', '--client', [CompletionResultType]::ParameterName, 'Also allow the certificate for TLS client authentication (mTLS)')
+            [CompletionResult]::new('--intermediate', '--intermediate', [CompletionResultType]::ParameterName, 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -118,6 +137,25 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--nemotron-url', '--nemotron-url', [CompletionResultType]::ParameterName, 'URL of the Nemotron service, llama-server (https only)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'aitls;export' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to write')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (default: stdout, never a terminal for a key)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (default: stdout, never a terminal for a key)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the PKCS#12 password from the first line of FILE')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Kubernetes Secret (and Issuer) name [default: STEM-tls, or aitls-ca for the CA]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes namespace of the Secret (and Issuer)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--no-password', '--no-password', [CompletionResultType]::ParameterName, 'Write the PKCS#12 file with an empty password')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
@@ -176,9 +214,11 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;help' {
             [CompletionResult]::new('ca', 'ca', [CompletionResultType]::ParameterValue, 'Create the private CA, or keep the one in DIR (renewing it when due)')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Issue a server certificate signed by the CA in DIR, or keep a current one')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a certificate as a TLS client would')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show certificates, bundles, CSRs and keys')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the AI services'' TLS settings for the files in DIR')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -191,6 +231,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
         'aitls;help;server' {
             break
         }
+        'aitls;help;sign' {
+            break
+        }
         'aitls;help;verify' {
             break
         }
@@ -198,6 +241,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help;env' {
+            break
+        }
+        'aitls;help;export' {
             break
         }
         'aitls;help;probe' {

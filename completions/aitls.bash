@@ -25,6 +25,9 @@ _aitls() {
             aitls,env)
                 cmd="aitls__subcmd__env"
                 ;;
+            aitls,export)
+                cmd="aitls__subcmd__export"
+                ;;
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
@@ -36,6 +39,9 @@ _aitls() {
                 ;;
             aitls,server)
                 cmd="aitls__subcmd__server"
+                ;;
+            aitls,sign)
+                cmd="aitls__subcmd__sign"
                 ;;
             aitls,trust)
                 cmd="aitls__subcmd__trust"
@@ -52,6 +58,9 @@ _aitls() {
             aitls__subcmd__help,env)
                 cmd="aitls__subcmd__help__subcmd__env"
                 ;;
+            aitls__subcmd__help,export)
+                cmd="aitls__subcmd__help__subcmd__export"
+                ;;
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
@@ -63,6 +72,9 @@ _aitls() {
                 ;;
             aitls__subcmd__help,server)
                 cmd="aitls__subcmd__help__subcmd__server"
+                ;;
+            aitls__subcmd__help,sign)
+                cmd="aitls__subcmd__help__subcmd__sign"
                 ;;
             aitls__subcmd__help,trust)
                 cmd="aitls__subcmd__help__subcmd__trust"
@@ -77,7 +89,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --quiet --json --help --version ca server verify inspect env probe trust completions help"
+            opts="-d -q -h -V --dir --quiet --json --help --version ca server sign verify inspect env export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -99,7 +111,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__ca)
-            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --permit --dir --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --force --renew --renew-within --pathlen --permit --dir --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +130,10 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pathlen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -208,8 +224,54 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__export)
+            opts="-o -d -q -h -V --format --output --password-file --no-password --name --namespace --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "p12 fullchain k8s-secret cert-manager pem-bundle" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help)
-            opts="ca server verify inspect env probe trust completions help"
+            opts="ca server sign verify inspect env export probe trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,6 +313,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -307,6 +383,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -436,6 +526,36 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__sign)
+            opts="-d -q -h -V --out --days --client --intermediate --dir --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

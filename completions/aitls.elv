@@ -29,9 +29,11 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --version 'Print version'
             cand ca 'Create the private CA, or keep the one in DIR (renewing it when due)'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand sign 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
             cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
@@ -42,6 +44,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --days 'Validity in days, of a new or renewed CA (1..=3650) [default: 365]'
             cand --key-type 'Key algorithm of a new CA [default: rsa4096]'
             cand --renew-within 'Renew the CA certificate when it expires within DAYS'
+            cand --pathlen 'A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]'
             cand --permit 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
@@ -66,6 +69,21 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --client 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal'
             cand --no-client 'Drop TLS client authentication from a certificate issued with --client'
             cand --force 'Reissue even when the existing certificate is current'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;sign'= {
+            cand --out 'File stem: writes DIR/STEM.crt [default: the CSR''s file name without extension]'
+            cand --days 'Validity in days (server certificates: at most 825)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --client 'Also allow the certificate for TLS client authentication (mTLS)'
+            cand --intermediate 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -110,6 +128,24 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --nemotron-url 'URL of the Nemotron service, llama-server (https only)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aitls;export'= {
+            cand --format 'What to write'
+            cand -o 'Write to FILE (default: stdout, never a terminal for a key)'
+            cand --output 'Write to FILE (default: stdout, never a terminal for a key)'
+            cand --password-file 'Read the PKCS#12 password from the first line of FILE'
+            cand --name 'Kubernetes Secret (and Issuer) name [default: STEM-tls, or aitls-ca for the CA]'
+            cand --namespace 'Kubernetes namespace of the Secret (and Issuer)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --no-password 'Write the PKCS#12 file with an empty password'
             cand -q 'Print errors only'
             cand --quiet 'Print errors only'
             cand --json 'Print one JSON document on stdout instead of text'
@@ -164,9 +200,11 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help'= {
             cand ca 'Create the private CA, or keep the one in DIR (renewing it when due)'
             cand server 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+            cand sign 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
             cand verify 'Check a certificate as a TLS client would'
             cand inspect 'Show certificates, bundles, CSRs and keys'
             cand env 'Print the AI services'' TLS settings for the files in DIR'
+            cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
             cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
@@ -176,11 +214,15 @@ set edit:completion:arg-completer[aitls] = {|@words|
         }
         &'aitls;help;server'= {
         }
+        &'aitls;help;sign'= {
+        }
         &'aitls;help;verify'= {
         }
         &'aitls;help;inspect'= {
         }
         &'aitls;help;env'= {
+        }
+        &'aitls;help;export'= {
         }
         &'aitls;help;probe'= {
         }

@@ -31,9 +31,11 @@ complete -c aitls -n "__fish_aitls_needs_command" -s h -l help -d 'Print help'
 complete -c aitls -n "__fish_aitls_needs_command" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "verify" -d 'Check a certificate as a TLS client would'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -47,6 +49,7 @@ ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
 ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l renew-within -d 'Renew the CA certificate when it expires within DAYS' -r
+complete -c aitls -n "__fish_aitls_using_subcommand ca" -l pathlen -d 'A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l permit -d 'Permit only these names (repeatable): example.com (it and every name under it), .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost, .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP range, no IP address is permitted' -r
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand ca" -l force -d 'Replace an existing CA with a new key (every client must then trust the new ca.crt)'
@@ -73,6 +76,15 @@ complete -c aitls -n "__fish_aitls_using_subcommand server" -s q -l quiet -d 'Pr
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -l out -d 'File stem: writes DIR/STEM.crt [default: the CSR\'s file name without extension]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -l days -d 'Validity in days (server certificates: at most 825)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -l client -d 'Also allow the certificate for TLS client authentication (mTLS)'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -l intermediate -d 'Sign a subordinate CA (OpenBao/Vault intermediate) instead of a server certificate'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l key -d 'Private key to check [default: CERT with .key instead of .crt, when it exists]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand verify" -l host -d 'A name clients connect to (DNS name or IP address); repeatable' -r
@@ -109,6 +121,21 @@ complete -c aitls -n "__fish_aitls_using_subcommand env" -s q -l quiet -d 'Print
 complete -c aitls -n "__fish_aitls_using_subcommand env" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand env" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l format -d 'What to write' -r -f -a "p12\t'PKCS#12: key, certificate and CA, password-protected (Java, Windows, browsers)'
+fullchain\t'The certificate followed by the CA certificate, PEM (nginx ssl_certificate)'
+k8s-secret\t'A Kubernetes kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt), YAML'
+cert-manager\t'The CA as a Secret plus a cert-manager Issuer of kind CA, YAML (`ca` only)'
+pem-bundle\t'Key and certificate in one PEM file (OpenBao/Vault pki/config/ca pem_bundle)'"
+complete -c aitls -n "__fish_aitls_using_subcommand export" -s o -l output -d 'Write to FILE (default: stdout, never a terminal for a key)' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l password-file -d 'Read the PKCS#12 password from the first line of FILE' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l name -d 'Kubernetes Secret (and Issuer) name [default: STEM-tls, or aitls-ca for the CA]' -r
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l namespace -d 'Kubernetes namespace of the Secret (and Issuer)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand export" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l no-password -d 'Write the PKCS#12 file with an empty password'
+complete -c aitls -n "__fish_aitls_using_subcommand export" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand export" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand export" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l ca -d 'The CA certificate(s) to trust [default: DIR/ca.crt]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l cert -d 'Client certificate for services that require one (mTLS); with --key' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l key -d 'The client certificate\'s private key; with --cert' -r -F
@@ -136,12 +163,14 @@ complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server verify inspect env probe trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env export probe trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -121,6 +121,7 @@ mod tests {
         let profile = CaProfile {
             common_name: "Test CA".into(),
             days: 365,
+            pathlen: 0,
             name_constraints: None,
         };
         let issued = issue::issue_ca(&profile, &key, datetime!(2026-01-01 00:00 UTC)).unwrap();

@@ -319,3 +319,13 @@ fn short_hex(bytes: &[u8]) -> String {
     }
     words.join(":")
 }
+
+/// The nameConstraints extension of a certificate (DER): its criticality and its raw
+/// value, for copying into a subordinate CA; `None` when it has none or does not parse.
+pub fn name_constraints_raw(der: &[u8]) -> Option<(bool, Vec<u8>)> {
+    let (_, x509) = X509Certificate::from_der(der).ok()?;
+    x509.extensions()
+        .iter()
+        .find(|ext| ext.oid == x509_parser::oid_registry::OID_X509_EXT_NAME_CONSTRAINTS)
+        .map(|ext| (ext.critical, ext.value.to_vec()))
+}

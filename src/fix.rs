@@ -222,6 +222,21 @@ pub enum Fix {
         /// Its position in the bundle, from 1.
         index: usize,
     },
+    /// Give the names to certify after the CSR (`aitls sign CSR NAME...`).
+    SignWithNames {
+        /// The CSR as given.
+        csr: PathBuf,
+    },
+    /// Renew the CA certificate with a path length that lets it sign `pathlen` levels of
+    /// intermediates, keeping its key (`aitls ca --renew --pathlen N`).
+    RenewCaPathlen {
+        /// The path length asked for.
+        pathlen: u8,
+    },
+    /// Write under another stem (`--out STEM`).
+    OtherStem,
+    /// Export where the key lives, or choose a format without the key (`--format fullchain`).
+    ExportWithoutKey,
 }
 
 /// How to reissue a server certificate.

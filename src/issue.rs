@@ -12,7 +12,7 @@ use std::sync::mpsc;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber, SignatureAlgorithm,
+    Issuer, KeyPair, KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SignatureAlgorithm,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -247,6 +247,9 @@ pub struct CaProfile {
     pub common_name: String,
     /// Validity in days from now.
     pub days: u32,
+    /// basicConstraints pathLenConstraint: 0 (the default) lets the CA sign leaves only;
+    /// 1 also lets it sign one level of subordinate CAs (`aitls sign --intermediate`).
+    pub pathlen: u8,
     /// Name constraints (`aitls ca --permit`); `None` for an unconstrained CA.
     pub name_constraints: Option<crate::constraints::Constraints>,
 }
@@ -306,8 +309,8 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
     let not_after = clock::add_days(now, profile.days, "the CA")?;
     let mut params = base_params(&profile.common_name, now, not_after)?;
-    // pathlen:0: this CA signs server certificates only, never another CA.
-    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    // pathlen:0 unless asked: this CA signs server certificates only, never another CA.
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(profile.pathlen));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     params.name_constraints = profile
         .name_constraints
@@ -339,6 +342,22 @@ pub fn issue_server(
     key: &KeyPair,
     now: OffsetDateTime,
 ) -> Result<Issued> {
+    let (cert_pem, not_after) = issue_server_for(ca, profile, key, now)?;
+    Ok(Issued {
+        cert_pem,
+        key_pem: key.serialize_pem(),
+        not_after,
+    })
+}
+
+/// Issues a server certificate for a public key whose private half aitls never sees (a
+/// CSR's, for `aitls sign`), signed by `ca`. Returns the certificate PEM and its notAfter.
+pub fn issue_server_for(
+    ca: &Ca,
+    profile: &ServerProfile,
+    public_key: &impl PublicKeyData,
+    now: OffsetDateTime,
+) -> Result<(String, OffsetDateTime)> {
     // Past the CA's end the certificate is useless anyway, so a validity that would run
     // past 9999 is no error when the CA ends first.
     let not_after = match (
@@ -352,7 +371,9 @@ pub fn issue_server(
     };
     let mut params = base_params(&profile.common_name, now, not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = server_key_usages(key_type_of(key));
+    params.key_usages = server_key_usages(crate::key_type::key_type_of_spki(
+        &public_key.subject_public_key_info(),
+    ));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     if profile.client_auth {
         params
@@ -370,11 +391,72 @@ pub fn issue_server(
             ),
         });
     }
+    let cert_pem = sign_by_ca(ca, &params, public_key, "the server certificate")?;
+    Ok((cert_pem, params.not_after))
+}
+
+/// What a subordinate CA certificate (`aitls sign --intermediate`) should say.
+#[derive(Debug, Clone)]
+pub struct IntermediateProfile {
+    /// The subject, as the CSR asked for it.
+    pub subject: DistinguishedName,
+    /// Validity in days from now.
+    pub days: u32,
+    /// End validity no later than this (the root's notAfter).
+    pub not_after_cap: Option<OffsetDateTime>,
+}
+
+/// The nameConstraints extension (RFC 5280 §4.2.1.10).
+const OID_NAME_CONSTRAINTS: [u64; 4] = [2, 5, 29, 30];
+
+/// Issues a subordinate CA certificate for `public_key`, signed by `ca`: basicConstraints
+/// critical CA:TRUE pathlen:0 (it signs leaves only), keyUsage critical keyCertSign and
+/// cRLSign, key identifiers, and the root's nameConstraints copied byte for byte, so that
+/// the subordinate can never issue for names the root could not (RFC 5280 §4.2.1.10:
+/// constraints in every certificate of a path apply; repeating them makes the limit
+/// visible to anyone who inspects the intermediate alone).
+pub fn issue_intermediate(
+    ca: &Ca,
+    profile: &IntermediateProfile,
+    public_key: &impl PublicKeyData,
+    now: OffsetDateTime,
+) -> Result<(String, OffsetDateTime)> {
+    let not_after = match (
+        clock::add_days(now, profile.days, "the intermediate CA"),
+        profile.not_after_cap,
+    ) {
+        (Ok(end), Some(cap)) => end.min(cap),
+        (Ok(end), None) => end,
+        (Err(_), Some(cap)) => cap,
+        (Err(e), None) => return Err(e),
+    };
+    let mut params = base_params("", now, not_after)?;
+    params.distinguished_name = profile.subject.clone();
+    params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params.use_authority_key_identifier_extension = true;
+    if let Some((critical, value)) = crate::cert::name_constraints_raw(&ca.cert.der) {
+        let mut ext = rcgen::CustomExtension::from_oid_content(&OID_NAME_CONSTRAINTS, value);
+        ext.set_criticality(critical);
+        params.custom_extensions.push(ext);
+    }
+    let cert_pem = sign_by_ca(ca, &params, public_key, "the intermediate CA certificate")?;
+    Ok((cert_pem, params.not_after))
+}
+
+/// Signs `params` for `public_key` with the CA, and checks that the issuer field is a
+/// byte-exact copy of the CA's subject.
+fn sign_by_ca(
+    ca: &Ca,
+    params: &CertificateParams,
+    public_key: &impl PublicKeyData,
+    what: &str,
+) -> Result<String> {
     let issuer = Issuer::from_ca_cert_der(&ca.cert.der.as_slice().into(), &ca.key)
         .map_err(|e| Error::crypto("reading the CA certificate for signing", e))?;
     let cert = params
-        .signed_by(key, &issuer)
-        .map_err(|e| Error::crypto("signing the server certificate failed", e))?;
+        .signed_by(public_key, &issuer)
+        .map_err(|e| Error::crypto(&format!("signing {what} failed"), e))?;
     // Clients chain by comparing names byte for byte; rcgen re-encodes the CA's subject,
     // so check that the re-encoding is exact rather than trust it.
     let issued = crate::cert::parse_der(cert.der())
@@ -384,11 +466,7 @@ pub fn issue_server(
             "the CA's subject name could not be copied exactly into the issuer field".into(),
         ));
     }
-    Ok(Issued {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-        not_after: params.not_after,
-    })
+    Ok(cert.pem())
 }
 
 /// How a CA certificate is renewed: reissued for the same key and subject (SPEC §2 `ca`).
@@ -525,6 +603,7 @@ mod tests {
         let profile = CaProfile {
             common_name: "CA".into(),
             days: u32::MAX,
+            pathlen: 0,
             name_constraints: None,
         };
         assert!(issue_ca(&profile, &key, OffsetDateTime::now_utc()).is_err());

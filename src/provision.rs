@@ -71,6 +71,8 @@ pub struct CaRequest {
     pub key_type: Option<KeyType>,
     /// Replace an existing CA.
     pub force: bool,
+    /// basicConstraints pathLenConstraint of a new CA (`None`: not asked, 0: leaves only).
+    pub pathlen: Option<u8>,
     /// Renew the CA certificate (same key and subject) even when it is not due.
     pub renew: bool,
     /// Renew the CA certificate when it expires within this many days.
@@ -353,7 +355,7 @@ pub fn ensure_ca(
         if plan.action == Action::Renewed {
             let profile = issue::CaRenewalProfile {
                 days,
-                path_len: None,
+                path_len: req.pathlen,
                 name_constraints: req.name_constraints.clone(),
             };
             let issued = issue::renew_ca(&info, &key, &profile, now)?;
@@ -429,6 +431,7 @@ pub fn ensure_ca(
     let profile = CaProfile {
         common_name: common_name.clone(),
         days,
+        pathlen: req.pathlen.unwrap_or(0),
         name_constraints: req.name_constraints.clone(),
     };
     let issued = issue::issue_ca(&profile, &key, now)?;
@@ -502,6 +505,19 @@ fn ca_option_warnings(req: &CaRequest, info: &CertInfo, kept: bool) -> Vec<Warni
     if let Some(asked) = req.key_type.filter(|kt| info.key_type != Some(*kt)) {
         let kept = info.key_type.map_or("an unknown key type", KeyType::name);
         warnings.push(new_ca_only("--key-type", asked.name(), kept));
+    }
+    if let Some(asked) = req
+        .pathlen
+        .filter(|n| kept && info.path_len != Some(u32::from(*n)))
+    {
+        let has = info.path_len.map_or_else(
+            || "no path length limit".to_owned(),
+            |n| format!("pathlen:{n}"),
+        );
+        warnings.push(Warning::with_fix(
+            format!("--pathlen {asked} differs from the kept CA's {has}; it applies when the CA is renewed"),
+            Fix::RenewCaPathlen { pathlen: asked },
+        ));
     }
     let lifetime = plan::lifetime_days(info.not_before, info.not_after);
     if let Some(asked) = req.days.filter(|d| kept && i64::from(*d) != lifetime) {
@@ -621,7 +637,7 @@ fn no_ca(store: &Store) -> Error {
 /// to sign (not a CA, not v3, not yet valid, expired, no keyCertSign, an unknown critical
 /// extension) or owned by another user; warns (into `warnings`) about a CA key others can
 /// read.
-fn load_ca(
+pub(crate) fn load_ca(
     store: &Store,
     lock: &DirLock,
     now: OffsetDateTime,
@@ -962,6 +978,7 @@ mod tests {
             force: false,
             renew: false,
             renew_within_days: 30,
+            pathlen: None,
             name_constraints: None,
         };
         ensure_ca(&store, &ca_req, now, &Silent).unwrap();

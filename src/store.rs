@@ -326,6 +326,36 @@ impl Store {
         list_pki(&fd, &self.dir).map(Some)
     }
 
+    /// Locks the existing directory of an output file (`aitls export -o FILE`), which is
+    /// not a certificate directory: nothing is created and no stale temporary file is
+    /// removed. A directory every user can write is accepted only when sticky (`/tmp`):
+    /// there no other user can rename, replace or remove the file aitls writes, and the
+    /// write itself goes to a new temporary file (`O_EXCL`) renamed over the target.
+    pub fn lock_output_dir(&self) -> Result<DirLock> {
+        let handle = self
+            .open_dir(FlockOperation::LockExclusive)
+            .map_err(|source| Error::Write {
+                action: "lock",
+                path: self.dir.clone(),
+                source,
+            })?;
+        // S_ISVTX: only an entry's owner may rename or remove it.
+        if handle.mode & 0o002 != 0 && handle.mode & 0o1000 == 0 {
+            return Err(Error::Refused {
+                message: format!(
+                    "{} is writable by every user and not sticky (mode {:04o}): another user could replace the file written there",
+                    self.dir.display(),
+                    handle.mode
+                ),
+                fixes: vec![Fix::ChmodDir {
+                    path: self.dir.clone(),
+                    others: true,
+                }],
+            });
+        }
+        Ok(DirLock { handle })
+    }
+
     fn open_dir(&self, op: FlockOperation) -> io::Result<DirHandle> {
         let fd = rfs::open(
             &self.dir,

@@ -583,6 +583,7 @@ mod tests {
         let profile = CaProfile {
             common_name: "x".into(),
             days: 30,
+            pathlen: 0,
             name_constraints: None,
         };
         let now = OffsetDateTime::now_utc();

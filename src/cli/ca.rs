@@ -57,6 +57,9 @@ pub struct CaArgs {
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RENEW_WITHIN_DAYS)]
     pub renew_within: u32,
 
+    /// A new or renewed CA may sign N levels of intermediates (aitls sign --intermediate) [default: 0]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=8))]
+    pub pathlen: Option<u8>,
     /// Permit only these names (repeatable): example.com (it and every name under it),
     /// .example.com (only names under it), 10.0.0.0/8, ::1/128, or `local` for localhost,
     /// .localhost, .test, .internal, .home.arpa, 127.0.0.0/8 and ::1/128. Without an IP
@@ -78,6 +81,7 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
         force: args.force,
         renew: args.renew,
         renew_within_days: args.renew_within,
+        pathlen: args.pathlen,
         name_constraints: aitls::constraints::for_permits(&args.permit)?,
     };
     let store = Store::new(&globals.dir);

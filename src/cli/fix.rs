@@ -146,6 +146,8 @@ impl Words {
                     | Fix::UseDir { .. }
                     | Fix::UseFoundDir { .. }
                     | Fix::VerifyCert { .. }
+                    | Fix::SignWithNames { .. }
+                    | Fix::RenewCaPathlen { .. }
             ),
         };
         is_command.then(|| self.action(fix))
@@ -300,6 +302,14 @@ impl Words {
             ),
             Fix::VerifyCert { path } => self.aitls(&format!("verify {}", path_word(path))),
             Fix::ReorderBundle { index } => format!("put certificate {index} first"),
+            Fix::SignWithNames { csr } => {
+                self.aitls(&format!("sign {} NAME...", path_word(csr)))
+            }
+            Fix::RenewCaPathlen { pathlen } => self.aitls(&format!("ca --renew --pathlen {pathlen}")),
+            Fix::OtherStem => "choose another stem with --out STEM".to_owned(),
+            Fix::ExportWithoutKey => {
+                "export it where its key lives, or use --format fullchain".to_owned()
+            }
         }
     }
 
@@ -341,6 +351,8 @@ impl Words {
             Fix::ProbeService { .. } => " to check the service running on that port",
             Fix::UseFoundDir { .. } => "",
             Fix::Chown { .. } => " if you trust the file, or remove it",
+            Fix::SignWithNames { .. } => " with the names to certify",
+            Fix::RenewCaPathlen { .. } => " to let the CA sign intermediates, keeping its key",
             _ => "",
         };
         if let Fix::UseFoundDir { dir, looked_in } = fix {

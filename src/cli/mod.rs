@@ -6,6 +6,7 @@
 mod ca;
 mod completions;
 mod env;
+mod export;
 mod fix;
 mod inspect;
 mod io_words;
@@ -14,6 +15,7 @@ mod probe;
 mod quote;
 mod render;
 mod server;
+mod sign;
 mod spinner;
 mod trust;
 mod verify;
@@ -76,9 +78,11 @@ pub struct Cli {
 pub enum Command {
     Ca(ca::CaArgs),
     Server(server::ServerArgs),
+    Sign(sign::SignArgs),
     Verify(verify::VerifyArgs),
     Inspect(inspect::InspectArgs),
     Env(env::EnvArgs),
+    Export(export::ExportArgs),
     Probe(probe::ProbeArgs),
     Completions(completions::CompletionsArgs),
     Trust(trust::TrustArgs),
@@ -250,9 +254,11 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
     match command {
         Command::Ca(args) => ca::run(&args, &globals, &out),
         Command::Server(args) => server::run(&args, &globals, &out),
+        Command::Sign(args) => sign::run(&args, &globals, &out),
         Command::Verify(args) => verify::run(&args, &globals, &out),
         Command::Inspect(args) => inspect::run(&args, &globals, &out),
         Command::Env(args) => env::run(&args, &globals, &out),
+        Command::Export(args) => export::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
         Command::Trust(args) => trust::run(&args, &globals, &out),

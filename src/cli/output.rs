@@ -92,7 +92,7 @@ impl Output {
     pub fn short_usage(&self) {
         write_stderr(
             "aitls: TLS for your AI services in one line\n\n\
-             usage: aitls [-d DIR] <ca|server|verify|inspect|env|probe|trust|completions> [OPTIONS]\n\n  \
+             usage: aitls [-d DIR] <ca|server|sign|verify|inspect|env|probe|trust|export|completions> [OPTIONS]\n\n  \
              aitls ca && aitls server    create a CA and a localhost certificate in ai/certs\n  \
              aitls verify                check them as a TLS client would\n  \
              aitls env                   print the AI services' TLS settings\n  \
