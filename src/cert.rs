@@ -85,9 +85,34 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 /// window in which `ca`, `server`, `verify` and `inspect` warn (SPEC §2).
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
-/// Whole days from `now` until `until`, rounded down (negative when past).
+/// A date and time as aitls shows them: `2027-11-27 15:19:24 UTC`.
+pub fn when(t: OffsetDateTime) -> String {
+    let t = t.to_offset(::time::UtcOffset::UTC);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        t.date(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `1 day`, `N days`: a count of days in words.
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Whole days from `now` until `until`, counted between their UTC dates (negative when
+/// past): the one rule for every "days left", so it agrees with the date printed beside
+/// it, and a certificate created now and kept a second later show the same number.
+/// Rounded down to the date: 23:00 on the last day is 0 days left.
 pub fn days_between(now: OffsetDateTime, until: OffsetDateTime) -> i64 {
-    (until - now).whole_days()
+    let utc = ::time::UtcOffset::UTC;
+    (until.to_offset(utc).date() - now.to_offset(utc).date()).whole_days()
 }
 
 /// The extensions OpenSSL 3 accepts as critical (`X509_supported_extension` in
@@ -254,6 +279,54 @@ pub fn is_signed_by(cert: &CertInfo, issuer_spki_der: &[u8]) -> bool {
     UnparsedPublicKey::new(alg, &spki.subject_public_key.data)
         .verify(&cert.tbs_raw, &cert.signature)
         .is_ok()
+}
+
+/// A CA among `cas` with the name of `cert`'s issuer but another key: `cert` was signed
+/// by a different CA of the same name (a copy of `ca.crt` from before `aitls ca --force`).
+/// `None` when no CA of that name is there, or one of them signs `cert`.
+pub fn same_name_other_key<'a>(cert: &CertInfo, cas: &'a [CertInfo]) -> Option<&'a CertInfo> {
+    let named: Vec<&CertInfo> = cas
+        .iter()
+        .filter(|ca| ca.subject_raw == cert.issuer_raw)
+        .collect();
+    if named.iter().any(|ca| is_signed_by(cert, &ca.spki_der)) {
+        return None;
+    }
+    named.first().copied()
+}
+
+/// How the key that signed `cert` differs from `ca`'s, in words: the key identifiers
+/// when both carry one (`the certificate's issuer key ID 3A:…, the CA's 7F:…`), else
+/// that the signature does not verify with the CA's key.
+pub fn key_difference(cert: &CertInfo, ca: &CertInfo) -> String {
+    let ext = |der: &[u8], want_aki: bool| -> Option<String> {
+        let (_, x) = X509Certificate::from_der(der).ok()?;
+        x.extensions()
+            .iter()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) if want_aki => {
+                    aki.key_identifier.as_ref().map(|id| short_hex(id.0))
+                }
+                ParsedExtension::SubjectKeyIdentifier(ski) if !want_aki => Some(short_hex(ski.0)),
+                _ => None,
+            })
+    };
+    match (ext(&cert.der, true), ext(&ca.der, false)) {
+        (Some(aki), Some(ski)) if aki != ski => format!(
+            "different key: the certificate was signed by key ID {aki}, the CA's key ID is {ski}"
+        ),
+        _ => "different key: the certificate's signature does not verify with the CA's key"
+            .to_owned(),
+    }
+}
+
+/// The first 8 bytes of a key identifier, as openssl prints them (`3A:0F:…`).
+fn short_hex(bytes: &[u8]) -> String {
+    let mut words: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02X}")).collect();
+    if bytes.len() > 8 {
+        words.push("…".to_owned());
+    }
+    words.join(":")
 }
 
 /// The nameConstraints extension of a certificate (DER): its criticality and its raw

@@ -164,7 +164,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
                 "no CA in {} (the directory does not exist or cannot be opened)",
                 store.dir().display()
             ),
-            Fix::CreateCa,
+            store.setup_fix(Fix::CreateCa),
         ));
     };
     let read = |name: &str| -> Result<Option<Vec<u8>>> { Ok(lock.read(name)?.map(|f| f.bytes)) };
@@ -179,7 +179,7 @@ pub fn export(store: &Store, req: &ExportRequest) -> Result<Export> {
     let ca_pem = read(CA_CERT)?.ok_or_else(|| {
         refused(
             format!("no CA in {} ({CA_CERT} is missing)", store.dir().display()),
-            Fix::CreateCa,
+            store.setup_fix(Fix::CreateCa),
         )
     })?;
     let ca = parse(store, CA_CERT, &ca_pem)?;

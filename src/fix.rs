@@ -30,6 +30,15 @@ pub enum Fix {
         /// The server certificate's stem (`--out`).
         stem: String,
     },
+    /// Issue a new pair under `stem` over a key that has no readable certificate
+    /// (`aitls server [--out STEM] --force`): the key is replaced, so this is the choice
+    /// beside restoring the certificate.
+    ReplaceLoneKey {
+        /// The server certificate's stem.
+        stem: String,
+        /// The key type asked for, when known (`--key-type`).
+        key_type: Option<KeyType>,
+    },
     /// Replace aitls's own CA (`aitls ca --force`): the pair in the directory is broken,
     /// expired or weak. Every server certificate must be reissued afterwards.
     ReplaceCa,
@@ -167,6 +176,12 @@ pub enum Fix {
         /// The names, each as it should be given.
         names: Vec<String>,
     },
+    /// Check the service running at `target` (`aitls probe TARGET`): a `host:port` was
+    /// given where a name goes.
+    ProbeService {
+        /// The target as given (`localhost:8095`).
+        target: String,
+    },
     /// Give this host to `--host` instead (a URL or `host:port` was given).
     UseHost {
         /// The host name or address.
@@ -177,10 +192,24 @@ pub enum Fix {
         /// The stem.
         stem: String,
     },
+    /// Move what is in the way at a file's name in DIR (a directory at `server.crt`).
+    MoveAside {
+        /// The path in the way.
+        path: PathBuf,
+    },
     /// Point aitls at this directory with `-d` (a directory was given as a file).
     UseDir {
         /// The directory.
         dir: PathBuf,
+    },
+    /// Point aitls at the project's certificate directory, found in a parent of the
+    /// working directory: `looked_in` (absolute) has no CA, and making one there would
+    /// make a second CA.
+    UseFoundDir {
+        /// The directory holding the CA (absolute).
+        dir: PathBuf,
+        /// The directory looked in (absolute).
+        looked_in: PathBuf,
     },
     /// Verify this certificate instead (the one given is the CA, not a server
     /// certificate).

@@ -261,6 +261,22 @@ pub fn link(items: &mut [Item]) {
         spki_der: Vec<u8>,
         key_id: Option<String>,
     }
+    // Where a certificate is in several files (the guide's CA rotation keeps ca.crt,
+    // ca-old.crt and ca-bundle.crt), name a file holding it alone over a bundle, and
+    // ca.crt first: that is the file to give to --ca or to a client.
+    let mut certs_in: HashMap<String, usize> = HashMap::new();
+    for item in items.iter() {
+        if matches!(item.body, Body::Certificate(_)) {
+            *certs_in.entry(item.file.clone()).or_default() += 1;
+        }
+    }
+    let rank = |file: &str| {
+        let bundle = certs_in.get(file).copied().unwrap_or(0) > 1;
+        let not_ca_crt = std::path::Path::new(file)
+            .file_name()
+            .is_none_or(|n| n != crate::store::CA_CERT);
+        (bundle, not_ca_crt)
+    };
     let mut by_pin: HashMap<String, String> = HashMap::new();
     let mut by_subject: HashMap<Vec<u8>, Vec<Issuer>> = HashMap::new();
     let mut parsed: Vec<Option<cert::CertInfo>> = Vec::with_capacity(items.len());
@@ -271,9 +287,12 @@ pub fn link(items: &mut [Item]) {
         };
         let info = cert::parse_der(&c.der).ok();
         if let Some(pin) = &c.key.pin_sha256 {
-            by_pin
+            let best = by_pin
                 .entry(pin.clone())
                 .or_insert_with(|| item.file.clone());
+            if rank(&item.file) < rank(best) {
+                best.clone_from(&item.file);
+            }
         }
         if let Some(ca) = info.as_ref().filter(|i| i.is_ca) {
             by_subject
@@ -286,6 +305,9 @@ pub fn link(items: &mut [Item]) {
                 });
         }
         parsed.push(info);
+    }
+    for candidates in by_subject.values_mut() {
+        candidates.sort_by_key(|ca| rank(&ca.file));
     }
     for (item, info) in items.iter_mut().zip(parsed) {
         match &mut item.body {

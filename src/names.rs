@@ -58,7 +58,9 @@ pub fn parse(input: &str) -> Result<SanName> {
         (Error::InvalidName { name, .. }, Some(host)) => Error::InvalidName {
             name,
             reason: "a name is the host alone, without a scheme, port or path".into(),
-            fixes: vec![Fix::UseNames { names: vec![host] }],
+            fixes: std::iter::once(Fix::UseNames { names: vec![host] })
+                .chain(probe_target(input).map(|target| Fix::ProbeService { target }))
+                .collect(),
         },
         (e, _) => e,
     })
@@ -80,6 +82,22 @@ pub fn host_in(input: &str) -> Option<String> {
         }
     };
     (host != input && parse_name(host).is_ok()).then(|| host.to_owned())
+}
+
+/// `input` as a target of `aitls probe`, when it names a port: `localhost:8095` or an
+/// `https://` URL with one (the user may have meant to check the service there).
+fn probe_target(input: &str) -> Option<String> {
+    let rest = match input.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => rest,
+        Some(_) => return None,
+        None => input,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let port = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.1.strip_prefix(':')?,
+        None => authority.rsplit_once(':')?.1,
+    };
+    (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())).then(|| input.to_owned())
 }
 
 fn parse_name(input: &str) -> Result<SanName> {
@@ -207,7 +225,9 @@ fn with_all_names_meant<S: AsRef<str>>(err: Error, inputs: &[S]) -> Error {
         })
         .collect();
     let fixes = match (meant, fixes.first()) {
-        (Some(names), Some(Fix::UseNames { .. })) => vec![Fix::UseNames { names }],
+        (Some(names), Some(Fix::UseNames { .. })) => std::iter::once(Fix::UseNames { names })
+            .chain(fixes.into_iter().skip(1))
+            .collect(),
         _ => fixes,
     };
     Error::InvalidName {
@@ -259,22 +279,25 @@ mod tests {
 
     #[test]
     fn the_host_of_a_url_or_host_port_is_the_fix() {
-        for (given, host) in [
-            ("localhost:8095", "localhost"),
-            ("https://localhost", "localhost"),
-            ("https://user@api.internal:8443/v1?x", "api.internal"),
-            ("[::1]:8095", "::1"),
-            ("10.0.0.5:80", "10.0.0.5"),
+        // With a port, the service there may be what was meant: `aitls probe` it.
+        for (given, host, probe) in [
+            ("localhost:8095", "localhost", true),
+            ("https://localhost", "localhost", false),
+            ("https://user@api.internal:8443/v1?x", "api.internal", true),
+            ("[::1]:8095", "::1", true),
+            ("10.0.0.5:80", "10.0.0.5", true),
         ] {
             assert_eq!(host_in(given).as_deref(), Some(host), "{given}");
             let err = parse(given).unwrap_err();
-            assert_eq!(
-                err.fixes(),
-                [Fix::UseNames {
-                    names: vec![host.to_owned()]
-                }],
-                "{given}"
-            );
+            let mut fixes = vec![Fix::UseNames {
+                names: vec![host.to_owned()],
+            }];
+            if probe {
+                fixes.push(Fix::ProbeService {
+                    target: given.to_owned(),
+                });
+            }
+            assert_eq!(err.fixes(), fixes, "{given}");
         }
         for plain in ["localhost", "bad name", "x:y"] {
             assert_eq!(host_in(plain), None, "{plain}");
@@ -282,9 +305,14 @@ mod tests {
         let err = parse_all(&["api.internal", "localhost:8095"]).unwrap_err();
         assert_eq!(
             err.fixes(),
-            [Fix::UseNames {
-                names: vec!["api.internal".into(), "localhost".into()]
-            }]
+            [
+                Fix::UseNames {
+                    names: vec!["api.internal".into(), "localhost".into()]
+                },
+                Fix::ProbeService {
+                    target: "localhost:8095".into()
+                }
+            ]
         );
     }
 

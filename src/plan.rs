@@ -125,7 +125,11 @@ impl fmt::Display for Reason {
             Reason::New => f.write_str("no certificate existed"),
             Reason::Forced => f.write_str("--force was given"),
             Reason::Current { days_left } => {
-                write!(f, "current, valid for {days_left} more days")
+                write!(
+                    f,
+                    "current, valid for {} more",
+                    crate::cert::days(*days_left)
+                )
             }
             Reason::Missing { file } => write!(f, "{file} was missing"),
             Reason::Unreadable { detail } => {
@@ -157,7 +161,7 @@ impl fmt::Display for Reason {
             Reason::NotYetValid => f.write_str("the certificate was not valid yet"),
             Reason::Expired => f.write_str("the certificate had expired"),
             Reason::Expiring { days_left } => {
-                write!(f, "expiring in {days_left} days")
+                write!(f, "expiring in {}", crate::cert::days(*days_left))
             }
             Reason::ExplicitWindow {
                 not_before,
@@ -172,7 +176,8 @@ impl fmt::Display for Reason {
             Reason::RenewAsked => f.write_str("--renew was given"),
             Reason::CappedByCa { days_left } => write!(
                 f,
-                "expiring in {days_left} days, with the CA: a new certificate could not last longer until the CA is renewed"
+                "expiring in {}, with the CA: a new certificate could not last longer until the CA is renewed",
+                crate::cert::days(*days_left)
             ),
         }
     }

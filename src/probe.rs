@@ -187,6 +187,19 @@ pub struct Expected {
     pub modified: Option<OffsetDateTime>,
     /// The project file's `on_change` command for this certificate, when it has one.
     pub on_change: Option<String>,
+    /// The directory's CA certificate (`DIR/ca.crt`) and its path, when it exists: what
+    /// tells a certificate this directory issued from one it did not.
+    pub ca: Option<(std::path::PathBuf, CertInfo)>,
+}
+
+impl Expected {
+    /// Whether `cert` was issued by this directory's CA (its signature verifies with the
+    /// CA's key): only then is it one that `aitls server` replaced or can reissue.
+    fn issued_here(&self, cert: &CertInfo) -> bool {
+        self.ca.as_ref().is_some_and(|(_, ca)| {
+            cert.issuer_raw == ca.subject_raw && cert::is_signed_by(cert, &ca.spki_der)
+        })
+    }
 }
 
 /// The report for one target: the wire format of `aitls probe --json` (an array of these).
@@ -1192,6 +1205,18 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings, expected: &Expected) -
     );
     let top = chain.last().unwrap_or(&chain[0]);
     let issuer = dn_of(top);
+    if result.is_err() {
+        // Signed by a different CA of the same name as the one trusted (a copy of
+        // ca.crt from before `aitls ca --force`): say that, not an algorithm error.
+        let trusted: Vec<CertInfo> = settings
+            .anchors
+            .iter()
+            .filter_map(|d| cert::parse_der(d).ok())
+            .collect();
+        if let Some(other) = cert::same_name_other_key(top, &trusted) {
+            return other_ca_same_name(top, other, settings, expected);
+        }
+    }
     match result {
         Ok(path) => {
             let anchor_name = anchor_ders
@@ -1255,6 +1280,47 @@ fn trusted_check(chain: &[CertInfo], settings: &Settings, expected: &Expected) -
     }
 }
 
+/// The chain's issuer is a different CA than the one trusted, with the same name.
+fn other_ca_same_name(
+    top: &CertInfo,
+    other: &CertInfo,
+    settings: &Settings,
+    expected: &Expected,
+) -> Check {
+    let mut detail = format!(
+        "the chain's issuer is a different CA than {}: same name {}, {}",
+        settings.anchors_label,
+        other
+            .common_name
+            .as_ref()
+            .map_or_else(|| "(no common name)".to_owned(), |cn| format!("{cn:?}")),
+        cert::key_difference(top, other)
+    );
+    // The directory's own CA signed it: trust that one.
+    let signer = expected
+        .ca
+        .as_ref()
+        .filter(|(path, ca)| {
+            path.display().to_string() != settings.anchors_label
+                && top.issuer_raw == ca.subject_raw
+                && cert::is_signed_by(top, &ca.spki_der)
+        })
+        .map(|(path, _)| path.clone());
+    if let Some(path) = &signer {
+        detail.push_str(&format!("; {} signed it", path.display()));
+    }
+    Check::fail(
+        "trusted",
+        detail,
+        Some(match signer {
+            Some(path) => Fix::UseCa { path },
+            None => Fix::ServeCertificate {
+                cert: expected.path.clone(),
+            },
+        }),
+    )
+}
+
 fn name_text(n: &SanName) -> String {
     match n {
         SanName::Dns(d) => d.clone(),
@@ -1291,8 +1357,13 @@ fn host_check(
                 target.host
             ),
             Some(Fix::Reissue(Reissue {
-                // An `aitls server` command when DIR holds the certificate to reissue.
-                stem: expected.der.as_ref().map(|_| expected.stem.clone()),
+                // An `aitls server` command only when DIR holds the certificate to
+                // reissue and its CA issued the one served.
+                stem: expected
+                    .der
+                    .as_ref()
+                    .filter(|_| expected.issued_here(leaf))
+                    .map(|_| expected.stem.clone()),
                 key_type: leaf.key_type,
                 names: names
                     .iter()
@@ -1324,6 +1395,26 @@ fn current_check(leaf: &CertInfo, expected: &Expected) -> Option<Check> {
             None,
         ));
     };
+    // A certificate this directory's CA did not issue is not one the file replaced.
+    if !expected.issued_here(leaf) {
+        return Some(Check::fail(
+            "current",
+            format!(
+                "serves a certificate that is not {} (issued by {}{})",
+                expected.path.display(),
+                match &expected.ca {
+                    Some((_, ca)) if ca.subject_raw == leaf.issuer_raw => {
+                        "a different CA with the same name, "
+                    }
+                    _ => "",
+                },
+                dn_of(leaf)
+            ),
+            Some(Fix::ServeCertificate {
+                cert: expected.path.clone(),
+            }),
+        ));
+    }
     // notBefore has one-second precision: a certificate reissued within the second of the
     // one served still counts as the newer (the served one is what the file replaced).
     Some(if file.not_before >= leaf.not_before {

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use crate::ca_fitness;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
-use crate::fix::{Fix, Need, Reissue, Warning};
+use crate::fix::{Fix, Warning};
 use crate::issue::{self, Ca, CaProfile, ServerProfile, Window};
 use crate::key_type::KeyType;
 use crate::names::SanName;
@@ -217,7 +217,8 @@ fn expiry_warning(
     } else if days_left < cert::EXPIRY_WARNING_DAYS {
         Some(Warning::with_fix(
             format!(
-                "{what} expires in {days_left} days, on {}",
+                "{what} expires in {}, on {}",
+                cert::days(days_left),
                 not_after.date()
             ),
             fix,
@@ -675,6 +676,19 @@ fn renewal_repairs(defect: &ca_fitness::CaDefect) -> bool {
     )
 }
 
+/// The refusal when `store` holds no CA. Run from a subdirectory, `ai/certs` is not the
+/// project's: the fix points at the CA found above rather than at `aitls ca`, which would
+/// make a second one.
+fn no_ca(store: &Store) -> Error {
+    Error::Refused {
+        message: format!(
+            "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
+            store.absolute_dir().display()
+        ),
+        fixes: vec![store.setup_fix(Fix::CreateCa)],
+    }
+}
+
 /// Loads the CA for signing, refusing when it is missing, incomplete, mismatched, unfit
 /// to sign (not a CA, not v3, not yet valid, expired, no keyCertSign, an unknown critical
 /// extension) or owned by another user; warns (into `warnings`) about a CA key others can
@@ -689,21 +703,7 @@ pub(crate) fn load_ca(
     warnings.extend(key_mode.and_then(|mode| ca_key_warning(lock, mode)));
     let Ca { cert, key } = match pair {
         CaPair::Both(pair) => *pair?,
-        CaPair::Nothing => {
-            // Run from a subdirectory, `ai/certs` is not the project's: point at the CA
-            // found above rather than at `aitls ca`, which would make a second one.
-            let fixes = match store.find_upward(CA_CERT) {
-                Some(dir) => vec![Fix::UseDir { dir }],
-                None => vec![Fix::CreateCa],
-            };
-            return Err(Error::Refused {
-                message: format!(
-                    "no CA in {} ({CA_CERT} and {CA_KEY} are missing)",
-                    store.absolute_dir().display()
-                ),
-                fixes,
-            });
-        }
+        CaPair::Nothing => return Err(no_ca(store)),
         lone @ (CaPair::KeyOnly | CaPair::CertOnly) => {
             let (present, missing) = if matches!(lone, CaPair::CertOnly) {
                 (CA_CERT, CA_KEY)
@@ -762,7 +762,9 @@ fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
     };
     let cert = match cert::parse_pem(&cert_bytes) {
         Ok(c) => c,
-        Err(e) => return Ok(ServerFound::Unusable(format!("{cert_file} {e}"))),
+        // A certificate that is not one beside a key: aitls writes the certificate
+        // first, so it never leaves this; the key may be the only copy (SPEC §2).
+        Err(e) => return Ok(ServerFound::LoneKey(format!("{cert_file} {e}"))),
     };
     let key = match issue::load_key(&key_bytes) {
         Ok(k) => k,
@@ -848,6 +850,10 @@ pub fn ensure_server(
             reason: "at least one name is needed".into(),
         });
     }
+    // No directory, no CA: refuse before `lock` creates an empty one.
+    if matches!(store.dir().try_exists(), Ok(false)) {
+        return Err(no_ca(store));
+    }
     let lock = store.lock()?;
     ensure_server_with(store, Mode::Write(&lock), req, now, progress)
 }
@@ -925,21 +931,28 @@ pub fn ensure_server_with(
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
         ServerRefusal::LoneKey => Error::Refused {
-            message: format!(
-                "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
-                store.path(&key_file).display(),
-                store.path(&cert_file).display()
-            ),
+            message: match &found {
+                // The certificate is there but is not one (`LoneKey` carries why).
+                ServerFound::LoneKey(why) if why != &cert_file => format!(
+                    "{} exists beside {}, which is not a certificate aitls can read ({}); refusing to overwrite a key that aitls did not leave there",
+                    store.path(&key_file).display(),
+                    store.path(&cert_file).display(),
+                    why.strip_prefix(&cert_file).unwrap_or(why).trim_start()
+                ),
+                _ => format!(
+                    "{} exists without {}; refusing to overwrite a key that aitls did not leave there",
+                    store.path(&key_file).display(),
+                    store.path(&cert_file).display()
+                ),
+            },
             fixes: vec![
                 Fix::Restore {
                     file: Some(cert_file.clone()),
                 },
-                Fix::Reissue(Reissue {
-                    stem: Some(req.stem.clone()),
+                Fix::ReplaceLoneKey {
+                    stem: req.stem.clone(),
                     key_type: Some(profile.key_type),
-                    names: Vec::new(),
-                    need: Need::Renewal,
-                }),
+                },
             ],
         },
     })?;

@@ -127,11 +127,25 @@ pub fn settings(request: &EnvRequest) -> Result<Settings> {
         }
     }
     if !missing.is_empty() {
-        return Err(missing_files(
-            &missing,
-            store.path(CA_CERT).as_path(),
-            &stems_missing,
-        ));
+        let mut err = missing_files(&missing, store.path(CA_CERT).as_path(), &stems_missing);
+        // A key without its certificate: `aitls server` refuses to overwrite it (SPEC §2),
+        // so the choice is restoring the certificate or a new pair.
+        if let (Error::Refused { fixes, .. }, Some(stem)) = (&mut err, stems_missing.first()) {
+            let (cert, key) = (store::cert_file(stem), store::key_file(stem));
+            if missing.contains(&store.path(&cert))
+                && !missing.contains(&store.path(CA_CERT))
+                && exists(&key)?
+            {
+                *fixes = vec![
+                    Fix::Restore { file: Some(cert) },
+                    Fix::ReplaceLoneKey {
+                        stem: (*stem).to_owned(),
+                        key_type: None,
+                    },
+                ];
+            }
+        }
+        return Err(err);
     }
 
     let join = |name: &str| format!("{}/{name}", dir.trim_end_matches('/'));

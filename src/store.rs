@@ -188,6 +188,45 @@ impl Store {
             .find(|dir| dir.join(name).is_file())
     }
 
+    /// What sets up this directory when it holds no CA: `create`, unless aitls runs in a
+    /// subdirectory of a project whose CA directory is found above
+    /// ([`Store::find_upward`]), where `create` would make a second CA; then
+    /// [`Fix::UseFoundDir`] points at it. Every "nothing here" hint goes through this.
+    ///
+    /// Only the default search: a directory named explicitly (absolute, or by a project
+    /// file) is never searched for.
+    pub fn setup_fix(&self, create: Fix) -> Fix {
+        match self.find_upward(CA_CERT) {
+            Some(dir) => Fix::UseFoundDir {
+                dir,
+                looked_in: self.absolute_dir(),
+            },
+            None => create,
+        }
+    }
+
+    /// Refuses a directory path that names something else (a file): aitls would
+    /// otherwise report "File exists" and hint at commands that cannot work there.
+    fn check_is_dir(&self) -> Result<()> {
+        match std::fs::metadata(&self.dir) {
+            Ok(meta) if !meta.is_dir() => {
+                let parent = self.dir.parent().filter(|p| p.join(CA_CERT).is_file());
+                Err(Error::Malformed {
+                    path: self.dir.clone(),
+                    reason: "is a file, not a directory: -d and AITLS_DIR name the certificate directory".into(),
+                    // `-d ai/certs/ca.crt`: the directory holding it was meant.
+                    fixes: parent
+                        .map(|dir| Fix::UseDir {
+                            dir: dir.to_owned(),
+                        })
+                        .into_iter()
+                        .collect(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The stem of `cert` when it is a server certificate of this directory
     /// (`DIR/STEM.crt`, not the CA's), as written by `aitls server --out STEM`.
     pub fn stem_of<'a>(&self, cert: &'a Path) -> Option<&'a str> {
@@ -203,6 +242,7 @@ impl Store {
     /// user can write (SPEC §4; `--force` does not change that). Also removes temporary
     /// files that a killed run left behind: holding the lock, no other writer owns them.
     pub fn lock(&self) -> Result<DirLock> {
+        self.check_is_dir()?;
         // 0755 whatever the umask allows: under umask 000 a world-writable directory would
         // let any local user swap the certificates.
         std::fs::DirBuilder::new()
@@ -243,6 +283,7 @@ impl Store {
     /// reader never sees a key without its certificate. `None` when the directory does not
     /// exist or this user cannot open it (a reader then reads the paths as they are).
     pub fn lock_shared(&self) -> Result<Option<ReadLock>> {
+        self.check_is_dir()?;
         match self.open_dir(FlockOperation::LockShared) {
             Ok(handle) => Ok(Some(ReadLock { handle })),
             Err(e)
@@ -358,7 +399,7 @@ impl DirHandle {
     /// of at most [`MAX_READ`] bytes is read.
     pub fn read(&self, name: &str) -> Result<Option<FileRead>> {
         let path = self.path.join(name);
-        match rfs::openat(&self.fd, name, read_flags(), Mode::empty()) {
+        let read = match rfs::openat(&self.fd, name, read_flags(), Mode::empty()) {
             Ok(fd) => read_regular(fd, &path).map(Some),
             Err(rustix::io::Errno::NOENT) => Ok(None),
             Err(e) => Err(open_error(
@@ -366,7 +407,19 @@ impl DirHandle {
                 &path,
                 e,
             )),
-        }
+        };
+        // Something at a file's own name in DIR (a directory at server.crt) is in the
+        // way: it was not meant as DIR, so `-d` there is no fix.
+        read.map_err(|err| match err {
+            Error::Malformed { path, reason, .. } if reason.starts_with("is a directory") => {
+                Error::Malformed {
+                    fixes: vec![Fix::MoveAside { path: path.clone() }],
+                    path,
+                    reason,
+                }
+            }
+            err => err,
+        })
     }
 
     /// Reads `path` through this handle when it names a file directly in this directory

@@ -98,7 +98,23 @@ pub fn run(args: &CaArgs, globals: &Globals, out: &Output) -> anyhow::Result<Exi
     }
     let store = Store::new(&globals.dir);
     let spinner = out.spinner();
+    // Run from a subdirectory of a project whose CA is above: this makes a second CA.
+    let above = match store.path(aitls::store::CA_CERT).exists() {
+        true => None,
+        false => store.find_upward(aitls::store::CA_CERT),
+    };
     let mut outcome = provision::ensure_ca(&store, &request, aitls::clock::now()?, &spinner)?;
+    if let Some(above) = above {
+        outcome.warnings.insert(
+            0,
+            aitls::fix::Warning::from(format!(
+                "a CA already exists in {}; this made a second, unrelated CA in {}, which clients that trust the first do not trust (aitls -d {} … uses the first)",
+                above.display(),
+                store.absolute_dir().display(),
+                super::quote::shell_quote(&above.to_string_lossy())
+            )),
+        );
+    }
     if request
         .name_constraints
         .as_ref()

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use aitls::fix::Fix;
 use aitls::project::{CertEntry, Service};
 use aitls::services::{self, DEFAULT_NEMOTRON_URL, DEFAULT_YOLO26_URL, EnvRequest};
 use aitls::store::DEFAULT_STEM;
@@ -108,6 +109,12 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
     // /etc/ai/current) should stay that path in the services' configuration.
     let dir = std::path::absolute(&globals.dir)
         .with_context(|| format!("cannot make {} absolute", globals.dir.display()))?;
+    // A directory others can write: the files it names may not be the ones put there.
+    if let Some(lock) = aitls::store::Store::new(&globals.dir).lock_shared()? {
+        for warning in aitls::provision::dir_warnings(&lock) {
+            out.warn(&globals.words.warning(&warning));
+        }
+    }
     let declared = |service| globals.project.as_ref().and_then(|p| p.service(service));
     let (yolo26, nemotron) = (declared(Service::Yolo26), declared(Service::Nemotron));
     let settings = services::settings(&EnvRequest {
@@ -116,6 +123,18 @@ pub fn run(args: &EnvArgs, globals: &Globals, out: &Output) -> anyhow::Result<Ex
         nemotron_stem: stem_for(&args.nemotron, &args.out, nemotron),
         yolo26_url: url_for("yolo_url", &args.yolo_url, globals, yolo26),
         nemotron_url: url_for("nemotron_url", &args.nemotron_url, globals, nemotron),
+    })
+    .map_err(|mut err| {
+        // Run from a subdirectory: the project's CA above, not a second one here (the
+        // directory given to the library is absolute, so the search starts from ours).
+        if let aitls::Error::Refused { fixes, .. } = &mut err {
+            for fix in fixes.iter_mut() {
+                if matches!(fix, Fix::CreateCaAndServer { .. }) {
+                    *fix = aitls::store::Store::new(&globals.dir).setup_fix(fix.clone());
+                }
+            }
+        }
+        err
     })?;
     match format {
         EnvFormat::Json => out.json_doc(&settings)?,

@@ -14,6 +14,10 @@ use aitls::truststore::Action as TrustAction;
 
 use super::quote::shell_quote;
 
+/// The certificate directory when neither `--dir` nor `AITLS_DIR` is given (`Cli::dir`'s
+/// default).
+const DEFAULT_DIR: &str = "ai/certs";
+
 /// Where the certificate directory came from, so a command in a fix names the same one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirSource {
@@ -36,6 +40,9 @@ pub enum DirSource {
 #[derive(Debug, Clone)]
 pub struct Words {
     dir: DirSource,
+    /// The directory in force, once known (a project file's `dir` is read after the
+    /// command line).
+    dir_path: Option<PathBuf>,
     command_name: Option<String>,
 }
 
@@ -44,8 +51,15 @@ impl Words {
     pub fn new(dir: DirSource) -> Self {
         Words {
             dir,
+            dir_path: None,
             command_name: None,
         }
+    }
+
+    /// The same, knowing the directory in force.
+    pub fn in_dir(mut self, dir: &Path) -> Self {
+        self.dir_path = Some(dir.to_owned());
+        self
     }
 
     /// The same, for a run of the subcommand `name` (`inspect` …), which a fix that
@@ -68,6 +82,19 @@ impl Words {
                 shell_quote(&file.to_string_lossy())
             ),
         }
+    }
+
+    /// The directory in force, absolute (as given when it cannot be made so).
+    fn abs_dir(&self) -> String {
+        let dir = match (&self.dir_path, &self.dir) {
+            (Some(dir), _) => dir.as_path(),
+            (None, DirSource::Default | DirSource::Project { .. }) => Path::new(DEFAULT_DIR),
+            (None, DirSource::Flag(dir) | DirSource::Env(dir)) => dir.as_path(),
+        };
+        std::path::absolute(dir)
+            .unwrap_or_else(|_| dir.to_owned())
+            .display()
+            .to_string()
     }
 
     /// `server`, or `server --out STEM`.
@@ -120,6 +147,7 @@ impl Words {
                 Fix::CreateCa
                     | Fix::CreateCaAndServer { .. }
                     | Fix::IssueServer { .. }
+                    | Fix::ReplaceLoneKey { .. }
                     | Fix::ReplaceCa
                     | Fix::RenewCa
                     | Fix::RenewCaDays { .. }
@@ -136,7 +164,9 @@ impl Words {
                         ..
                     }
                     | Fix::UseNames { .. }
+                    | Fix::ProbeService { .. }
                     | Fix::UseDir { .. }
+                    | Fix::UseFoundDir { .. }
                     | Fix::VerifyCert { .. }
                     | Fix::InitProject
                     | Fix::SignWithNames { .. }
@@ -154,6 +184,14 @@ impl Words {
                 format!("{} && {}", self.aitls("ca"), self.aitls(&Self::server(stem)))
             }
             Fix::IssueServer { stem } => self.aitls(&Self::server(stem)),
+            Fix::ReplaceLoneKey { stem, key_type } => {
+                let mut args = format!("{} --force", Self::server(stem));
+                // rsa2048 is `aitls server`'s default; any other type must be asked for again.
+                if let Some(kt) = key_type.filter(|kt| *kt != KeyType::Rsa2048) {
+                    args.push_str(&format!(" --key-type {kt}"));
+                }
+                self.aitls(&args)
+            }
             Fix::ReplaceCa | Fix::ReplaceUnfitCa => self.aitls("ca --force"),
             Fix::RenewCa => self.aitls("ca --renew"),
             Fix::RenewCaDays { days } => self.aitls(&format!("ca --renew --days {days}")),
@@ -265,10 +303,22 @@ impl Words {
                 let words: Vec<String> = names.iter().map(|n| shell_quote(n)).collect();
                 self.aitls(&format!("server {}", words.join(" ")))
             }
+            Fix::ProbeService { target } => {
+                self.aitls(&format!("probe {}", shell_quote(target)))
+            }
             Fix::UseHost { host } => format!("use --host {}", shell_quote(host)),
+            Fix::MoveAside { path } => format!(
+                "move the directory {} out of the way (aitls keeps a file under that name)",
+                path_word(path)
+            ),
             Fix::UseStem { stem } => format!("use --out {}", shell_quote(stem)),
             // The directory replaces the one in force, so no --dir from `aitls()`.
             Fix::UseDir { dir } => format!(
+                "aitls -d {} {}",
+                path_word(dir),
+                self.command_name.as_deref().unwrap_or("inspect")
+            ),
+            Fix::UseFoundDir { dir, .. } => format!(
                 "aitls -d {} {}",
                 path_word(dir),
                 self.command_name.as_deref().unwrap_or("inspect")
@@ -294,10 +344,15 @@ impl Words {
             return self.action(fix);
         };
         let purpose = match fix {
-            Fix::CreateCa => " to create it",
             Fix::InitProject => " to write one",
-            Fix::CreateCaAndServer { .. } => " to create them",
+            // Where they would be made, absolute: run from the wrong directory, that is
+            // what tells the user this is not the project's.
+            Fix::CreateCa => return format!("run `{command}` to create it in {}", self.abs_dir()),
+            Fix::CreateCaAndServer { .. } => {
+                return format!("run `{command}` to create them in {}", self.abs_dir());
+            }
             Fix::IssueServer { .. } => " to issue the server certificate",
+            Fix::ReplaceLoneKey { .. } => " to issue a new pair, which replaces the key",
             Fix::ReplaceCa => {
                 " to create a new CA (every server certificate must then be reissued)"
             }
@@ -314,11 +369,25 @@ impl Words {
                 " to write an unencrypted copy for the servers, or give uvicorn ssl_keyfile_password"
             }
             Fix::ChmodDir { .. } => " to make it writable by its owner only",
+            // An existing certificate loses every name not given (localhost's 127.0.0.1
+            // and ::1 among them).
+            Fix::UseNames { .. } => {
+                " (the names given replace the certificate's names: give every name it must keep)"
+            }
+            Fix::ProbeService { .. } => " to check the service running on that port",
+            Fix::UseFoundDir { .. } => "",
             Fix::Chown { .. } => " if you trust the file, or remove it",
             Fix::SignWithNames { .. } => " with the names to certify",
             Fix::RenewCaPathlen { .. } => " to let the CA sign intermediates, keeping its key",
             _ => "",
         };
+        if let Fix::UseFoundDir { dir, looked_in } = fix {
+            return format!(
+                "the CA is in {} (none in {}): run `{command}`, not `aitls ca`, which would make a second CA",
+                dir.display(),
+                looked_in.display()
+            );
+        }
         let verb = match fix {
             Fix::UseNames { .. } => "use",
             _ => "run",
@@ -447,7 +516,10 @@ mod tests {
             words
                 .hint(&[Fix::CreateCaAndServer { stem: "web".into() }])
                 .unwrap(),
-            "run `aitls --dir d ca && aitls --dir d server --out web` to create them"
+            format!(
+                "run `aitls --dir d ca && aitls --dir d server --out web` to create them in {}",
+                std::path::absolute("d").unwrap().display()
+            )
         );
         assert_eq!(words.hint(&[]), None);
     }

@@ -99,9 +99,9 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
             path: globals.dir.clone(),
             reason: "does not exist or cannot be opened".into(),
             fixes: vec![
-                Fix::CreateCaAndServer {
+                store.setup_fix(Fix::CreateCaAndServer {
                     stem: DEFAULT_STEM.into(),
-                },
+                }),
                 Fix::GiveDir,
             ],
         })?;
@@ -131,9 +131,11 @@ fn overview(globals: &Globals, out: &Output, now: OffsetDateTime) -> anyhow::Res
     if out.json() {
         out.json_doc(&items)?;
     } else if items.is_empty() && broken.is_empty() {
-        let hint = globals.words.hint(&[Fix::CreateCaAndServer {
-            stem: DEFAULT_STEM.into(),
-        }]);
+        let hint = globals
+            .words
+            .hint(&[store.setup_fix(Fix::CreateCaAndServer {
+                stem: DEFAULT_STEM.into(),
+            })]);
         out.text(&format!(
             "no certificates or keys in {}; {}\n",
             globals.dir.display(),

@@ -12,6 +12,7 @@ mod fixtures;
 mod hook;
 mod init;
 mod inspect;
+mod io_words;
 mod output;
 mod probe;
 mod quote;
@@ -218,27 +219,62 @@ pub fn parse() -> (Cli, Invocation) {
     (cli, invocation)
 }
 
-/// Exits on a clap error: help and version as clap prints them, a usage error (exit 2) as
-/// clap prints it and, with `--json` anywhere on the line, also as the JSON error object.
+/// Exits on a clap error: help and version as clap prints them; a usage error (exit 2) as
+/// one `error:` line and one `hint:` line (clap's tips, else where the help is), and with
+/// `--json` anywhere on the line also as the JSON error object with that hint.
 fn usage_error(err: clap::Error) -> ! {
     use clap::error::ErrorKind as K;
-    let wants_json = std::env::args_os().any(|a| a == "--json");
     let is_help = matches!(
         err.kind(),
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    if wants_json && !is_help {
-        let rendered = err.render().to_string();
-        let first = rendered.lines().next().unwrap_or_default();
-        let message = first.strip_prefix("error: ").unwrap_or(first);
+    if is_help {
+        err.exit()
+    }
+    let (message, hint) = usage_words(&err.render().to_string());
+    output::error(&message, Some(&hint));
+    if std::env::args_os().any(|a| a == "--json") {
         // stdout may be closed; the exit code and stderr still tell.
         let _ = Output::new(true, false).json_doc(&ErrorJson {
-            error: message,
-            hint: None,
+            error: &message,
+            hint: Some(&hint),
             exit_code: 2,
         });
     }
-    err.exit()
+    std::process::exit(2)
+}
+
+/// clap's rendered usage error as aitls's two lines: the message, and a hint from its
+/// tips (`a similar argument exists: '--host'`) or else the help to read. clap's usage
+/// line and blank lines are left out.
+fn usage_words(rendered: &str) -> (String, String) {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let mut tips: Vec<&str> = Vec::new();
+    for line in lines.map(str::trim_start) {
+        if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push(tip);
+        } else if line.starts_with("[possible values: ") {
+            // What may be given belongs with the error.
+            message.push(' ');
+            message.push_str(line);
+        }
+    }
+    let hint = if tips.is_empty() {
+        let command = Cli::command();
+        let help = match std::env::args()
+            .skip(1)
+            .find(|a| command.find_subcommand(a).is_some())
+        {
+            Some(sub) => format!("aitls {sub} --help"),
+            None => "aitls --help".to_owned(),
+        };
+        format!("run `{help}` for the options and examples")
+    } else {
+        tips.join("; ")
+    };
+    (message, hint)
 }
 
 /// An error as the one JSON object `--json` prints on stdout (SPEC §3).
@@ -284,8 +320,8 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         _ => cli.dir,
     };
     let globals = Globals {
+        words: invocation.words().in_dir(&dir),
         dir,
-        words: invocation.words(),
         project,
         manifest: invocation.manifest.clone(),
         manifest_named: cli.manifest.is_some(),
@@ -351,8 +387,28 @@ fn show_outcome(
 pub fn report_error(err: &anyhow::Error, invocation: &Invocation) -> ExitCode {
     let lib = err.chain().find_map(|c| c.downcast_ref::<aitls::Error>());
     let words = invocation.words();
-    let hint = lib.and_then(|e| words.hint(&e.fixes()));
-    let message = format!("{err:#}");
+    let mut hint = lib.and_then(|e| words.hint(&e.fixes()));
+    // anyhow's `{:#}` chain, with operating-system errors in words.
+    let mut message = err
+        .chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_words::reason(io),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    // Permission denied: whose it is, and what to run.
+    let denied = err.chain().find_map(|c| {
+        let io = c.downcast_ref::<std::io::Error>()?;
+        (io.kind() == std::io::ErrorKind::PermissionDenied).then_some(())
+    });
+    if let (Some(()), Some(aitls::Error::Read { path, .. } | aitls::Error::Write { path, .. })) =
+        (denied, lib)
+        && let Some((whose, fix)) = io_words::permission(path)
+    {
+        message.push_str(&format!(" ({whose})"));
+        hint.get_or_insert(fix);
+    }
     output::error(&message, hint.as_deref());
     let code = match lib.map(aitls::Error::kind) {
         Some(aitls::ErrorKind::Input) => 2,
@@ -425,6 +481,17 @@ mod tests {
             other => panic!("parsed as {other:?}"),
         }
         assert!(Cli::try_parse_from(["aitls", "ca", "--key-type", "dsa"]).is_err());
+    }
+
+    #[test]
+    fn a_usage_error_is_a_message_and_a_hint_without_clap_usage() {
+        let err = Cli::try_parse_from(["aitls", "verify", "--hots", "x"]).unwrap_err();
+        let (message, hint) = usage_words(&err.render().to_string());
+        assert_eq!(message, "unexpected argument '--hots' found");
+        assert_eq!(hint, "a similar argument exists: '--host'");
+        let err = Cli::try_parse_from(["aitls", "completions", "csh"]).unwrap_err();
+        let (message, _) = usage_words(&err.render().to_string());
+        assert!(message.ends_with("[possible values: bash, zsh, fish, powershell, elvish]"));
     }
 
     #[test]

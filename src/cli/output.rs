@@ -78,6 +78,11 @@ impl Output {
         self.json
     }
 
+    /// Whether `--quiet` was given: only errors (failing checks among them) are shown.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// How text for stdout is painted.
     pub fn style(&self) -> Style {
         Style { color: self.color }

@@ -141,7 +141,10 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
             .clone()
             .unwrap_or_else(|| Store::new(&globals.dir).path(CA_CERT));
         let fixes = match args.ca {
-            None => vec![Fix::CreateCa, Fix::GiveCa],
+            None => vec![
+                Store::new(&globals.dir).setup_fix(Fix::CreateCa),
+                Fix::GiveCa,
+            ],
             Some(_) => Vec::new(),
         };
         let bytes = read_file(&path, fixes)?;
@@ -186,6 +189,11 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     let all_ok = reports.iter().all(|r| r.ok);
     if out.json() {
         out.json_doc(&super::render::probe::json(&reports, &globals.words))?;
+    } else if out.quiet() {
+        // Errors only: the failing checks, as errors, on stderr.
+        for (message, hint) in super::render::probe::failures(&reports, &globals.words) {
+            super::output::error(&message, hint.as_deref());
+        }
     } else {
         out.text(&super::render::probe::text(
             &reports,
@@ -254,11 +262,20 @@ fn expected(dir: &Path, plan: &Planned) -> anyhow::Result<Expected> {
             .map(|c| c.der),
     };
     let modified = store::modified_of(&path)?.map(OffsetDateTime::from);
+    // DIR's CA, to tell a certificate it issued from another; unreadable is as absent.
+    let ca_path = Store::new(dir).path(store::CA_CERT);
+    let ca = store::read_limited(&ca_path)
+        .ok()
+        .flatten()
+        .and_then(|bytes| aitls::verify::parse_certs(&bytes).ok())
+        .and_then(|certs| certs.into_iter().next())
+        .map(|cert| (ca_path, cert));
     Ok(Expected {
         stem: plan.stem.clone(),
         path,
         der,
         modified,
         on_change: plan.on_change.clone(),
+        ca,
     })
 }

@@ -83,7 +83,19 @@ fn unreadable(path: &Path, bytes: &[u8], reason: String) -> aitls::Error {
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
 pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("not an RFC 3339 time like 2027-01-01T00:00:00Z ({e})"))?;
+        .map_err(|_| {
+            // A date alone is the common slip: show it completed.
+            let example = match time::Date::parse(
+                s,
+                &time::format_description::well_known::Iso8601::DATE,
+            ) {
+                Ok(_) => format!("{s}T00:00:00Z"),
+                Err(_) => "2027-06-01T00:00:00Z".to_owned(),
+            };
+            format!(
+                "expected an RFC 3339 date and time with its time zone (YYYY-MM-DDTHH:MM:SSZ), e.g. {example}"
+            )
+        })?;
     if t.unix_timestamp() < 0 {
         return Err("times before 1970 are not supported".into());
     }
@@ -150,9 +162,23 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         .unwrap_or_else(|| dir.path(&store::cert_file(DEFAULT_STEM)));
     let ca_path = args.ca.clone().unwrap_or_else(|| dir.path(CA_CERT));
     let setup = match args.cert {
-        None => vec![Fix::CreateCaAndServer {
+        // A key without its certificate: `aitls server` refuses to overwrite it.
+        None if dir.path(&store::key_file(DEFAULT_STEM)).exists() => vec![
+            Fix::Restore {
+                file: Some(store::cert_file(DEFAULT_STEM)),
+            },
+            Fix::ReplaceLoneKey {
+                stem: DEFAULT_STEM.into(),
+                key_type: None,
+            },
+        ],
+        // The CA is there: only the server certificate is missing.
+        None if dir.path(CA_CERT).exists() => vec![Fix::IssueServer {
             stem: DEFAULT_STEM.into(),
         }],
+        None => vec![dir.setup_fix(Fix::CreateCaAndServer {
+            stem: DEFAULT_STEM.into(),
+        })],
         Some(_) => Vec::new(),
     };
 
@@ -167,7 +193,7 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
         lock,
         &ca_path,
         match args.ca {
-            None => vec![Fix::CreateCa, Fix::GiveCa],
+            None => vec![dir.setup_fix(Fix::CreateCa), Fix::GiveCa],
             Some(_) => Vec::new(),
         },
     )?
@@ -259,6 +285,12 @@ pub fn run(args: &VerifyArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let report = verify::verify(&request);
     if out.json() {
         out.json_doc(&super::render::verify::json(&report, &globals.words))?;
+    } else if out.quiet() {
+        // Errors only: the failing checks, as errors, on stderr.
+        for (message, hint) in super::render::verify::failures(&cert_path, &report, &globals.words)
+        {
+            super::output::error(&message, hint.as_deref());
+        }
     } else {
         out.text(&super::render::verify::text(
             &cert_path,

@@ -143,7 +143,7 @@ impl CaIdentity {
         let path = store.path(file);
         let bytes = store.read(file)?.ok_or_else(|| crate::Error::Refused {
             message: format!("no CA in {} ({file} is missing)", store.dir().display()),
-            fixes: vec![Fix::CreateCa],
+            fixes: vec![store.setup_fix(Fix::CreateCa)],
         })?;
         let malformed = |reason| crate::Error::Malformed {
             path: path.clone(),

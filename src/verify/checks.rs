@@ -169,6 +169,11 @@ fn chain(ctx: &Context<'_>) -> Vec<Check> {
             ),
             Some(reissue(ctx, Vec::new(), Need::Renewal)),
         )
+    } else if let Some((top, other)) = {
+        let top = ctx.chain.last().copied().unwrap_or(leaf);
+        cert::same_name_other_key(top, &ctx.req.anchors).map(|other| (top, other))
+    } {
+        other_ca_same_name(ctx, top, other)
     } else if matches!(err, webpki::Error::UnknownIssuer) {
         let top = ctx.chain.last().copied().unwrap_or(leaf);
         (
@@ -198,6 +203,36 @@ fn chain(ctx: &Context<'_>) -> Vec<Check> {
         )
     };
     vec![Check::fail(CheckName::Chain, detail, fix)]
+}
+
+/// `--ca` is a different CA of the issuer's name (same name, another key): say so, and
+/// point at the CA nearby that does sign the certificate (`DIR/ca.crt`), if one does.
+fn other_ca_same_name(
+    ctx: &Context<'_>,
+    top: &CertInfo,
+    other: &CertInfo,
+) -> (String, Option<Fix>) {
+    let signer = ctx.req.nearby.iter().find(|n| {
+        n.cert.is_ca
+            && n.cert.subject_raw == top.issuer_raw
+            && cert::is_signed_by(top, &n.cert.spki_der)
+    });
+    let mut detail = format!(
+        "{} is a different CA than the one that signed the certificate: same name {}, {}",
+        ctx.req.ca_path,
+        describe_name(other),
+        cert::key_difference(top, other)
+    );
+    if let Some(n) = signer {
+        detail.push_str(&format!("; {} signed it", n.path.display()));
+    }
+    let fix = Some(match signer {
+        Some(n) => Fix::UseCa {
+            path: n.path.clone(),
+        },
+        None => Fix::GiveCa,
+    });
+    (detail, fix)
 }
 
 /// Which of the leaf's names a CA's name constraints refuse, in words (SPEC §7: `verify`
@@ -298,7 +333,8 @@ fn ca(ctx: &Context<'_>) -> Vec<Check> {
         Check::warn(
             CheckName::Ca,
             format!(
-                "CA {name} expires in {days} days, on {}; every certificate it signed ends then",
+                "CA {name} expires in {}, on {}; every certificate it signed ends then",
+                cert::days(days),
                 ca.not_after.date()
             ),
             a.fix,
@@ -318,8 +354,9 @@ fn ca(ctx: &Context<'_>) -> Vec<Check> {
         Check::pass(
             CheckName::Ca,
             format!(
-                "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({days} days left)",
-                ca.not_after.date()
+                "CA {name} is a CA fit to sign (CA:TRUE, keyCertSign), valid until {} ({} left)",
+                ca.not_after.date(),
+                cert::days(days)
             ),
         )
     };
@@ -336,14 +373,18 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
             CheckName::Validity,
             format!(
                 "not valid until {} (notBefore is in the future)",
-                leaf.not_before
+                cert::when(leaf.not_before)
             ),
             Some(Fix::CheckClock),
         )
     } else if at > leaf.not_after {
         Check::fail(
             CheckName::Validity,
-            format!("expired on {} ({} days ago)", leaf.not_after.date(), -days),
+            format!(
+                "expired on {} ({} ago)",
+                leaf.not_after.date(),
+                cert::days(-days)
+            ),
             Some(reissue(ctx, Vec::new(), Need::Renewal)),
         )
     } else if days < cert::EXPIRY_WARNING_DAYS {
@@ -362,7 +403,8 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
         Check::warn(
             CheckName::Validity,
             format!(
-                "valid, but expires in {days} days, on {}",
+                "valid, but expires in {}, on {}",
+                cert::days(days),
                 leaf.not_after.date()
             ),
             fix,
@@ -370,7 +412,11 @@ fn validity(ctx: &Context<'_>) -> Vec<Check> {
     } else {
         Check::pass(
             CheckName::Validity,
-            format!("valid until {} ({days} days left)", leaf.not_after.date()),
+            format!(
+                "valid until {} ({} left)",
+                leaf.not_after.date(),
+                cert::days(days)
+            ),
         )
     };
     vec![check]

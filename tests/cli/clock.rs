@@ -7,7 +7,7 @@ use std::process::Output;
 use crate::util::{Sandbox, stderr, tool};
 
 /// Runs `aitls ARGS` in the sandbox with the clock set by `faketime -f SPEC`.
-fn at(sb: &Sandbox, spec: &str, args: &[&str]) -> Output {
+pub fn at(sb: &Sandbox, spec: &str, args: &[&str]) -> Output {
     let mut cmd = std::process::Command::new(tool("faketime", "faketime"));
     cmd.arg("-f")
         .arg(spec)

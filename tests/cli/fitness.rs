@@ -108,7 +108,7 @@ fn make_ca(dir: &Path, bad: &BadCa) {
         ],
     );
     let mut args = vec![
-        "x509", "-req", "-in", "ca.csr", "-signkey", "ca.key", "-days", "30", "-out", "ca.crt",
+        "x509", "-req", "-in", "ca.csr", "-signkey", "ca.key", "-days", "365", "-out", "ca.crt",
     ];
     if !bad.ext.is_empty() {
         std::fs::write(dir.join("ext.cnf"), format!("[ext]\n{}\n", bad.ext)).unwrap();

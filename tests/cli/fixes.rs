@@ -36,7 +36,13 @@ fn with_json_a_refusal_is_one_object_with_its_hint_and_exit_code() {
     let err = json_error(&sb, &["server"]);
     assert!(err.error.starts_with("no CA in /"), "{err:?}");
     assert!(err.error.contains("/ai/certs (ca.crt"), "{err:?}");
-    assert_eq!(err.hint.as_deref(), Some("run `aitls ca` to create it"));
+    assert_eq!(
+        err.hint,
+        Some(format!(
+            "run `aitls ca` to create it in {}",
+            sb.certs().display()
+        ))
+    );
     assert_eq!(err.exit_code, 1);
 }
 
@@ -49,7 +55,10 @@ fn with_json_bad_input_and_bad_usage_are_objects_with_exit_code_2() {
     let err = json_error(&sb, &["server", "--days", "0"]);
     assert_eq!(err.exit_code, 2);
     assert!(err.error.contains("--days"), "{err:?}");
-    assert_eq!(err.hint, None);
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("run `aitls server --help` for the options and examples")
+    );
     // No command at all: the short usage on stderr, the object on stdout.
     let out = sb.aitls().arg("--json").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -394,7 +403,7 @@ fn a_url_or_host_port_as_a_name_gets_the_host_alone() {
     for (args, hint) in [
         (
             vec!["server", "localhost:8095"],
-            "hint: use `aitls server localhost`",
+            "hint: use `aitls server localhost` (the names given replace the certificate's names: give every name it must keep), or run `aitls probe localhost:8095` to check the service running on that port",
         ),
         (
             vec!["server", "https://localhost"],
@@ -471,11 +480,356 @@ fn server_from_a_subdirectory_says_where_it_looked_and_finds_the_ca_above() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
+        err.contains(&format!("run `aitls -d {} server`", sb.certs().display())),
+        "{err}"
+    );
+    assert!(!err.contains("run `aitls ca"), "{err}");
+}
+
+/// A second CA (ECDSA P-256) with aitls's default name, in `other/ai/certs`.
+fn other_ca(sb: &Sandbox) -> std::path::PathBuf {
+    let other = sb.root().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let out = crate::util::aitls(&other)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    other.join("ai/certs/ca.crt")
+}
+
+#[test]
+fn quiet_still_shows_the_failing_checks_on_stderr() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = other_ca(&sb);
+    let out = sb
+        .aitls()
+        .args(["-q", "verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: ai/certs/server.crt: chain: "),
+        "{err}"
+    );
+    // Passing checks are not errors.
+    assert!(!err.contains("key_mode"), "{err}");
+}
+
+#[test]
+fn env_warns_about_a_directory_others_can_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    std::fs::set_permissions(sb.certs(), std::fs::Permissions::from_mode(0o775)).unwrap();
+    let out = sb.ok(&["env"]);
+    assert!(
+        stderr(&out).contains("warning: ai/certs is writable by its group (mode 0775)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_command_from_a_subdirectory_points_at_the_ca_above() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let sub = sb.root().join("backend");
+    std::fs::create_dir(&sub).unwrap();
+    let (found, looked) = (sb.certs(), sub.join("ai/certs"));
+    for command in ["env", "verify", "inspect", "probe", "server"] {
+        let out = crate::util::aitls(&sub).arg(command).output().unwrap();
+        assert!(!out.status.success(), "{command}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "hint: the CA is in {} (none in {}): run `aitls -d {} {command}`",
+                found.display(),
+                looked.display(),
+                found.display()
+            )),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("run `aitls ca"), "{command}: {err}");
+    }
+    // `aitls ca` there makes a second CA, and says so, naming the first.
+    let out = crate::util::aitls(&sub)
+        .args(["ca", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
         err.contains(&format!(
-            "hint: run `aitls -d {} server`",
-            sb.certs().display()
+            "warning: a CA already exists in {}; this made a second, unrelated CA in {}",
+            found.display(),
+            looked.display()
         )),
         "{err}"
     );
-    assert!(!err.contains("aitls ca"), "{err}");
+}
+
+#[test]
+fn a_key_without_a_readable_certificate_names_the_real_choice() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    std::fs::remove_file(sb.file("server.crt")).unwrap();
+    let choice = "hint: restore server.crt, or run `aitls server --force` to issue a new pair, which replaces the key";
+    for command in ["verify", "env"] {
+        let out = sb.aitls().arg(command).output().unwrap();
+        assert!(!out.status.success(), "{command}");
+        assert!(stderr(&out).contains(choice), "{command}: {}", stderr(&out));
+    }
+    // A certificate that is not one beside the key: refused like a lone key, naming both.
+    std::fs::write(sb.file("server.crt"), "junk\n").unwrap();
+    let key = sb.read("server.key");
+    let out = sb.aitls().arg("server").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: ai/certs/server.key exists beside ai/certs/server.crt, which is not a certificate aitls can read"),
+        "{err}"
+    );
+    assert!(err.contains(choice), "{err}");
+    assert_eq!(sb.read("server.key"), key, "the key was overwritten");
+    sb.ok(&["server", "--force"]);
+    assert_ne!(sb.read("server.key"), key);
+}
+
+#[test]
+fn days_left_are_whole_days_alike_when_created_and_kept() {
+    use crate::clock::at;
+    let sb = Sandbox::new();
+    let args = ["ca", "--key-type", "ecdsa-p256"];
+    let created = at(&sb, "@2026-06-01 12:00:00", &args);
+    let kept = at(&sb, "@2026-06-01 12:00:05", &args);
+    for out in [&created, &kept] {
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            crate::util::stdout(out).contains("valid until 2027-06-01 (365 days left)"),
+            "{}",
+            crate::util::stdout(out)
+        );
+    }
+    // One day: "1 day", wherever a count of days is shown.
+    let out = at(
+        &sb,
+        "@2027-05-31 12:00:00",
+        &["server", "--key-type", "ecdsa-p256"],
+    );
+    assert!(
+        crate::util::stdout(&out).contains("(1 day left)"),
+        "{out:?}"
+    );
+    let out = at(&sb, "@2027-05-31 12:00:00", &["inspect"]);
+    assert!(
+        crate::util::stdout(&out).contains("(1 day left)"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_failing_server_leaves_no_empty_directory() {
+    let sb = Sandbox::new();
+    let out = sb
+        .aitls()
+        .args(["-d", "newdir", "server"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: no CA in "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sb.root().join("newdir").exists());
+}
+
+#[test]
+fn inspect_names_a_single_certificate_file_over_a_bundle() {
+    // The guide's CA rotation: ca.crt, ca-old.crt and a bundle of both CAs.
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = std::fs::read(other_ca(&sb)).unwrap();
+    let ca = sb.read("ca.crt");
+    std::fs::write(sb.file("ca-old.crt"), &ca).unwrap();
+    std::fs::write(sb.file("ca-bundle.crt"), [ca.clone(), other].concat()).unwrap();
+    let out = crate::util::stdout(&sb.ok(&["inspect"]));
+    let line = |file: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{file} ")))
+            .unwrap_or_else(|| panic!("{file}: {out}"))
+            .to_owned()
+    };
+    assert!(line("server.crt").contains("issued by ca.crt,"), "{out}");
+    assert!(line("ca.key").contains("matches ca.crt"), "{out}");
+    assert!(line("ca-old.crt").contains("issued by ca.crt,"), "{out}");
+    assert!(
+        !out.contains("by ca-bundle.crt") && !out.contains("matches ca-bundle.crt"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_usage_error_is_an_error_line_and_a_hint_line() {
+    let sb = Sandbox::new();
+    // clap's tip becomes the hint, in JSON and on stderr; no usage block.
+    let err = json_error(&sb, &["verify", "--hots", "x"]);
+    assert_eq!(err.error, "unexpected argument '--hots' found");
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("a similar argument exists: '--host'")
+    );
+    assert_eq!(err.exit_code, 2);
+    let out = sb.aitls().args(["verify", "--hots", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: unexpected argument '--hots' found\nhint: a similar argument exists: '--host'\n"
+    );
+    // A date alone for --at: the format expected, with the date completed.
+    let out = sb
+        .aitls()
+        .args(["verify", "--at", "2027-06-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: invalid value '2027-06-01' for '--at <TIME>': expected an RFC 3339 date and time with its time zone (YYYY-MM-DDTHH:MM:SSZ), e.g. 2027-06-01T00:00:00Z\nhint: run `aitls verify --help`"),
+        "{err}"
+    );
+    assert!(!err.contains("component"), "{err}");
+}
+
+#[test]
+fn times_print_as_date_and_utc_clock() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let out = sb
+        .aitls()
+        .args(["verify", "--at", "2020-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    let text = crate::util::stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("validity"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let when = line
+        .split("not valid until ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (").next())
+        .unwrap_or_else(|| panic!("{line}"));
+    // 2026-11-30 07:09:12 UTC
+    assert_eq!(when.len(), 23, "{line}");
+    assert!(when.ends_with(" UTC") && !when.contains('+'), "{line}");
+    assert_eq!(&when[10..11], " ", "{line}");
+    assert_eq!(&when[13..14], ":", "{line}");
+}
+
+#[test]
+fn verify_with_an_old_ca_of_the_same_name_says_so_and_names_the_signer() {
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = other_ca(&sb);
+    let out = sb
+        .aitls()
+        .args(["verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = crate::util::stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "FAIL chain     {} is a different CA than the one that signed the certificate: same name \"AI Services CA\", different key: the certificate was signed by key ID ",
+            other.display()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("; ai/certs/ca.crt signed it"), "{text}");
+    assert!(text.contains("fix: use --ca ai/certs/ca.crt"), "{text}");
+    assert!(!text.contains("--force"), "{text}");
+}
+
+#[test]
+fn a_dir_that_is_a_file_or_a_directory_in_a_files_place_is_named_in_words() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.root().join("afile"), "x").unwrap();
+    for args in [
+        vec!["-d", "afile", "server"],
+        vec!["-d", "afile", "verify"],
+        vec!["-d", "afile", "ca"],
+    ] {
+        let out = sb.aitls().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            "error: afile is a file, not a directory: -d and AITLS_DIR name the certificate directory\n",
+            "{args:?}"
+        );
+    }
+    let out = sb.aitls().args(["-d", "afile/sub", "ca"]).output().unwrap();
+    assert_eq!(
+        stderr(&out),
+        "error: cannot create directory afile/sub: a part of the path is a file, not a directory\n"
+    );
+    // A directory where server.crt goes: move it, never `-d` into it.
+    sb.quick_ca();
+    std::fs::create_dir(sb.file("server.crt")).unwrap();
+    for command in ["server", "verify"] {
+        let out = sb.aitls().arg(command).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(
+            err,
+            "error: ai/certs/server.crt is a directory, not a regular file; aitls reads only regular files\n\
+             hint: move the directory ai/certs/server.crt out of the way (aitls keeps a file under that name)\n",
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn permission_denied_names_the_owner_and_mode_and_the_command_to_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = crate::util::tool("setpriv", "util-linux");
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    // Root's directory, which user 65534 may enter but not write (tests run as root).
+    std::fs::set_permissions(sb.root(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_aitls"))
+        .arg("server")
+        .current_dir(sb.root())
+        .env_remove("AITLS_DIR")
+        .output()
+        .unwrap();
+    // An unreadable input: exit 2 (SPEC §3).
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "error: cannot read ai/certs/ca.key: permission denied (ai/certs/ca.key is owned by root (uid 0), mode 0600)\n\
+         hint: run `sudo aitls server` as its owner, or give -d a directory you own\n"
+    );
+    assert!(!err.contains("os error"));
+}
+
+#[test]
+fn verify_without_a_server_certificate_beside_the_ca_hints_server_alone() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb.aitls().arg("verify").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).ends_with("hint: run `aitls server` to issue the server certificate\n"),
+        "{}",
+        stderr(&out)
+    );
 }

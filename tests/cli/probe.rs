@@ -605,3 +605,48 @@ fn docs_json_md_describes_every_probe_field() {
         }
     }
 }
+
+#[test]
+fn probe_tells_a_different_ca_of_the_same_name_from_a_replaced_certificate() {
+    // The service serves a certificate from another CA named like aitls's own.
+    let sb = Sandbox::new();
+    sb.quick_pair();
+    let other = Sandbox::new();
+    other.quick_pair();
+    let port = free_port();
+    let _server = s_server(&other.certs(), port, "server.crt", "server.key", &[]);
+    let target = format!("https://localhost:{port}");
+    let (code, reports) = probe(&sb, &[&target]);
+    assert_eq!(code, 1);
+    let r = &reports[0];
+    let trusted = r.check("trusted");
+    assert!(
+        trusted.detail.starts_with(
+            "the chain's issuer is a different CA than ai/certs/ca.crt: same name \"AI Services CA\", different key: the certificate was signed by key ID "
+        ),
+        "{trusted:?}"
+    );
+    let current = r.check("current");
+    assert_eq!(
+        current.detail,
+        "serves a certificate that is not ai/certs/server.crt (issued by a different CA with the same name, CN=AI Services CA)"
+    );
+    // Never `aitls server NAMES` for a certificate this CA did not issue.
+    for check in &r.checks {
+        let fix = check.fix.as_deref().unwrap_or_default();
+        assert!(!fix.contains("aitls server"), "{check:?}");
+    }
+
+    // --ca an old copy while DIR/ca.crt signs what is served: use DIR/ca.crt.
+    let (code, reports) = probe(
+        &other,
+        &[&target, "--ca", &sb.file("ca.crt").display().to_string()],
+    );
+    assert_eq!(code, 1);
+    let trusted = reports[0].check("trusted");
+    assert!(
+        trusted.detail.ends_with("; ai/certs/ca.crt signed it"),
+        "{trusted:?}"
+    );
+    assert_eq!(trusted.fix.as_deref(), Some("use --ca ai/certs/ca.crt"));
+}

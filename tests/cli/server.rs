@@ -561,20 +561,24 @@ fn mismatched_or_exposed_key_is_reissued() {
 }
 
 #[test]
-fn missing_or_garbage_server_files_are_reissued() {
-    // A certificate without its key (what a run killed on its first issue leaves) and a
-    // garbage certificate are reissued; a key without its certificate is not (safety.rs).
+fn a_missing_key_is_reissued_and_a_garbage_certificate_needs_force() {
+    // A certificate without its key (what a run killed on its first issue leaves) is
+    // reissued; a key without a readable certificate is not without --force (SPEC §2:
+    // aitls writes the certificate first, so it never leaves either; safety.rs, fixes.rs).
     let sb = Sandbox::new();
     sb.quick_pair();
     fs::remove_file(sb.file("server.key")).unwrap();
     let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
     assert_eq!(json["reason"], "server.key was missing");
     fs::write(sb.file("server.crt"), b"\x00\x01garbage").unwrap();
-    let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
-    assert!(
-        json["reason"].as_str().unwrap().contains("unusable"),
-        "{json}"
-    );
+    let refused = sb
+        .aitls()
+        .args(["server", "--key-type", "ecdsa-p256"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256", "--force"]);
+    assert_eq!(json["action"], "replaced", "{json}");
     assert!(openssl_accepts(&sb, "server", "localhost"));
 }
 

@@ -10,20 +10,11 @@ use aitls::inspect::{
     Body, CertView, CsrView, EncryptedKeyView, Item, KeyFacts, KeyView, PublicKeyView, SanView,
     Status,
 };
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::Style;
 use crate::cli::fix::Words;
 
-/// A date and time as inspect shows them: `2027-11-27 15:19:24 UTC`.
-fn when(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-    ))
-    .unwrap_or_else(|_| utc.to_string())
-}
+use aitls::cert::when;
 
 /// `ecdsa-p256`, or `rsa 1024` for a key aitls does not generate.
 fn key_summary(key: &KeyFacts) -> String {
@@ -55,9 +46,9 @@ fn pin(key: &KeyFacts) -> &str {
 
 fn days_text(status: Status, days_left: i64) -> String {
     match status {
-        Status::Expired => format!("EXPIRED {} days ago", -days_left),
+        Status::Expired => format!("EXPIRED {} ago", aitls::cert::days(-days_left)),
         Status::NotYetValid => "NOT YET VALID".to_owned(),
-        Status::Valid => format!("{days_left} days left"),
+        Status::Valid => format!("{} left", aitls::cert::days(days_left)),
     }
 }
 
@@ -275,9 +266,9 @@ fn certificate_line(c: &CertView, style: Style) -> String {
     parts.push(match c.status {
         Status::Valid => {
             let s = format!(
-                "valid until {} ({} days left)",
+                "valid until {} ({} left)",
                 c.not_after.date(),
-                c.days_left
+                aitls::cert::days(c.days_left)
             );
             if c.days_left < EXPIRY_WARNING_DAYS {
                 style.paint("1;33", &s)

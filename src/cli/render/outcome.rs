@@ -42,9 +42,9 @@ pub fn text(what: &str, outcome: &Outcome, style: Style) -> String {
     });
     let key_type = outcome.key_type.map_or("unknown key type", |k| k.name());
     let until = format!(
-        "valid until {} ({} days left)",
+        "valid until {} ({} left)",
         outcome.not_after.date(),
-        outcome.days_left
+        aitls::cert::days(outcome.days_left)
     );
     let mut text = String::new();
     if outcome.action == Action::Kept {

@@ -65,6 +65,23 @@ fn mark(ok: bool, warning: bool, style: Style) -> String {
     }
 }
 
+/// The failing checks alone, each an error line (`TARGET: CHECK: detail`) and its fix,
+/// for `--quiet`, which shows errors only.
+pub fn failures(reports: &[ProbeReport], words: &Words) -> Vec<(String, Option<String>)> {
+    reports
+        .iter()
+        .flat_map(|r| r.checks.iter().filter(|c| !c.ok).map(move |c| (r, c)))
+        .map(|(r, c)| {
+            (
+                format!("{}: {}: {}", r.target, c.name, c.detail),
+                c.fix
+                    .as_ref()
+                    .and_then(|f| words.hint(std::slice::from_ref(f))),
+            )
+        })
+        .collect()
+}
+
 /// The reports as text.
 pub fn text(reports: &[ProbeReport], style: Style, words: &Words) -> String {
     let mut text = String::new();

@@ -102,6 +102,28 @@ fn mark(check: &Check, style: Style) -> String {
     }
 }
 
+/// The failing checks alone, each an error line (`CERT: CHECK: detail`) and its fix, for
+/// `--quiet`, which shows errors only.
+pub fn failures(
+    cert: &Path,
+    report: &VerifyReport,
+    words: &Words,
+) -> Vec<(String, Option<String>)> {
+    report
+        .checks
+        .iter()
+        .filter(|c| !c.ok && !c.skipped)
+        .map(|c| {
+            (
+                format!("{}: {}: {}", cert.display(), c.name, c.detail),
+                c.fix
+                    .as_ref()
+                    .and_then(|f| words.hint(std::slice::from_ref(f))),
+            )
+        })
+        .collect()
+}
+
 /// The report on `cert` as text.
 pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> String {
     let width = report
