@@ -289,31 +289,41 @@ pub fn same_name_other_key<'a>(cert: &CertInfo, cas: &'a [CertInfo]) -> Option<&
         .iter()
         .filter(|ca| ca.subject_raw == cert.issuer_raw)
         .collect();
-    if named.iter().any(|ca| is_signed_by(cert, &ca.spki_der)) {
+    // Equal key identifiers name the same key even where the signature cannot be checked
+    // here (SHA-1, which clients other than rustls may still accept).
+    let signs = |ca: &&CertInfo| match (key_id(&cert.der, true), key_id(&ca.der, false)) {
+        (Some(aki), Some(ski)) => aki == ski,
+        _ => is_signed_by(cert, &ca.spki_der),
+    };
+    if named.iter().any(signs) {
         return None;
     }
     named.first().copied()
+}
+
+/// The authority key identifier (`aki`) or subject key identifier of a certificate.
+fn key_id(der: &[u8], aki: bool) -> Option<Vec<u8>> {
+    let (_, x) = X509Certificate::from_der(der).ok()?;
+    x.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(id) if aki => {
+                id.key_identifier.as_ref().map(|id| id.0.to_vec())
+            }
+            ParsedExtension::SubjectKeyIdentifier(id) if !aki => Some(id.0.to_vec()),
+            _ => None,
+        })
 }
 
 /// How the key that signed `cert` differs from `ca`'s, in words: the key identifiers
 /// when both carry one (`the certificate's issuer key ID 3A:…, the CA's 7F:…`), else
 /// that the signature does not verify with the CA's key.
 pub fn key_difference(cert: &CertInfo, ca: &CertInfo) -> String {
-    let ext = |der: &[u8], want_aki: bool| -> Option<String> {
-        let (_, x) = X509Certificate::from_der(der).ok()?;
-        x.extensions()
-            .iter()
-            .find_map(|e| match e.parsed_extension() {
-                ParsedExtension::AuthorityKeyIdentifier(aki) if want_aki => {
-                    aki.key_identifier.as_ref().map(|id| short_hex(id.0))
-                }
-                ParsedExtension::SubjectKeyIdentifier(ski) if !want_aki => Some(short_hex(ski.0)),
-                _ => None,
-            })
-    };
-    match (ext(&cert.der, true), ext(&ca.der, false)) {
+    match (key_id(&cert.der, true), key_id(&ca.der, false)) {
         (Some(aki), Some(ski)) if aki != ski => format!(
-            "different key: the certificate was signed by key ID {aki}, the CA's key ID is {ski}"
+            "different key: the certificate was signed by key ID {}, the CA's key ID is {}",
+            short_hex(&aki),
+            short_hex(&ski)
         ),
         _ => "different key: the certificate's signature does not verify with the CA's key"
             .to_owned(),

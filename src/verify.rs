@@ -467,6 +467,18 @@ fn rustls_only(ctx: &Context<'_>, check: &Check) -> bool {
     match check.name {
         CheckName::San | CheckName::Host => true,
         CheckName::Usage => leaf.eku_present && !leaf.server_auth,
+        // A CA of the issuer's name with another key signed nothing here: whatever webpki
+        // calls it (an algorithm that does not fit that key, a bad signature), every
+        // client refuses.
+        CheckName::Chain
+            if crate::cert::same_name_other_key(
+                ctx.chain.last().copied().unwrap_or(leaf),
+                &ctx.req.anchors,
+            )
+            .is_some() =>
+        {
+            false
+        }
         CheckName::Chain => matches!(
             ctx.path,
             Err(E::UnsupportedSignatureAlgorithm

@@ -833,3 +833,49 @@ fn verify_without_a_server_certificate_beside_the_ca_hints_server_alone() {
         stderr(&out)
     );
 }
+
+#[test]
+fn every_client_refuses_a_ca_of_the_same_name_with_another_key_type_and_says_it_once() {
+    // The old CA was ECDSA, the new one RSA: webpki calls the mismatch an algorithm that
+    // does not fit the key, which is no rustls quirk: no client finds a signer.
+    let sb = Sandbox::new();
+    sb.ok(&["ca", "--key-type", "rsa2048"]);
+    sb.ok(&["server", "--key-type", "ecdsa-p256"]);
+    let other = other_ca(&sb);
+    let out = sb
+        .aitls()
+        .args(["--json", "verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let clients = v["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 9, "{v}");
+    assert!(clients.iter().all(|c| c["accepts"] == false), "{v}");
+
+    let out = sb
+        .aitls()
+        .args(["verify", "--ca"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    let text = crate::util::stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("FAIL clients"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("9 of 9 refuse: openssl, python3.13, rustls, go"),
+        "{line}"
+    );
+    assert_eq!(
+        line.matches("is a different CA").count(),
+        1,
+        "one reason, named once: {line}"
+    );
+    assert!(
+        text.ends_with("not valid: 1 of 7 checks failed; refused by 9 of 9 clients\n"),
+        "{text}"
+    );
+}

@@ -42,15 +42,27 @@ pub fn json<'a>(report: &'a VerifyReport, words: &Words) -> Json<'a> {
     }
 }
 
-/// One refusing family in words: `name (reason)`, with the programs that refuse when
-/// only some of the family do.
-fn refusal(v: &Verdict) -> String {
-    let reason = v.reason.as_deref().unwrap_or("refuses");
-    if v.refused_by.is_empty() {
-        format!("{} ({reason})", v.name)
-    } else {
-        format!("{} [{}] ({reason})", v.name, v.refused_by.join(", "))
+/// The refusing families, those that refuse for the same reason named together (a chain
+/// every client refuses is one reason, not nine copies of it).
+fn grouped(refusing: &[&Verdict]) -> String {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for v in refusing {
+        let reason = v.reason.as_deref().unwrap_or("refuses");
+        let who = if v.refused_by.is_empty() {
+            v.name.to_owned()
+        } else {
+            format!("{} [{}]", v.name, v.refused_by.join(", "))
+        };
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, names)) => names.push(who),
+            None => groups.push((reason, vec![who])),
+        }
     }
+    groups
+        .into_iter()
+        .map(|(reason, names)| format!("{} ({reason})", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Which clients a failed check makes refuse, after its detail (SPEC §2: each failing
@@ -67,12 +79,7 @@ fn who_refuses(check: &Check, report: &VerifyReport) -> String {
 
 /// The `clients` line: every family accepts, or which refuse and why.
 fn clients_line(report: &VerifyReport, width: usize, style: Style) -> String {
-    let refusing: Vec<String> = report
-        .clients
-        .iter()
-        .filter(|v| !v.accepts)
-        .map(refusal)
-        .collect();
+    let refusing: Vec<&Verdict> = report.clients.iter().filter(|v| !v.accepts).collect();
     let (mark, detail) = if refusing.is_empty() {
         let names: Vec<&str> = report.clients.iter().map(|v| v.name).collect();
         (
@@ -86,7 +93,7 @@ fn clients_line(report: &VerifyReport, width: usize, style: Style) -> String {
                 "{} of {} refuse: {}",
                 refusing.len(),
                 report.clients.len(),
-                refusing.join("; ")
+                grouped(&refusing)
             ),
         )
     };
@@ -178,8 +185,14 @@ pub fn text(cert: &Path, report: &VerifyReport, style: Style, words: &Words) -> 
         } else {
             String::new()
         };
+        let refused = report.clients.iter().filter(|v| !v.accepts).count();
+        let clients = if refused > 0 {
+            format!("; refused by {refused} of {} clients", report.clients.len())
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{}: {failed} of {} checks failed{not_checked}\n",
+            "{}: {failed} of {} checks failed{not_checked}{clients}\n",
             style.paint("1;31", "not valid"),
             report.checks.len()
         ));
