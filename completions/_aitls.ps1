@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -73,6 +74,8 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm [default: the existing certificate''s, else rsa2048]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'File stem: writes DIR/STEM.crt and DIR/STEM.key')
             [CompletionResult]::new('--renew-within', '--renew-within', [CompletionResultType]::ParameterName, 'Reissue when the certificate expires within DAYS')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked, past ones included, and never renewed automatically')
+            [CompletionResult]::new('--not-after', '--not-after', [CompletionResultType]::ParameterName, 'End of the explicit validity window, RFC 3339 (with --not-before)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
@@ -222,6 +225,21 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'aitls;fixtures' {
+            [CompletionResult]::new('--key-type', '--key-type', [CompletionResultType]::ParameterName, 'Key algorithm of every key')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Make or check only this case (repeatable)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Project file [default: aitls.toml here or in the nearest parent directory]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'aitls;trust' {
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Only this store (repeatable; default: every store found)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Certificate directory [default: ai/certs]')
@@ -262,6 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)')
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Check that the running services serve the right certificate, correctly')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'Make certificates that are wrong on purpose, to test how TLS clients fail')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -295,6 +314,9 @@ Register-ArgumentCompleter -Native -CommandName 'aitls' -ScriptBlock {
             break
         }
         'aitls;help;probe' {
+            break
+        }
+        'aitls;help;fixtures' {
             break
         }
         'aitls;help;trust' {

@@ -28,6 +28,9 @@ _aitls() {
             aitls,export)
                 cmd="aitls__subcmd__export"
                 ;;
+            aitls,fixtures)
+                cmd="aitls__subcmd__fixtures"
+                ;;
             aitls,help)
                 cmd="aitls__subcmd__help"
                 ;;
@@ -67,6 +70,9 @@ _aitls() {
             aitls__subcmd__help,export)
                 cmd="aitls__subcmd__help__subcmd__export"
                 ;;
+            aitls__subcmd__help,fixtures)
+                cmd="aitls__subcmd__help__subcmd__fixtures"
+                ;;
             aitls__subcmd__help,help)
                 cmd="aitls__subcmd__help__subcmd__help"
                 ;;
@@ -101,7 +107,7 @@ _aitls() {
 
     case "${cmd}" in
         aitls)
-            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server sign verify inspect env sync init export probe trust completions help"
+            opts="-d -q -h -V --dir --manifest --quiet --json --help --version ca server sign verify inspect env sync init export probe fixtures trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,8 +308,42 @@ _aitls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        aitls__subcmd__fixtures)
+            opts="-d -q -h -V --key-type --only --dir --manifest --quiet --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key-type)
+                    COMPREPLY=($(compgen -W "rsa2048 rsa3072 rsa4096 ecdsa-p256 ecdsa-p384 ed25519" -- "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         aitls__subcmd__help)
-            opts="ca server sign verify inspect env sync init export probe trust completions help"
+            opts="ca server sign verify inspect env sync init export probe fixtures trust completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +399,20 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        aitls__subcmd__help__subcmd__fixtures)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -597,7 +651,7 @@ _aitls() {
             return 0
             ;;
         aitls__subcmd__server)
-            opts="-d -q -h -V --cn --days --key-type --out --client --no-client --force --renew-within --dir --manifest --quiet --json --help --version"
+            opts="-d -q -h -V --cn --days --key-type --out --client --no-client --force --renew-within --not-before --not-after --dir --manifest --quiet --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,6 +674,14 @@ _aitls() {
                     return 0
                     ;;
                 --renew-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --not-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
             cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -68,6 +69,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand --key-type 'Key algorithm [default: the existing certificate''s, else rsa2048]'
             cand --out 'File stem: writes DIR/STEM.crt and DIR/STEM.key'
             cand --renew-within 'Reissue when the certificate expires within DAYS'
+            cand --not-before 'Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked, past ones included, and never renewed automatically'
+            cand --not-after 'End of the explicit validity window, RFC 3339 (with --not-before)'
             cand -d 'Certificate directory [default: ai/certs]'
             cand --dir 'Certificate directory [default: ai/certs]'
             cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
@@ -208,6 +211,20 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'aitls;fixtures'= {
+            cand --key-type 'Key algorithm of every key'
+            cand --only 'Make or check only this case (repeatable)'
+            cand -d 'Certificate directory [default: ai/certs]'
+            cand --dir 'Certificate directory [default: ai/certs]'
+            cand --manifest 'Project file [default: aitls.toml here or in the nearest parent directory]'
+            cand -q 'Print errors only'
+            cand --quiet 'Print errors only'
+            cand --json 'Print one JSON document on stdout instead of text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'aitls;trust'= {
             cand --store 'Only this store (repeatable; default: every store found)'
             cand -d 'Certificate directory [default: ai/certs]'
@@ -246,6 +263,7 @@ set edit:completion:arg-completer[aitls] = {|@words|
             cand init 'Write an aitls.toml for the AI services'' stack (YOLO26, Nemotron, backend client)'
             cand export 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
             cand probe 'Check that the running services serve the right certificate, correctly'
+            cand fixtures 'Make certificates that are wrong on purpose, to test how TLS clients fail'
             cand trust 'Install the CA in this machine''s trust stores (system, NSS, Java), or remove or check it'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -269,6 +287,8 @@ set edit:completion:arg-completer[aitls] = {|@words|
         &'aitls;help;export'= {
         }
         &'aitls;help;probe'= {
+        }
+        &'aitls;help;fixtures'= {
         }
         &'aitls;help;trust'= {
         }

@@ -40,6 +40,7 @@ complete -c aitls -n "__fish_aitls_needs_command" -f -a "sync" -d 'Create or ren
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_needs_command" -f -a "fixtures" -d 'Make certificates that are wrong on purpose, to test how TLS clients fail'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c aitls -n "__fish_aitls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -72,6 +73,8 @@ ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
 ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l out -d 'File stem: writes DIR/STEM.crt and DIR/STEM.key' -r
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l renew-within -d 'Reissue when the certificate expires within DAYS' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l not-before -d 'Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked, past ones included, and never renewed automatically' -r
+complete -c aitls -n "__fish_aitls_using_subcommand server" -l not-after -d 'End of the explicit validity window, RFC 3339 (with --not-before)' -r
 complete -c aitls -n "__fish_aitls_using_subcommand server" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
 complete -c aitls -n "__fish_aitls_using_subcommand server" -l client -d 'Also allow the certificate for TLS client authentication (mTLS); kept on renewal'
@@ -172,6 +175,19 @@ complete -c aitls -n "__fish_aitls_using_subcommand probe" -s q -l quiet -d 'Pri
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -l key-type -d 'Key algorithm of every key' -r -f -a "rsa2048\t'RSA 2048-bit (server default, as in the OpenSSL recipe)'
+rsa3072\t'RSA 3072-bit'
+rsa4096\t'RSA 4096-bit (CA default, as in the OpenSSL recipe)'
+ecdsa-p256\t'ECDSA P-256: small and fast, accepted everywhere'
+ecdsa-p384\t'ECDSA P-384, signing with SHA-384'
+ed25519\t'Ed25519: small and fast, but browsers do not accept it for TLS servers'"
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -l only -d 'Make or check only this case (repeatable)' -r
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -s d -l dir -d 'Certificate directory [default: ai/certs]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -l manifest -d 'Project file [default: aitls.toml here or in the nearest parent directory]' -r -F
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -s q -l quiet -d 'Print errors only'
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -l json -d 'Print one JSON document on stdout instead of text'
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c aitls -n "__fish_aitls_using_subcommand fixtures" -s V -l version -d 'Print version'
 complete -c aitls -n "__fish_aitls_using_subcommand trust" -l store -d 'Only this store (repeatable; default: every store found)' -r -f -a "system\t'the system store (curl, wget, OpenSSL, Go, Python\'s ssl default paths)'
 nss\t'NSS databases: Chromium ~/.pki/nssdb and Firefox profiles'
 java\t'Java cacerts (of $JAVA_HOME, or of the java on PATH)'"
@@ -189,16 +205,17 @@ complete -c aitls -n "__fish_aitls_using_subcommand completions" -s q -l quiet -
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aitls -n "__fish_aitls_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "ca" -d 'Create the private CA, or keep the one in DIR (renewing it when due)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "server" -d 'Issue a server certificate signed by the CA in DIR, or keep a current one'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "sign" -d 'Sign a certificate signing request with the CA in DIR (the key stays with its owner)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "verify" -d 'Check a certificate as a TLS client would'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "inspect" -d 'Show certificates, bundles, CSRs and keys'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "env" -d 'Print the AI services\' TLS settings for the files in DIR'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "sync" -d 'Create or renew the CA and every certificate that aitls.toml declares'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "init" -d 'Write an aitls.toml for the AI services\' stack (YOLO26, Nemotron, backend client)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "export" -d 'Export a certificate with its key and CA for other platforms (PKCS#12, Kubernetes ...)'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "probe" -d 'Check that the running services serve the right certificate, correctly'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "fixtures" -d 'Make certificates that are wrong on purpose, to test how TLS clients fail'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "trust" -d 'Install the CA in this machine\'s trust stores (system, NSS, Java), or remove or check it'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c aitls -n "__fish_aitls_using_subcommand help; and not __fish_seen_subcommand_from ca server sign verify inspect env sync init export probe fixtures trust completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

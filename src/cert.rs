@@ -68,9 +68,17 @@ pub struct CertInfo {
     /// Extensions that appear more than once, by name (`subjectAltName`): RFC 5280 §4.2
     /// forbids it, and rustls, OpenSSL and browsers refuse such a certificate.
     pub duplicate_extensions: Vec<String>,
+    /// The serial number's content octets, big-endian, as encoded.
+    pub serial: Vec<u8>,
     tbs_raw: Vec<u8>,
     signature_oid: String,
     signature: Vec<u8>,
+}
+
+/// `t` as RFC 3339 (`2027-01-01T00:00:00Z`), for messages and JSON.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&::time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// A certificate is reported as expiring when it has fewer days left than this: the
@@ -181,6 +189,7 @@ pub fn parse_der(der: &[u8]) -> Result<CertInfo, String> {
     };
     let key_cert_sign = matches!(tbs.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign());
     Ok(CertInfo {
+        serial: tbs.raw_serial().to_vec(),
         der: der.to_vec(),
         subject_raw: tbs.subject.as_raw().to_vec(),
         issuer_raw: tbs.issuer.as_raw().to_vec(),

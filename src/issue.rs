@@ -268,14 +268,62 @@ pub struct ServerProfile {
     /// End validity no later than this (the CA's own notAfter: a certificate is useless
     /// once its CA has expired, and RFC 5280 path validation rejects it).
     pub not_after_cap: Option<OffsetDateTime>,
+    /// An explicit validity window (`--not-before`/`--not-after`), issued exactly as given,
+    /// past ones included: it replaces `days`, the backdating and the cap.
+    pub window: Option<Window>,
 }
 
-fn random_serial() -> Result<SerialNumber> {
+/// An explicit validity window: notBefore and notAfter exactly as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+}
+
+/// The first four octets of the serial of a certificate issued with an explicit
+/// [`Window`] ("aiwn"). A window is never renewed automatically (SPEC §2), and the
+/// certificate itself must say it had one: a sidecar file would be one more file to lose,
+/// and a private extension would show in every client. The serial keeps 95 random bits
+/// (over the 64 the Baseline Requirements ask for), and ordinary serials are drawn again
+/// when they start with these octets, so aitls never marks one by chance.
+const WINDOW_SERIAL_PREFIX: [u8; 4] = *b"aiwn";
+
+/// Whether a certificate was issued by aitls with an explicit validity window (its serial
+/// starts with the window marker).
+pub fn has_explicit_window(serial: &[u8]) -> bool {
+    serial.starts_with(&WINDOW_SERIAL_PREFIX)
+}
+
+fn random_serial(window: bool) -> Result<SerialNumber> {
     let mut bytes = [0u8; SERIAL_LEN];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|e| Error::crypto("random serial", e))?;
-    bytes[0] &= 0x7f; // positive
-    bytes[0] |= 0x01; // no leading zero octet, so the DER length is always 16
-    Ok(SerialNumber::from_slice(&bytes))
+    loop {
+        aws_lc_rs::rand::fill(&mut bytes).map_err(|e| Error::crypto("random serial", e))?;
+        bytes[0] &= 0x7f; // positive
+        bytes[0] |= 0x01; // no leading zero octet, so the DER length is always 16
+        if window {
+            bytes[..WINDOW_SERIAL_PREFIX.len()].copy_from_slice(&WINDOW_SERIAL_PREFIX);
+        }
+        if window || !has_explicit_window(&bytes) {
+            return Ok(SerialNumber::from_slice(&bytes));
+        }
+    }
+}
+
+/// Applies an explicit validity window to `params`, and marks the serial.
+pub(crate) fn set_window(params: &mut CertificateParams, window: Window) -> Result<()> {
+    if window.not_after <= window.not_before {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: window.not_after.to_string(),
+            reason: "the validity must end after it begins (--not-before)".into(),
+        });
+    }
+    params.not_before = window.not_before;
+    params.not_after = window.not_after;
+    params.serial_number = Some(random_serial(true)?);
+    Ok(())
 }
 
 /// The fields both profiles share. `not_after` is the end of validity, already computed
@@ -291,7 +339,7 @@ fn base_params(
     params.distinguished_name = dn;
     params.not_before = clock::sub(now, BACKDATE, "the certificate")?;
     params.not_after = not_after;
-    params.serial_number = Some(random_serial()?);
+    params.serial_number = Some(random_serial(false)?);
     Ok(params)
 }
 
@@ -307,6 +355,11 @@ fn server_key_usages(kt: Option<KeyType>) -> Vec<KeyUsagePurpose> {
 
 /// Issues a self-signed CA certificate for `key`.
 pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Result<Issued> {
+    self_sign(&ca_params(profile, now)?, key)
+}
+
+/// The CA profile as rcgen parameters (the fixtures alter them to make broken CAs).
+pub(crate) fn ca_params(profile: &CaProfile, now: OffsetDateTime) -> Result<CertificateParams> {
     let not_after = clock::add_days(now, profile.days, "the CA")?;
     let mut params = base_params(&profile.common_name, now, not_after)?;
     // pathlen:0 unless asked: this CA signs server certificates only, never another CA.
@@ -316,6 +369,11 @@ pub fn issue_ca(profile: &CaProfile, key: &KeyPair, now: OffsetDateTime) -> Resu
         .name_constraints
         .as_ref()
         .map(crate::constraints::Constraints::to_rcgen);
+    Ok(params)
+}
+
+/// Signs `params` with their own `key` (a CA, or the fixtures' self-signed server).
+pub(crate) fn self_sign(params: &CertificateParams, key: &KeyPair) -> Result<Issued> {
     let cert = params
         .self_signed(key)
         .map_err(|e| Error::crypto("signing the CA certificate failed", e))?;
@@ -358,18 +416,38 @@ pub fn issue_server_for(
     public_key: &impl PublicKeyData,
     now: OffsetDateTime,
 ) -> Result<(String, OffsetDateTime)> {
-    // Past the CA's end the certificate is useless anyway, so a validity that would run
-    // past 9999 is no error when the CA ends first.
-    let not_after = match (
-        clock::add_days(now, profile.days, "the certificate"),
-        profile.not_after_cap,
-    ) {
-        (Ok(end), Some(cap)) => end.min(cap),
-        (Ok(end), None) => end,
-        (Err(_), Some(cap)) => cap,
-        (Err(e), None) => return Err(e),
+    let params = server_params(profile, public_key, now)?;
+    let cert_pem = sign_by_ca(ca, &params, public_key, "the server certificate")?;
+    Ok((cert_pem, params.not_after))
+}
+
+/// The server profile as rcgen parameters, for `public_key` (the fixtures alter them).
+pub(crate) fn server_params(
+    profile: &ServerProfile,
+    public_key: &impl PublicKeyData,
+    now: OffsetDateTime,
+) -> Result<CertificateParams> {
+    let mut params = match profile.window {
+        Some(window) => {
+            let mut params = base_params(&profile.common_name, now, window.not_after)?;
+            set_window(&mut params, window)?;
+            params
+        }
+        None => {
+            // Past the CA's end the certificate is useless anyway, so a validity that
+            // would run past 9999 is no error when the CA ends first.
+            let not_after = match (
+                clock::add_days(now, profile.days, "the certificate"),
+                profile.not_after_cap,
+            ) {
+                (Ok(end), Some(cap)) => end.min(cap),
+                (Ok(end), None) => end,
+                (Err(_), Some(cap)) => cap,
+                (Err(e), None) => return Err(e),
+            };
+            base_params(&profile.common_name, now, not_after)?
+        }
     };
-    let mut params = base_params(&profile.common_name, now, not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = server_key_usages(crate::key_type::key_type_of_spki(
         &public_key.subject_public_key_info(),
@@ -391,8 +469,16 @@ pub fn issue_server_for(
             ),
         });
     }
-    let cert_pem = sign_by_ca(ca, &params, public_key, "the server certificate")?;
-    Ok((cert_pem, params.not_after))
+    Ok(params)
+}
+
+/// Signs server `params` for `key` with `ca` (the fixtures' altered profiles).
+pub(crate) fn sign_server(params: &CertificateParams, key: &KeyPair, ca: &Ca) -> Result<Issued> {
+    Ok(Issued {
+        cert_pem: sign_by_ca(ca, params, key, "the server certificate")?,
+        key_pem: key.serialize_pem(),
+        not_after: params.not_after,
+    })
 }
 
 /// What a subordinate CA certificate (`aitls sign --intermediate`) should say.
@@ -533,7 +619,7 @@ pub fn renew_ca(
         .ok_or_else(|| cannot("its subject name cannot be copied"))?;
     params.not_before = now - BACKDATE;
     params.not_after = now + Duration::days(i64::from(profile.days));
-    params.serial_number = Some(random_serial()?);
+    params.serial_number = Some(random_serial(false)?);
     params.is_ca = IsCa::Ca(
         match profile
             .path_len

@@ -25,6 +25,7 @@ pub mod constraints;
 pub mod error;
 pub mod export;
 pub mod fix;
+pub mod fixtures;
 pub mod inspect;
 pub mod issue;
 pub mod key_type;

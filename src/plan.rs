@@ -99,6 +99,16 @@ pub enum Reason {
         /// Days until it expires.
         days_left: i64,
     },
+    /// Kept whatever its dates: it was issued with an explicit validity window, which is
+    /// never renewed automatically.
+    ExplicitWindow {
+        /// Start of validity.
+        not_before: OffsetDateTime,
+        /// End of validity.
+        not_after: OffsetDateTime,
+    },
+    /// A different explicit validity window was asked for.
+    WindowChanged,
     /// `aitls ca --renew` was given: the CA certificate is reissued for the same key.
     RenewAsked,
     /// The certificate is in its renewal window, but its end is the CA's end: reissuing
@@ -153,6 +163,16 @@ impl fmt::Display for Reason {
             Reason::Expiring { days_left } => {
                 write!(f, "expiring in {}", crate::cert::days(*days_left))
             }
+            Reason::ExplicitWindow {
+                not_before,
+                not_after,
+            } => write!(
+                f,
+                "its validity window ({} to {}) was given with --not-before/--not-after, so it is never renewed automatically (--force reissues it)",
+                crate::cert::rfc3339(*not_before),
+                crate::cert::rfc3339(*not_after)
+            ),
+            Reason::WindowChanged => f.write_str("another validity window was asked for"),
             Reason::RenewAsked => f.write_str("--renew was given"),
             Reason::CappedByCa { days_left } => write!(
                 f,
@@ -278,6 +298,8 @@ pub struct Existing {
     pub signed_by_ca: bool,
     /// Permission bits of the key file.
     pub key_mode: u32,
+    /// It was issued with an explicit validity window (`--not-before`/`--not-after`).
+    pub explicit_window: bool,
 }
 
 /// What `aitls server` is asked for.
@@ -293,6 +315,8 @@ pub struct Wanted<'a> {
     pub client_auth: bool,
     /// Reissue when the certificate expires within this many days.
     pub renew_within_days: u32,
+    /// An explicit validity window, when one is asked for.
+    pub window: Option<crate::issue::Window>,
 }
 
 /// Why a server certificate cannot be issued without `--force`.
@@ -368,6 +392,27 @@ fn plan_pair(existing: &Existing, wanted: &Wanted<'_>, now: OffsetDateTime) -> P
     }
     if !existing.server_auth || existing.client_auth != wanted.client_auth {
         return replace(Reason::UsageChanged);
+    }
+    if let Some(w) = wanted.window {
+        if (existing.not_before, existing.not_after) != (w.not_before, w.not_after) {
+            return replace(Reason::WindowChanged);
+        }
+        return Plan::new(
+            Action::Kept,
+            Reason::ExplicitWindow {
+                not_before: existing.not_before,
+                not_after: existing.not_after,
+            },
+        );
+    }
+    if existing.explicit_window {
+        return Plan::new(
+            Action::Kept,
+            Reason::ExplicitWindow {
+                not_before: existing.not_before,
+                not_after: existing.not_after,
+            },
+        );
     }
     if existing.not_before > now {
         return replace(Reason::NotYetValid);
@@ -574,6 +619,7 @@ mod tests {
             key_matches: true,
             signed_by_ca: true,
             key_mode: 0o600,
+            explicit_window: false,
         }
     }
 
@@ -587,6 +633,7 @@ mod tests {
             key_type: KeyType::EcdsaP256,
             client_auth: false,
             renew_within_days: 30,
+            window: None,
         };
         plan_server(&ServerFound::Pair(existing), &wanted, force, now()).unwrap()
     }
@@ -600,6 +647,7 @@ mod tests {
             key_type: KeyType::EcdsaP256,
             client_auth: false,
             renew_within_days: 30,
+            window: None,
         };
         let lone_key = ServerFound::LoneKey("server.crt".into());
         assert_eq!(
@@ -731,6 +779,37 @@ mod tests {
             false,
         );
         assert_eq!(plan.action, Action::Renewed);
+    }
+
+    #[test]
+    fn an_explicit_window_is_kept_expired_or_not_until_forced() {
+        for (nb, na) in [(-60, -30), (400, 800), (-1, 5)] {
+            let plan = decide(
+                |e| {
+                    e.explicit_window = true;
+                    e.not_before = now() + Duration::days(nb);
+                    e.not_after = now() + Duration::days(na);
+                },
+                false,
+            );
+            assert_eq!(plan.action, Action::Kept, "{nb}..{na}");
+            assert!(
+                plan.reason
+                    .to_string()
+                    .contains("never renewed automatically")
+            );
+        }
+        let forced = decide(|e| e.explicit_window = true, true);
+        assert_eq!(forced.reason, Reason::Forced);
+        // Names given on the command line still reissue it.
+        let renamed = decide(
+            |e| {
+                e.explicit_window = true;
+                e.names.clear();
+            },
+            false,
+        );
+        assert_eq!(renamed.action, Action::Replaced);
     }
 
     fn names(list: &[&str]) -> Vec<SanName> {

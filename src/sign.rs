@@ -372,6 +372,7 @@ pub fn sign(
                 days: req.days,
                 client_auth: req.client_auth,
                 not_after_cap: Some(ca.cert.not_after),
+                window: None,
             };
             let (pem, not_after) = issue::issue_server_for(&ca, &profile, &public_key, now)?;
             (pem, not_after, common_name, "server")

@@ -35,6 +35,10 @@ pub const CA_CERT: &str = "ca.crt";
 pub const CA_KEY: &str = "ca.key";
 /// Default stem of the server certificate and key.
 pub const DEFAULT_STEM: &str = "server";
+/// The CA that signed a fixture when it is not the CA trusted (`aitls fixtures`).
+pub const OTHER_CA_CERT: &str = "other-ca.crt";
+/// The manifest of `aitls fixtures`.
+pub const FIXTURES_MANIFEST: &str = "manifest.json";
 
 /// File name of the certificate under `stem` (`server` → `server.crt`).
 pub fn cert_file(stem: &str) -> String {

@@ -73,6 +73,8 @@ pub fn server_request(entry: &CertEntry) -> ServerRequest {
         renew_within_days: entry
             .renew_within
             .unwrap_or(provision::DEFAULT_RENEW_WITHIN_DAYS),
+        // The project file declares what renewal keeps; explicit windows are one-offs.
+        window: None,
     }
 }
 

@@ -8,6 +8,7 @@ mod completions;
 mod env;
 mod export;
 mod fix;
+mod fixtures;
 mod hook;
 mod init;
 mod inspect;
@@ -94,6 +95,7 @@ pub enum Command {
     Init(init::InitArgs),
     Export(export::ExportArgs),
     Probe(probe::ProbeArgs),
+    Fixtures(fixtures::FixturesArgs),
     Completions(completions::CompletionsArgs),
     Trust(trust::TrustArgs),
 }
@@ -347,6 +349,7 @@ pub fn run(cli: Cli, invocation: &Invocation) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args, &globals, &out),
         Command::Export(args) => export::run(&args, &globals, &out),
         Command::Probe(args) => probe::run(&args, &globals, &out),
+        Command::Fixtures(args) => fixtures::run(&args, &globals, &out),
         Command::Completions(args) => completions::run(&args, &globals, &out),
         Command::Trust(args) => trust::run(&args, &globals, &out),
     }

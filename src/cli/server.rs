@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use aitls::issue::MAX_SERVER_DAYS;
+use aitls::issue::{MAX_SERVER_DAYS, Window};
 use aitls::key_type::KeyType;
 use aitls::provision::{self, DEFAULT_RENEW_WITHIN_DAYS, ServerRequest};
 use aitls::store::{DEFAULT_STEM, Store};
@@ -24,6 +24,8 @@ use super::{Globals, Output};
 ///   aitls server                              # localhost 127.0.0.1 ::1, RSA-2048, 365 days
 ///   aitls server yolo.internal 10.0.0.5 --key-type ecdsa-p256
 ///   aitls server --out nemotron --client llm.local
+///   aitls server --not-before 2020-01-01T00:00:00Z --not-after 2020-02-01T00:00:00Z
+///                                             # an expired one, for a test: never renewed
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ServerArgs {
@@ -65,6 +67,17 @@ pub struct ServerArgs {
     /// Reissue when the certificate expires within DAYS
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_RENEW_WITHIN_DAYS)]
     pub renew_within: u32,
+
+    /// Start of an explicit validity window, RFC 3339 (with --not-after): issued as asked,
+    /// past ones included, and never renewed automatically
+    #[arg(long, value_name = "TIME", requires = "not_after", conflicts_with = "days",
+          value_parser = super::verify::parse_time)]
+    pub not_before: Option<time::OffsetDateTime>,
+
+    /// End of the explicit validity window, RFC 3339 (with --not-before)
+    #[arg(long, value_name = "TIME", requires = "not_before",
+          value_parser = super::verify::parse_time)]
+    pub not_after: Option<time::OffsetDateTime>,
 }
 
 /// Runs `aitls server`.
@@ -90,6 +103,7 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
         stem: args.out.clone(),
         force: args.force,
         renew_within_days: args.renew_within,
+        window: window(args),
     };
     // SPEC §5: without names, `--out STEM` is the project file's entry for STEM; what the
     // command line gives still wins.
@@ -114,4 +128,12 @@ pub fn run(args: &ServerArgs, globals: &Globals, out: &Output) -> anyhow::Result
     let outcome = provision::ensure_server(&store, &request, aitls::clock::now()?, &spinner)?;
     super::show_outcome(out, globals, "server certificate", &outcome)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The explicit validity window, when `--not-before` and `--not-after` are given.
+fn window(args: &ServerArgs) -> Option<Window> {
+    Some(Window {
+        not_before: args.not_before?,
+        not_after: args.not_after?,
+    })
 }

@@ -81,7 +81,7 @@ fn unreadable(path: &Path, bytes: &[u8], reason: String) -> aitls::Error {
 }
 
 /// Parses `--at`: RFC 3339, not before 1970 (certificates cannot be checked earlier).
-fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+pub(super) fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     let t = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|_| {
             // A date alone is the common slip: show it completed.

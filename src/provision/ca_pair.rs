@@ -1,6 +1,6 @@
 //! Reading the CA pair through the lock: owner checks, the key's mode warning, the pair read
-//! and classified once ([`read_ca_pair`]), why a CA cannot sign, and [`load_ca`] for the
-//! signers (`server`, `sign`).
+//! and classified once ([`read_ca_pair`]), why a CA cannot sign, and [`load_ca`] /
+//! [`load_signing_ca`] for the signers (`server`, `sign`, `fixtures`).
 
 use time::OffsetDateTime;
 
@@ -9,9 +9,9 @@ use crate::cert;
 use crate::error::{Error, Result};
 use crate::fix::{Fix, Warning};
 use crate::issue::Ca;
-use crate::store::{self, CA_CERT, CA_KEY, DirHandle, FileRead, Store};
+use crate::store::{self, CA_CERT, CA_KEY, DirHandle, DirLock, FileRead, Store};
 
-use super::{parse_cert, parse_key};
+use super::{parse_cert, parse_key, whole_seconds};
 
 /// Reads a CA file through the locked directory, refusing one that a user other than
 /// this one or root owns: another user could have planted or swapped it (SPEC §4; no
@@ -192,4 +192,10 @@ pub(crate) fn load_ca(
         )));
     }
     Ok(Ca { cert, key })
+}
+
+/// Loads the CA in the locked `store` for signing, refusing as `aitls server` does when it
+/// is missing, incomplete, mismatched, expired or unfit to sign (the fixtures sign with it).
+pub fn load_signing_ca(store: &Store, lock: &DirLock, now: OffsetDateTime) -> Result<Ca> {
+    load_ca(store, lock, whole_seconds(now), &mut Vec::new())
 }

@@ -27,8 +27,8 @@ use crate::key_type::KeyType;
 use crate::store::{CERT_MODE, DirHandle, DirLock, KEY_MODE, NewFile, Store};
 
 pub use ca::{ensure_ca, ensure_ca_with};
-pub use ca_pair::ca_key_warning;
 pub(crate) use ca_pair::load_ca;
+pub use ca_pair::{ca_key_warning, load_signing_ca};
 pub use request::{
     CaRequest, DEFAULT_CA_CN, DEFAULT_CA_DAYS, DEFAULT_CA_KEY_TYPE, DEFAULT_RENEW_WITHIN_DAYS,
     DEFAULT_SERVER_DAYS, DEFAULT_SERVER_KEY_TYPE, Mode, Outcome, Progress, ServerRequest, Silent,

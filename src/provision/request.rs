@@ -8,6 +8,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::fix::Warning;
+use crate::issue::Window;
 use crate::key_type::KeyType;
 use crate::names::SanName;
 use crate::plan::Action;
@@ -116,6 +117,9 @@ pub struct ServerRequest {
     pub force: bool,
     /// Reissue when the certificate expires within this many days.
     pub renew_within_days: u32,
+    /// An explicit validity window (`--not-before`/`--not-after`): issued as asked, and
+    /// never renewed automatically.
+    pub window: Option<Window>,
 }
 
 /// What `ca` or `server` did: the wire format of their `--json` output.

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use crate::cert::{self, CertInfo};
 use crate::error::{Error, Result};
 use crate::fix::{Fix, Warning};
-use crate::issue::{self, Ca, ServerProfile};
+use crate::issue::{self, Ca, ServerProfile, Window};
 use crate::names::SanName;
 use crate::plan::{self, Existing, Given, Reason, ServerFound, ServerRefusal, Wanted};
 use crate::store::{self, CA_CERT, DirHandle, KEY_MODE, Store};
@@ -61,6 +61,7 @@ fn find_server(lock: &DirHandle, stem: &str, ca: &Ca) -> Result<ServerFound> {
         client_auth: cert.client_auth,
         not_before: cert.not_before,
         not_after: cert.not_after,
+        explicit_window: issue::has_explicit_window(&cert.serial),
     }))
 }
 
@@ -112,6 +113,9 @@ pub fn ensure_server_with(
     store::check_stem(&req.stem)?;
     let days = req.days.unwrap_or(DEFAULT_SERVER_DAYS);
     issue::check_days(days, issue::MAX_SERVER_DAYS)?;
+    if let Some(w) = req.window {
+        check_window(w)?;
+    }
     if req.names.as_ref().is_some_and(Vec::is_empty) {
         return Err(Error::InvalidValue {
             what: "NAME",
@@ -165,6 +169,7 @@ pub fn ensure_server_with(
         key_type: profile.key_type,
         client_auth: profile.client_auth,
         renew_within_days: req.renew_within_days,
+        window: req.window,
     };
     let (key_file, cert_file) = (store::key_file(&req.stem), store::cert_file(&req.stem));
     let mut plan = plan::plan_server(&found, &wanted, req.force, now).map_err(|refusal| match refusal {
@@ -239,6 +244,7 @@ pub fn ensure_server_with(
             days,
             client_auth: profile.client_auth,
             not_after_cap: Some(ca.cert.not_after),
+            window: req.window,
         };
         let issued = issue::issue_server(&ca, &issue_profile, &key, now)?;
         write_pair(lock, &key_file, &cert_file, &issued)?;
@@ -264,7 +270,10 @@ pub fn ensure_server_with(
     }
     // Past 9999 nothing could be asked for; the CA's end is then the only end there is.
     let asked_until = crate::clock::add_days(now, days, "the certificate").ok();
-    if plan.writes() && asked_until.is_some_and(|t| t - not_after > time::Duration::days(1)) {
+    if plan.writes()
+        && req.window.is_none()
+        && asked_until.is_some_and(|t| t - not_after > time::Duration::days(1))
+    {
         warnings.push(
             format!(
                 "the certificate ends on {}, when the CA expires, not after {days} days as asked",
@@ -273,7 +282,7 @@ pub fn ensure_server_with(
             .into(),
         );
     }
-    if req.renew_within_days >= days {
+    if req.window.is_none() && req.renew_within_days >= days {
         warnings.push(
             format!(
                 "--renew-within {} is not less than --days {days}: every run will reissue the certificate",
@@ -315,6 +324,32 @@ fn client_warnings_for_server(
     .collect()
 }
 
+/// An explicit window for `aitls server`: it ends after it begins, and lasts no longer
+/// than `--days` may ([`issue::MAX_SERVER_DAYS`], Apple's limit).
+fn check_window(w: Window) -> Result<()> {
+    if w.not_after <= w.not_before {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: crate::cert::rfc3339(w.not_after),
+            reason: format!(
+                "the validity must end after it begins ({})",
+                crate::cert::rfc3339(w.not_before)
+            ),
+        });
+    }
+    if w.not_after - w.not_before > time::Duration::days(i64::from(issue::MAX_SERVER_DAYS)) {
+        return Err(Error::InvalidValue {
+            what: "--not-after",
+            value: crate::cert::rfc3339(w.not_after),
+            reason: format!(
+                "the window is longer than {} days, which Apple platforms reject",
+                issue::MAX_SERVER_DAYS
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +385,7 @@ mod tests {
             stem: "server".into(),
             force: false,
             renew_within_days: 30,
+            window: None,
         };
         assert_eq!(
             ensure_server(&store, &req, now, &Silent).unwrap().action,
@@ -370,6 +406,7 @@ mod tests {
             days: 365,
             client_auth: false,
             not_after_cap: Some(ca.cert.not_after),
+            window: None,
         };
         let issued = issue::issue_server(&ca, &profile, &key, now).unwrap();
         lock.write_all(&[

@@ -25,15 +25,15 @@ use serde::Deserialize;
 use crate::util::{Background, free_port, tool, wait_for_port};
 
 /// Where the probe programs live.
-fn probes() -> PathBuf {
+pub(crate) fn probes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/clients")
 }
 
 /// One certificate directory of the corpus: `ca.crt`, `leaf.crt`, `key.pem`, `host`.
-struct Case {
-    name: String,
-    dir: PathBuf,
-    host: String,
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) dir: PathBuf,
+    pub(crate) host: String,
 }
 
 /// The corpus, made once per test run: good cases by aitls, bad ones by `corpus.sh`.
@@ -132,12 +132,12 @@ struct Report {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct Verdict {
-    name: String,
-    accepts: bool,
-    reason: Option<String>,
+pub(crate) struct Verdict {
+    pub(crate) name: String,
+    pub(crate) accepts: bool,
+    pub(crate) reason: Option<String>,
     #[serde(default)]
-    refused_by: Vec<String>,
+    pub(crate) refused_by: Vec<String>,
 }
 
 /// aitls's verdict per family for a case. A file aitls cannot read at all (UTF-16) is one
@@ -179,7 +179,7 @@ fn model(case: &Case) -> Vec<Verdict> {
 }
 
 /// Whether `member` of `family` accepts, by the model.
-fn model_accepts(verdicts: &[Verdict], family: &str, member: &str) -> (bool, String) {
+pub(crate) fn model_accepts(verdicts: &[Verdict], family: &str, member: &str) -> (bool, String) {
     let v = verdicts
         .iter()
         .find(|v| v.name == family)
@@ -191,12 +191,18 @@ fn model_accepts(verdicts: &[Verdict], family: &str, member: &str) -> (bool, Str
 
 /// `openssl s_server` serving a case, killed on drop. `SECLEVEL=0` lets it load the weak
 /// keys of the corpus: the server is not what is under test.
-fn serve(case: &Case) -> Result<(Background, u16), String> {
+pub(crate) fn serve(case: &Case) -> Result<(Background, u16), String> {
     for _ in 0..3 {
         let port = free_port();
         let child = Command::new(tool("openssl", "openssl"))
             .args(["s_server", "-quiet", "-www", "-accept", &port.to_string()])
             .args(["-cert", "leaf.crt", "-key", "key.pem"])
+            // Intermediates, when the case has them (the fixtures' issuer-not-ca).
+            .args(if case.dir.join("chain.pem").is_file() {
+                &["-cert_chain", "chain.pem"][..]
+            } else {
+                &[]
+            })
             .args(["-cipher", "ALL:@SECLEVEL=0"])
             .current_dir(&case.dir)
             .stdin(Stdio::null())
@@ -238,19 +244,19 @@ fn run(cmd: &mut Command) -> (bool, String) {
 }
 
 /// A client under test: the family and program it stands for, and how to run it.
-struct Probe {
-    family: &'static str,
-    member: &'static str,
-    run: fn(&Tools, &Case, u16) -> (bool, String),
+pub(crate) struct Probe {
+    pub(crate) family: &'static str,
+    pub(crate) member: &'static str,
+    pub(crate) run: fn(&Tools, &Case, u16) -> (bool, String),
 }
 
 /// The programs built once per run: the Go verifier and the compiled Java client.
-struct Tools {
+pub(crate) struct Tools {
     go_verifier: PathBuf,
     java_classes: PathBuf,
 }
 
-fn tools() -> &'static Tools {
+pub(crate) fn tools() -> &'static Tools {
     static TOOLS: OnceLock<Tools> = OnceLock::new();
     TOOLS.get_or_init(|| {
         // A cache under target/ (cargo's temporary directory for tests), so only the
@@ -289,7 +295,7 @@ fn tools() -> &'static Tools {
     })
 }
 
-fn s_client(_: &Tools, c: &Case, port: u16) -> (bool, String) {
+pub(crate) fn s_client(_: &Tools, c: &Case, port: u16) -> (bool, String) {
     let mut cmd = Command::new(tool("openssl", "openssl"));
     cmd.args(["s_client", "-brief", "-verify_return_error"])
         .args([
@@ -350,7 +356,7 @@ fn go(t: &Tools, c: &Case, port: u16) -> (bool, String) {
 
 /// Java, every case in one JVM (`Client.java` reads the CA file with the
 /// `CertificateFactory` that `keytool -importcert` uses, into a PKCS#12 trust store).
-fn java_all(t: &Tools, cases: &[Case], ports: &[Option<u16>]) -> Vec<(bool, String)> {
+pub(crate) fn java_all(t: &Tools, cases: &[Case], ports: &[Option<u16>]) -> Vec<(bool, String)> {
     let list = tempfile::NamedTempFile::new().unwrap();
     let lines: String = cases
         .iter()
@@ -469,7 +475,7 @@ fn rustls(_: &Tools, c: &Case, port: u16) -> (bool, String) {
     }
 }
 
-const PROBES: &[Probe] = &[
+pub(crate) const PROBES: &[Probe] = &[
     Probe {
         family: "openssl",
         member: "openssl",
@@ -524,7 +530,7 @@ const PROBES: &[Probe] = &[
 const NSS_CLASSIC_DIFFERS: &[&str] = &["partial_wildcard", "ip_as_dns_name"];
 
 /// Runs `work` over `items` on a few threads; the results in the order of `items`.
-fn parallel_map<T: Sync, R: Send>(
+pub(crate) fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     work: impl Fn(&T) -> R + Sync,
@@ -549,7 +555,7 @@ fn parallel_map<T: Sync, R: Send>(
 }
 
 /// One disagreement, in words: the case, the client, both decisions.
-fn disagreement(
+pub(crate) fn disagreement(
     case: &Case,
     who: &str,
     real: (bool, &str),
@@ -665,7 +671,7 @@ const CHROMIUM_CASES: &[&str] = &[
 
 /// Chromium headless: the CA trusted through a fresh NSS database under a temporary HOME;
 /// the page loads (the s_server status page) or the load fails with a net:: error.
-fn chromium(c: &Case, port: u16) -> (bool, String) {
+pub(crate) fn chromium(c: &Case, port: u16) -> (bool, String) {
     let home = tempfile::tempdir().unwrap();
     if let Err(e) = nss_db(c, home.path()) {
         return (false, e);
@@ -778,7 +784,7 @@ fn loads(cmd: &mut Command) -> (bool, String) {
 
 /// `openssl s_server` (nginx, uvicorn, llama-server read keys with the same decoder):
 /// a key it cannot read ends it at once; one it reads keeps it listening until `timeout`.
-fn s_server_loads(dir: &Path) -> (bool, String) {
+pub(crate) fn s_server_loads(dir: &Path) -> (bool, String) {
     let out = Command::new("timeout")
         .args([
             "2",

@@ -27,7 +27,7 @@ use crate::util::{stderr, stdout};
 pub(crate) struct Block {
     pub(crate) info: String,
     pub(crate) body: String,
-    line: usize,
+    pub(crate) line: usize,
 }
 
 pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
@@ -74,7 +74,7 @@ fn free_port() -> u16 {
 /// Runs `script` in bash in `dir` with the built `aitls` first on PATH. `timeout` bounds a
 /// hung block; the shell kills its background jobs when it exits, and its process group
 /// is signalled afterwards in case anything else lingered.
-fn run_sh(dir: &Path, script: &str, extra_env: &[(&str, &Path)]) -> Output {
+pub(crate) fn run_sh(dir: &Path, script: &str, extra_env: &[(&str, &Path)]) -> Output {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_aitls"))
         .parent()
         .expect("bin dir")
@@ -113,7 +113,7 @@ fn run_sh(dir: &Path, script: &str, extra_env: &[(&str, &Path)]) -> Output {
     out
 }
 
-fn assert_ran(what: &str, block: &Block, out: &Output) {
+pub(crate) fn assert_ran(what: &str, block: &Block, out: &Output) {
     assert!(
         out.status.success(),
         "{what}, block at line {} failed ({}):\n{}\n--- stdout:\n{}\n--- stderr:\n{}",
@@ -140,7 +140,7 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// The `run: |` script of a GitHub Actions step.
-fn actions_run_script(yaml: &str) -> String {
+pub(crate) fn actions_run_script(yaml: &str) -> String {
     let mut lines = yaml.lines().skip_while(|l| l.trim() != "run: |").skip(1);
     let first = lines.next().expect("a line after `run: |`");
     let indent = first.len() - first.trim_start().len();

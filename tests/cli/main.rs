@@ -13,6 +13,7 @@ mod env;
 mod export;
 mod fitness;
 mod fixes;
+mod fixtures;
 mod inspect;
 mod keys;
 mod openbao;

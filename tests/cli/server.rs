@@ -699,3 +699,86 @@ fn server_warns_about_the_clients_that_refuse_what_it_made() {
     let json = sb.json(&["server", "--key-type", "ecdsa-p256", "--out", "plain"]);
     assert_eq!(json["warnings"], serde_json::json!([]), "{json}");
 }
+
+#[test]
+fn an_explicit_past_window_is_issued_as_asked_and_never_renewed() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let window = [
+        "--not-before",
+        "2020-01-01T00:00:00Z",
+        "--not-after",
+        "2020-02-01T12:30:00Z",
+    ];
+    let mut args = vec!["server", "--key-type", "ecdsa-p256"];
+    args.extend(window);
+    sb.ok(&args);
+    let dates = |sb: &Sandbox| {
+        with_cert(&sb.file("server.crt"), |c| {
+            (
+                c.validity().not_before.timestamp(),
+                c.validity().not_after.timestamp(),
+            )
+        })
+    };
+    assert_eq!(dates(&sb), (1_577_836_800, 1_580_560_200));
+    // openssl agrees that it is expired, and nothing else is wrong with it.
+    let out = openssl(&sb.certs(), &["verify", "-CAfile", "ca.crt", "server.crt"]);
+    assert!(
+        stdout(&out).contains("expired") || stderr(&out).contains("expired"),
+        "{out:?}"
+    );
+    let before = sb.read("server.crt");
+
+    // The next plain run keeps it, and says why.
+    let out = sb.ok(&["server", "--key-type", "ecdsa-p256"]);
+    assert!(stdout(&out).contains("kept"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("never renewed automatically"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(sb.read("server.crt"), before);
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
+    assert_eq!(json["action"], "kept");
+    // The same window again is kept; --force reissues it as an ordinary certificate.
+    sb.ok(&args);
+    assert_eq!(sb.read("server.crt"), before);
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256", "--force"]);
+    assert_eq!(json["action"], "replaced");
+    let (nb, na) = dates(&sb);
+    assert!(na - nb > 364 * 86_400, "{nb} {na}");
+    // ... which a later plain run then renews as usual (kept while current).
+    let json = sb.json(&["server", "--key-type", "ecdsa-p256"]);
+    assert_eq!(json["action"], "kept");
+    assert!(json["reason"].as_str().unwrap().starts_with("current"));
+}
+
+#[test]
+fn a_window_that_ends_before_it_begins_or_needs_its_other_end_is_refused() {
+    let sb = Sandbox::new();
+    sb.quick_ca();
+    let out = sb
+        .aitls()
+        .args(["server", "--not-before", "2021-01-01T00:00:00Z"])
+        .args(["--not-after", "2020-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("--not-after"), "{}", stderr(&out));
+    assert!(!sb.file("server.crt").exists());
+    let out = sb
+        .aitls()
+        .args(["server", "--not-before", "2021-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = sb
+        .aitls()
+        .args(["server", "--not-before", "2021-01-01T00:00:00Z"])
+        .args(["--not-after", "2023-06-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(stderr(&out).contains("825"), "{}", stderr(&out));
+}

@@ -3,6 +3,7 @@
 //! the JSON form, are [`super::Output`]'s job.
 
 pub mod env;
+pub mod fixtures;
 pub mod inspect;
 pub mod outcome;
 pub mod probe;

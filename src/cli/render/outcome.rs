@@ -54,6 +54,11 @@ pub fn text(what: &str, outcome: &Outcome, style: Style) -> String {
             outcome.key.display(),
             outcome.common_name,
         ));
+        // "current, …" repeats the line above; any other reason to keep is news (an
+        // explicit validity window, kept expired).
+        if !outcome.reason.starts_with("current") {
+            text.push_str(&format!("  because {}\n", outcome.reason));
+        }
     } else if what == "CA" && outcome.action == Action::Renewed {
         // A CA is renewed for the same key: only the certificate is new.
         text.push_str(&format!(
@@ -134,7 +139,11 @@ mod tests {
     fn outcome(action: Action) -> Outcome {
         Outcome {
             action,
-            reason: "expiring in 10 days".into(),
+            reason: if action == Action::Kept {
+                "current, valid for 362 more days".into()
+            } else {
+                "expiring in 10 days".into()
+            },
             cert: "ai/certs/server.crt".into(),
             key: "ai/certs/server.key".into(),
             common_name: "localhost".into(),
@@ -154,6 +163,17 @@ mod tests {
             "kept ai/certs/server.crt and ai/certs/server.key: server certificate \"localhost\" \
              for localhost, ecdsa-p256, valid until 2027-11-27 (362 days left)\n"
         );
+    }
+
+    #[test]
+    fn a_certificate_kept_for_another_reason_than_being_current_says_why() {
+        let kept = Outcome {
+            reason: "its validity window (2020-01-01T00:00:00Z to 2020-02-01T00:00:00Z) was given with --not-before/--not-after, so it is never renewed automatically (--force reissues it)".into(),
+            ..outcome(Action::Kept)
+        };
+        let text = text("server certificate", &kept, Style::PLAIN);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("\n  because its validity window"), "{text}");
     }
 
     #[test]
