@@ -4,13 +4,12 @@
 //! that accepts and never answers. Every server binds loopback on a port the OS picks.
 
 use std::net::TcpListener;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::util::{Background, Sandbox, free_port, stderr, stdout, tool, wait_for_port};
+use crate::util::{Background, Sandbox, free_port, s_server, stderr, stdout, tool, wait_for_port};
 
 #[derive(Debug, Deserialize)]
 struct Report {
@@ -71,28 +70,6 @@ fn probe(sb: &Sandbox, args: &[&str]) -> (i32, Vec<Report>) {
         )
     });
     (out.status.code().unwrap_or(-1), reports)
-}
-
-/// `openssl s_server` on 127.0.0.1:`port` serving `cert`/`key` from `dir`, plus `extra`.
-fn s_server(dir: &Path, port: u16, cert: &str, key: &str, extra: &[&str]) -> Background {
-    tool("openssl", "openssl");
-    let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-www", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-cert", cert, "-key", key])
-        .args(extra)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start openssl s_server");
-    let server = Background(child);
-    assert!(
-        wait_for_port(&format!("127.0.0.1:{port}"), 10),
-        "s_server did not start"
-    );
-    server
 }
 
 fn sha256_fingerprint(sb: &Sandbox, file: &str) -> String {

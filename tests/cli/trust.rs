@@ -14,26 +14,11 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::util::{Background, Sandbox, free_port, stderr, stdout, tool, wait_for_port};
+use crate::util::{Background, Sandbox, free_port, stderr, stdout, tool};
 
 /// `openssl s_server -www` on 127.0.0.1:`port` serving `cert`/`key` from `dir`.
 pub fn s_server(dir: &Path, cert: &str, key: &str, port: u16) -> Background {
-    let child = Command::new(tool("openssl", "openssl"))
-        .args(["s_server", "-quiet", "-www", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-cert", cert, "-key", key])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start openssl s_server");
-    let server = Background(child);
-    assert!(
-        wait_for_port(&format!("127.0.0.1:{port}"), 10),
-        "s_server did not start"
-    );
-    server
+    crate::util::s_server(dir, port, cert, key, &[])
 }
 
 /// Whether headless Chromium, with HOME=`home` (so its NSS database is

@@ -5,7 +5,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command as StdCommand, Output, Stdio};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
@@ -193,4 +193,26 @@ impl Drop for Background {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// `openssl s_server` on 127.0.0.1:`port` serving `cert`/`key` from `dir`, plus `extra`.
+pub fn s_server(dir: &Path, port: u16, cert: &str, key: &str, extra: &[&str]) -> Background {
+    tool("openssl", "openssl");
+    let child = StdCommand::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-cert", cert, "-key", key])
+        .args(extra)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start openssl s_server");
+    let server = Background(child);
+    assert!(
+        wait_for_port(&format!("127.0.0.1:{port}"), 10),
+        "s_server did not start"
+    );
+    server
 }
