@@ -235,6 +235,12 @@ pub enum Fix {
         /// The path length asked for.
         pathlen: u8,
     },
+    /// Renew the CA certificate with the name constraints asked for, keeping its key
+    /// (`aitls ca --renew --permit NAME…`).
+    RenewCaPermit {
+        /// The permitted subtrees, each as `--permit` takes it.
+        permit: Vec<String>,
+    },
     /// Write under another stem (`--out STEM`).
     OtherStem,
     /// Export where the key lives, or choose a format without the key (`--format fullchain`).

@@ -171,6 +171,7 @@ impl Words {
                     | Fix::InitProject
                     | Fix::SignWithNames { .. }
                     | Fix::RenewCaPathlen { .. }
+                    | Fix::RenewCaPermit { .. }
             ),
         };
         is_command.then(|| self.action(fix))
@@ -331,6 +332,13 @@ impl Words {
                 self.aitls(&format!("sign {} NAME...", path_word(csr)))
             }
             Fix::RenewCaPathlen { pathlen } => self.aitls(&format!("ca --renew --pathlen {pathlen}")),
+            Fix::RenewCaPermit { permit } => {
+                let permits: Vec<String> = permit
+                    .iter()
+                    .map(|p| format!("--permit {}", shell_quote(p)))
+                    .collect();
+                self.aitls(&format!("ca --renew {}", permits.join(" ")))
+            }
             Fix::OtherStem => "choose another stem with --out STEM".to_owned(),
             Fix::ExportWithoutKey => {
                 "export it where its key lives, or use --format fullchain".to_owned()
@@ -379,6 +387,7 @@ impl Words {
             Fix::Chown { .. } => " if you trust the file, or remove it",
             Fix::SignWithNames { .. } => " with the names to certify",
             Fix::RenewCaPathlen { .. } => " to let the CA sign intermediates, keeping its key",
+            Fix::RenewCaPermit { .. } => " to constrain it, keeping its key",
             _ => "",
         };
         if let Fix::UseFoundDir { dir, looked_in } = fix {

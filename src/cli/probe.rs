@@ -114,6 +114,26 @@ fn default_targets(globals: &Globals) -> Vec<Planned> {
         .collect()
 }
 
+/// A target given on the command line: served from the project entry whose `url` has the
+/// same host and port (`aitls probe --http "$YOLO26_URL/health"` checks `yolo26.crt`), else
+/// from `DIR/server.crt`.
+fn declared_for(globals: &Globals, url: &str) -> Planned {
+    let endpoint = |u: &str| probe::parse_target(u).ok().map(|t| (t.host, t.port));
+    let entry = endpoint(url).and_then(|wanted| {
+        globals.project.as_ref()?.certs.iter().find(|entry| {
+            entry
+                .url
+                .as_deref()
+                .is_some_and(|u| endpoint(u).as_ref() == Some(&wanted))
+        })
+    });
+    Planned {
+        url: url.to_owned(),
+        stem: entry.map_or_else(|| DEFAULT_STEM.to_owned(), |e| e.stem.clone()),
+        on_change: entry.and_then(|e| e.on_change.clone()),
+    }
+}
+
 /// Runs `aitls probe`.
 pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<ExitCode> {
     let planned = if args.targets.is_empty() {
@@ -121,11 +141,7 @@ pub fn run(args: &ProbeArgs, globals: &Globals, out: &Output) -> anyhow::Result<
     } else {
         args.targets
             .iter()
-            .map(|url| Planned {
-                url: url.clone(),
-                stem: DEFAULT_STEM.to_owned(),
-                on_change: None,
-            })
+            .map(|url| declared_for(globals, url))
             .collect()
     };
     let targets: Vec<Target> = planned

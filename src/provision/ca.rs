@@ -173,7 +173,9 @@ pub fn ensure_ca_with(
                         "kept the existing CA, which permits {}; --permit applies when the CA is renewed (same key)",
                         have.map_or_else(|| "every name".to_owned(), |c| c.describe())
                     ),
-                    Fix::RenewCa,
+                    Fix::RenewCaPermit {
+                        permit: wanted.permitted.iter().map(ToString::to_string).collect(),
+                    },
                 ));
             }
         }

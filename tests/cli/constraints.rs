@@ -248,7 +248,7 @@ fn a_kept_ca_warns_when_permit_differs() {
     let out = sb.ok(&["ca", "--key-type", "ecdsa-p256", "--permit", "local"]);
     assert!(
         stderr(&out).contains(
-            "permits every name; --permit applies when the CA is renewed (same key); run `aitls ca --renew`"
+            "permits every name; --permit applies when the CA is renewed (same key); run `aitls ca --renew --permit localhost --permit .localhost "
         ),
         "{}",
         stderr(&out)
@@ -387,4 +387,30 @@ fn renewal_keeps_the_constraints_and_permit_with_renew_changes_them_for_the_same
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn the_permit_hint_on_a_kept_ca_constrains_it_when_pasted() {
+    let sb = Sandbox::new();
+    sb.ok(&["ca", "--key-type", "ecdsa-p256"]);
+    let out = sb.ok(&["ca", "--permit", "local"]);
+    let err = crate::util::stderr(&out);
+    let start = err
+        .find("run `aitls ca --renew --permit ")
+        .unwrap_or_else(|| panic!("{err}"));
+    let command = &err[start + "run `".len()..];
+    let command = &command[..command.find('`').unwrap()];
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let key = sb.read("ca.key");
+    sb.ok(&args);
+    assert_eq!(sb.read("ca.key"), key, "renewal keeps the key");
+    // The CA now permits what was asked: a plain `aitls ca --permit local` keeps it quietly.
+    let out = sb.ok(&["ca", "--permit", "local"]);
+    assert!(
+        !crate::util::stderr(&out).contains("--permit"),
+        "{}",
+        crate::util::stderr(&out)
+    );
+    let refused = sb.aitls().args(["server", "example.com"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
 }

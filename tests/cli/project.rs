@@ -552,3 +552,42 @@ fn a_permit_in_ca_makes_a_leak_safe_ca_whose_outsiders_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn probe_of_a_declared_url_checks_that_entrys_certificate() {
+    // The guide's `aitls probe --http "$YOLO26_URL/health"`: the target is the yolo26
+    // entry's url, so the service must serve yolo26.crt, not server.crt.
+    let s = Sandbox::new();
+    let port = crate::util::free_port();
+    let text = format!(
+        "{QUICK_HEAD}[certs.yolo26]\nkey_type = \"ecdsa-p256\"\nurl = \"https://127.0.0.1:{port}\"\n"
+    );
+    write_project(s.root(), &text);
+    s.ok(&["sync"]);
+    let certs = s.root().join("certs");
+    let _served = crate::util::s_server(&certs, port, "yolo26.crt", "yolo26.key", &[]);
+    let target = format!("https://127.0.0.1:{port}/health");
+    let current = |s: &Sandbox| {
+        let out = s
+            .aitls()
+            .args(["--json", "probe", &target])
+            .output()
+            .unwrap();
+        let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        reports[0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "current")
+            .cloned()
+            .unwrap_or_else(|| panic!("no current check: {reports}"))
+    };
+    assert_eq!(current(&s)["ok"], true);
+    s.ok(&["server", "--out", "yolo26", "--force"]);
+    let check = current(&s);
+    assert_eq!(check["ok"], false, "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("yolo26.crt"),
+        "{check}"
+    );
+}
