@@ -5,6 +5,7 @@
 //! `VERIFY_X509_STRICT`, node, rustls, Go, GnuTLS, NSS, Java; Chromium for a subset) must
 //! decide as the manifest says. The pytest example of `docs/fixtures.md` runs as written.
 
+use crate::util::json_keys as keys;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -688,20 +689,6 @@ fn the_pytest_example_runs_as_written() {
         actions_ran,
         "docs/fixtures.md has no tested GitHub Actions step"
     );
-}
-
-/// Every key of a JSON value, recursively.
-fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                out.insert(k.clone());
-                keys(v, out);
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
-        _ => {}
-    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! (PEM, DER, stdin, bundles, CSRs, keys) reads, keys never leak, and malformed input of
 //! every kind (for `inspect` and `verify` alike) exits 2 with one `error:` line.
 
+use crate::util::json_keys as keys;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -635,20 +636,6 @@ fn malformed_input_exits_2_with_one_error_line_naming_the_file() {
         stderr(&out)
     );
     assert!(stdout(&out).contains("server.key"), "{}", stdout(&out));
-}
-
-/// Every key of a JSON value, recursively.
-fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                out.insert(k.clone());
-                keys(v, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
-        _ => {}
-    }
 }
 
 #[test]

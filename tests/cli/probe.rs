@@ -3,6 +3,7 @@
 //! started as the guide starts YOLO26, a plain-HTTP Python server, a closed port and a port
 //! that accepts and never answers. Every server binds loopback on a port the OS picks.
 
+use crate::util::json_keys as keys;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -519,19 +520,6 @@ fn probe_refuses_a_malformed_target_with_exit_2() {
             err.starts_with("error: invalid target") && err.contains("https://localhost:8095"),
             "{bad}: {err}"
         );
-    }
-}
-
-fn keys(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                out.insert(k.clone());
-                keys(v, out);
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
-        _ => {}
     }
 }
 

@@ -2,6 +2,7 @@
 //! pair or a JSON array; `--dry-run`; `on_change` hooks only after a change, after the
 //! lock, a failing one reported with exit 1.
 
+use crate::util::json_keys as collect;
 use std::path::Path;
 
 use serde_json::Value;
@@ -288,19 +289,6 @@ fn docs_json_md_describes_every_field_of_sync_and_init() {
         missing.is_empty(),
         "docs/json.md does not describe {missing:?}"
     );
-}
-
-fn collect(v: &Value, out: &mut std::collections::BTreeSet<String>) {
-    match v {
-        Value::Object(map) => {
-            for (k, v) in map {
-                out.insert(k.clone());
-                collect(v, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
-        _ => {}
-    }
 }
 
 #[test]

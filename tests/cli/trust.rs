@@ -9,6 +9,7 @@
 //! client accepts a constrained CA's leaf, and that Chromium refuses a leaf for a name
 //! outside the constraints that was signed with the same key by `openssl x509 -req`.
 
+use crate::util::json_keys as keys;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -668,19 +669,6 @@ fn system_trust_makes_curl_trust_the_server_without_cacert_in_a_private_mount_na
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(anchors_after, anchors_before);
-}
-
-fn keys(value: &Value, found: &mut std::collections::BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                found.insert(k.clone());
-                keys(v, found);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| keys(v, found)),
-        _ => {}
-    }
 }
 
 #[test]

@@ -216,3 +216,18 @@ pub fn s_server(dir: &Path, port: u16, cert: &str, key: &str, extra: &[&str]) ->
     );
     server
 }
+
+/// Every object key anywhere in a JSON document (for the tests that check docs/json.md
+/// names each field a command prints).
+pub fn json_keys(value: &serde_json::Value, found: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                found.insert(k.clone());
+                json_keys(v, found);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_keys(v, found)),
+        _ => {}
+    }
+}
